@@ -1,0 +1,112 @@
+package dev.convgen.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Generates a specialized convolution kernel class for every {@code @ConvSpec}.
+ *
+ * <p>Pipeline per round: read the specs of every holder ({@link AnnotatedSpec}), validate them all
+ * and report every problem ({@link SpecValidator}), and only when the whole round is valid, plan
+ * ({@link KernelPlanner}) and emit ({@link SpecEmitter}) one source file per spec. A round with
+ * any error writes nothing.
+ */
+@AutoService(Processor.class)
+public final class ConvSpecProcessor extends AbstractProcessor {
+
+  static final String CONV_SPEC = "dev.convgen.annotations.ConvSpec";
+  static final String CONV_SPECS = "dev.convgen.annotations.ConvSpecs";
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(CONV_SPEC, CONV_SPECS);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    if (annotations.isEmpty()) {
+      return false;
+    }
+    ErrorReporter errors = new ErrorReporter(processingEnv.getMessager());
+    SpecValidator validator = new SpecValidator(processingEnv.getElementUtils(), errors);
+    List<KernelSpec> kernels = new ArrayList<>();
+    for (Map.Entry<TypeElement, List<AnnotatedSpec>> holder : readSpecs(annotations, round).entrySet()) {
+      try {
+        kernels.addAll(validator.validateHolder(holder.getKey(), holder.getValue()));
+      } catch (RuntimeException e) {
+        errors.error(holder.getKey(), null, null, Message.INTERNAL_ERROR,
+            holder.getKey().getQualifiedName(), e);
+      }
+    }
+    if (errors.errorCount() > 0) {
+      return true;
+    }
+    List<JavaFile> files = new ArrayList<>();
+    SpecEmitter emitter = new SpecEmitter();
+    for (KernelSpec kernel : kernels) {
+      try {
+        files.add(emitter.emit(kernel));
+      } catch (RuntimeException e) {
+        errors.error(kernel.holder(), kernel.annotation(), null, Message.INTERNAL_ERROR,
+            kernel.className(), e);
+      }
+    }
+    if (errors.errorCount() > 0) {
+      return true;
+    }
+    for (int i = 0; i < files.size(); i++) {
+      try {
+        files.get(i).writeTo(processingEnv.getFiler());
+      } catch (IOException e) {
+        errors.error(kernels.get(i).holder(), kernels.get(i).annotation(), null,
+            Message.INTERNAL_ERROR, kernels.get(i).className(), e);
+      }
+    }
+    return true;
+  }
+
+  /** Every holder with its specs in source order, whether written once or repeated. */
+  private Map<TypeElement, List<AnnotatedSpec>> readSpecs(
+      Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Map<TypeElement, List<AnnotatedSpec>> specs = new LinkedHashMap<>();
+    for (Element element : round.getElementsAnnotatedWithAny(annotations.toArray(new TypeElement[0]))) {
+      TypeElement holder = (TypeElement) element;
+      List<AnnotatedSpec> onHolder = specs.computeIfAbsent(holder, h -> new ArrayList<>());
+      for (AnnotationMirror mirror : holder.getAnnotationMirrors()) {
+        String type = mirror.getAnnotationType().toString();
+        if (type.equals(CONV_SPEC)) {
+          onHolder.add(new AnnotatedSpec(holder, mirror, processingEnv.getElementUtils()));
+        } else if (type.equals(CONV_SPECS)) {
+          for (AnnotationValue value : mirror.getElementValues().values()) {
+            @SuppressWarnings("unchecked")
+            List<? extends AnnotationValue> repeated = (List<? extends AnnotationValue>) value.getValue();
+            for (AnnotationValue each : repeated) {
+              onHolder.add(new AnnotatedSpec(
+                  holder, (AnnotationMirror) each.getValue(), processingEnv.getElementUtils()));
+            }
+          }
+        }
+      }
+    }
+    return specs;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.convgen.processor;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The parts every generated kernel class shares: the {@code GEOMETRY} constant, weight and bias
+ * fields filled by the constructor, the {@code ConvKernel} accessors, and the checks at the top of
+ * {@code forward}. The family emitters add the computing methods.
+ */
+final class KernelClassWriter {
+
+  static final String RUNTIME = "dev.convgen.runtime";
+  static final ClassName CONV_KERNEL = ClassName.get(RUNTIME, "ConvKernel");
+  static final ClassName CONV_GEOMETRY = ClassName.get(RUNTIME, "ConvGeometry");
+  static final ClassName ARGUMENTS = ClassName.get(RUNTIME, "Arguments");
+  static final ClassName WEIGHT_PACKING = ClassName.get(RUNTIME, "WeightPacking");
+  static final ClassName ACTIVATION = ClassName.get("dev.convgen.annotations", "Activation");
+  static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
+
+  private KernelClassWriter() {}
+
+  /**
+   * A kernel class with constructor and accessors.
+   *
+   * @param packWeights expression turning the checked {@code weight} parameter into the stored
+   *     array
+   */
+  static TypeSpec.Builder kernelClass(
+      String simpleName, StageSpec stage, CodeBlock packWeights, CodeBlock javadoc) {
+    var g = stage.geometry();
+    CodeBlock geometry = g.isPointwise()
+        ? CodeBlock.of("$T.pointwise($L, $L, $L, $L)", CONV_GEOMETRY, g.inChannels(),
+            g.outChannels(), g.strideH(), g.strideW())
+        : CodeBlock.of("$T.depthwise($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+            CONV_GEOMETRY, g.inChannels(), g.multiplier(), g.kernelH(), g.kernelW(),
+            g.strideH(), g.strideW(), g.padTop(), g.padLeft(), g.padBottom(), g.padRight(),
+            g.dilationH(), g.dilationW());
+    TypeSpec.Builder type = TypeSpec.classBuilder(simpleName)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addSuperinterface(CONV_KERNEL)
+        .addJavadoc(javadoc)
+        .addField(FieldSpec.builder(CONV_GEOMETRY, "GEOMETRY",
+                Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("The shape this kernel was generated for: $L.\n", g.describe())
+            .initializer(geometry)
+            .build())
+        .addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.FINAL).build());
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Copies and packs the weights; the arrays are not retained.\n\n")
+        .addJavadoc("@param weight PyTorch layout $L\n", g.weightShape())
+        .addParameter(ParameterSpec.builder(FLOATS, "weight").build())
+        .addStatement("$T.checkWeights(GEOMETRY, weight)", ARGUMENTS)
+        .addStatement("this.weight = $L", packWeights);
+    if (stage.bias()) {
+      type.addField(FieldSpec.builder(FLOATS, "bias", Modifier.PRIVATE, Modifier.FINAL).build());
+      constructor.addJavadoc("@param bias $L floats, one per output channel\n", g.outChannels())
+          .addParameter(FLOATS, "bias")
+          .addStatement("this.bias = $T.checkBias(GEOMETRY, bias).clone()", ARGUMENTS);
+    }
+    return type.addMethod(constructor.build())
+        .addMethod(MethodSpec.methodBuilder("geometry")
+            .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(CONV_GEOMETRY).addStatement("return GEOMETRY").build())
+        .addMethod(MethodSpec.methodBuilder("hasBias")
+            .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(TypeName.BOOLEAN).addStatement("return $L", stage.bias()).build())
+        .addMethod(MethodSpec.methodBuilder("activation")
+            .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(ACTIVATION).addStatement("return $T.$L", ACTIVATION, stage.activation())
+            .build());
+  }
+
+  /** The {@code forward} signature with its argument checks; the caller adds the body. */
+  static MethodSpec.Builder forwardMethod(StageSpec stage) {
+    MethodSpec.Builder forward = MethodSpec.methodBuilder("forward")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(FLOATS, "input")
+        .addParameter(TypeName.INT, "batch")
+        .addParameter(TypeName.INT, "height")
+        .addParameter(TypeName.INT, "width")
+        .addParameter(FLOATS, "output");
+    if (stage.fixedSize()) {
+      forward.addStatement("$T.checkFixedSize($S, height, $L)", ARGUMENTS, "height", stage.height())
+          .addStatement("$T.checkFixedSize($S, width, $L)", ARGUMENTS, "width", stage.width());
+    }
+    return forward.addStatement(
+        "$T.checkForward(GEOMETRY, input, batch, height, width, output)", ARGUMENTS);
+  }
+}

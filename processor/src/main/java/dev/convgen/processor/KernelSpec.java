@@ -1,0 +1,19 @@
+package dev.convgen.processor;
+
+import com.palantir.javapoet.ClassName;
+import dev.convgen.annotations.Kind;
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * A validated {@code @ConvSpec}: what to generate ({@code kind}, resolved from AUTO), under which
+ * class name, and its stages in execution order (one stage, or depthwise then pointwise).
+ */
+record KernelSpec(
+    TypeElement holder,
+    AnnotationMirror annotation,
+    String name,
+    ClassName className,
+    Kind kind,
+    List<StageSpec> stages) {}

@@ -1,0 +1,225 @@
+package dev.convgen.processor;
+
+import static dev.convgen.processor.Expressions.activate;
+import static dev.convgen.processor.Expressions.plus;
+import static dev.convgen.processor.KernelClassWriter.FLOATS;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.convgen.processor.Expressions.Size;
+import dev.convgen.runtime.ConvGeometry;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Emits a pointwise (1x1) kernel as a register-blocked matrix product: for each block of pixels and
+ * each block of output channels, accumulators start at the bias, the input-channel reduction runs
+ * with literal strides (unrolled as planned), and bias plus activation are applied on the single
+ * store. Stride 1 treats the image as one flat row of pixels; larger strides loop over output rows.
+ */
+final class PointwiseEmitter {
+
+  TypeSpec emit(String simpleName, KernelPlan.Pointwise plan, CodeBlock javadoc) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    CodeBlock pack = CodeBlock.of("$T.packPointwise(weight, $L, $L, $L)",
+        KernelClassWriter.WEIGHT_PACKING, g.outChannels(), g.inChannels(), plan.channelBlock());
+    return KernelClassWriter.kernelClass(simpleName, stage, pack, javadoc)
+        .addMethod(forward(stage))
+        .addMethod(image(plan))
+        .build();
+  }
+
+  private static MethodSpec forward(StageSpec stage) {
+    ConvGeometry g = stage.geometry();
+    MethodSpec.Builder forward = KernelClassWriter.forwardMethod(stage);
+    if (stage.fixedSize()) {
+      int inImage = g.inChannels() * stage.height() * stage.width();
+      int outImage = g.outChannels() * stage.outputHeight() * stage.outputWidth();
+      return forward.beginControlFlow("for (int n = 0; n < batch; n++)")
+          .addStatement("image(input, n * $L, output, n * $L)", inImage, outImage)
+          .endControlFlow()
+          .build();
+    }
+    return forward
+        .addStatement("int outH = GEOMETRY.outputHeight(height)")
+        .addStatement("int outW = GEOMETRY.outputWidth(width)")
+        .addStatement("int inImage = $L * height * width", g.inChannels())
+        .addStatement("int outImage = $L * outH * outW", g.outChannels())
+        .beginControlFlow("for (int n = 0; n < batch; n++)")
+        .addStatement("image(input, n * inImage, output, n * outImage, height, width, outH, outW)")
+        .endControlFlow()
+        .build();
+  }
+
+  /** One image: all output channels of all pixels. */
+  private static MethodSpec image(KernelPlan.Pointwise plan) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    boolean fixed = stage.fixedSize();
+    boolean flat = g.strideH() == 1 && g.strideW() == 1;
+    MethodSpec.Builder method = MethodSpec.methodBuilder("image")
+        .addJavadoc("Computes one image: input at {@code inputOffset}, output at"
+            + " {@code outputOffset}.\n")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(FLOATS, "input")
+        .addParameter(TypeName.INT, "inputOffset")
+        .addParameter(FLOATS, "output")
+        .addParameter(TypeName.INT, "outputOffset");
+    Size inPlane;
+    Size outPlane;
+    Size rowLength;
+    if (fixed) {
+      inPlane = Size.of(stage.height() * stage.width());
+      outPlane = Size.of(stage.outputHeight() * stage.outputWidth());
+      rowLength = flat ? outPlane : Size.of(stage.outputWidth());
+    } else {
+      for (String size : new String[] {"height", "width", "outH", "outW"}) {
+        method.addParameter(TypeName.INT, size);
+      }
+      method.addStatement("int inPlane = height * width")
+          .addStatement("int outPlane = outH * outW");
+      inPlane = Size.variable("inPlane");
+      outPlane = Size.variable("outPlane");
+      rowLength = flat ? outPlane : Size.variable("outW");
+    }
+    method.addStatement("float[] w = this.weight");
+    if (stage.bias()) {
+      method.addStatement("float[] b = this.bias");
+    }
+    int pixelBlock = plan.pixelBlock();
+    String mainEnd;
+    if (rowLength.isLiteral()) {
+      mainEnd = Integer.toString(rowLength.literal() - rowLength.literal() % pixelBlock);
+    } else {
+      method.addStatement("int mainEnd = $L - $L % $L", rowLength, rowLength, pixelBlock);
+      mainEnd = "mainEnd";
+    }
+    boolean hasTail = !rowLength.isLiteral() || rowLength.literal() % pixelBlock != 0;
+    String pixelStride = flat ? "1" : Integer.toString(g.strideW());
+    if (!flat) {
+      String inRowStep = fixed ? Integer.toString(g.strideH() * stage.width())
+          : g.strideH() + " * width";
+      String outRows = fixed ? Integer.toString(stage.outputHeight()) : "outH";
+      method.beginControlFlow("for (int i = 0; i < $L; i++)", outRows)
+          .addStatement("int inRow = inputOffset + i * $L", inRowStep)
+          .addStatement("int outRow = outputOffset + i * $L", rowLength);
+    } else {
+      method.addStatement("int inRow = inputOffset")
+          .addStatement("int outRow = outputOffset");
+    }
+    method.addStatement("int j = 0");
+    method.beginControlFlow("for (; j < $L; j += $L)", mainEnd, pixelBlock);
+    method.addCode(pixelBlock(plan, pixelBlock, pixelStride, inPlane, outPlane));
+    method.endControlFlow();
+    if (hasTail) {
+      method.beginControlFlow("for (; j < $L; j++)", rowLength);
+      method.addCode(pixelBlock(plan, 1, pixelStride, inPlane, outPlane));
+      method.endControlFlow();
+    }
+    if (!flat) {
+      method.endControlFlow();
+    }
+    return method.build();
+  }
+
+  /** All output channels for {@code pixels} consecutive output pixels starting at column j. */
+  private static CodeBlock pixelBlock(KernelPlan.Pointwise plan, int pixels, String pixelStride,
+      Size inPlane, Size outPlane) {
+    ConvGeometry g = plan.stage().geometry();
+    int block = plan.channelBlock();
+    int fullBlocks = g.outChannels() / block;
+    int tail = g.outChannels() % block;
+    CodeBlock.Builder code = CodeBlock.builder()
+        .addStatement("int xp = inRow + j$L", pixelStride.equals("1") ? "" : " * " + pixelStride)
+        .addStatement("int yp = outRow + j");
+    if (fullBlocks == 1) {
+      code.add("// output channels 0..$L\n{\n$>", block - 1)
+          .add(channelBlock(plan, "0", block, pixels, pixelStride, inPlane, outPlane))
+          .add("$<}\n");
+    } else if (fullBlocks > 1) {
+      code.beginControlFlow("for (int k = 0; k < $L; k += $L)", fullBlocks * block, block)
+          .add(channelBlock(plan, "k", block, pixels, pixelStride, inPlane, outPlane))
+          .endControlFlow();
+    }
+    if (tail > 0) {
+      code.add("// output channels $L..$L\n", fullBlocks * block, g.outChannels() - 1);
+      code.add("{\n$>")
+          .add(channelBlock(plan, Integer.toString(fullBlocks * block), tail, pixels, pixelStride,
+              inPlane, outPlane))
+          .add("$<}\n");
+    }
+    return code.build();
+  }
+
+  /**
+   * {@code channels x pixels} accumulators for output channels {@code first ...}; the weights of
+   * this block are packed {@code [in][channels]} starting at {@code first * in}.
+   */
+  private static CodeBlock channelBlock(KernelPlan.Pointwise plan, String first, int channels,
+      int pixels, String pixelStride, Size inPlane, Size outPlane) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    int in = g.inChannels();
+    int unroll = plan.reductionUnroll();
+    CodeBlock.Builder code = CodeBlock.builder();
+    String firstTimesIn = first.matches("\\d+")
+        ? Integer.toString(Integer.parseInt(first) * in) : first + " * " + in;
+    code.addStatement("int wp = $L", firstTimesIn);
+    for (int r = 0; r < channels; r++) {
+      String init = stage.bias() ? "b[" + plus(first, r) + "]" : "0f";
+      for (int q = 0; q < pixels; q++) {
+        code.addStatement("float a$L_$L = $L", r, q, q == 0 ? init : "a" + r + "_0");
+      }
+    }
+    code.addStatement("int xc = xp");
+    code.addStatement("float $L", String.join(", ", names("x", pixels)));
+    code.addStatement("float $L", String.join(", ", names("w", channels)));
+    boolean loop = in > unroll;
+    if (loop) {
+      code.beginControlFlow("for (int c = 0; c < $L; c += $L)", in, unroll);
+    }
+    for (int u = 0; u < unroll; u++) {
+      for (int q = 0; q < pixels; q++) {
+        code.addStatement("x$L = input[$L]", q,
+            plus("xc", q == 0 ? "0" : pixelStride.equals("1") ? Integer.toString(q)
+                : Integer.toString(q * Integer.parseInt(pixelStride))));
+      }
+      for (int r = 0; r < channels; r++) {
+        code.addStatement("w$L = w[$L]", r, plus("wp", u * channels + r));
+      }
+      for (int r = 0; r < channels; r++) {
+        for (int q = 0; q < pixels; q++) {
+          code.addStatement("a$L_$L += w$L * x$L", r, q, r, q);
+        }
+      }
+      if (u < unroll - 1 || loop) {
+        code.addStatement("xc += $L", inPlane);
+      }
+    }
+    if (loop) {
+      code.addStatement("wp += $L", unroll * channels);
+      code.endControlFlow();
+    }
+    String outBase = first.equals("0") ? "yp" : "yp + " + (first.matches("\\d+")
+        ? outPlane.times(Integer.parseInt(first)) : first + " * " + outPlane);
+    code.addStatement("int yk = $L", outBase);
+    for (int r = 0; r < channels; r++) {
+      for (int q = 0; q < pixels; q++) {
+        String index = plus(plus("yk", outPlane.times(r)), q);
+        code.addStatement("output[$L] = $L", index,
+            activate(stage.activation(), "a" + r + "_" + q));
+      }
+    }
+    return code.build();
+  }
+
+  private static String[] names(String prefix, int count) {
+    String[] names = new String[count];
+    for (int i = 0; i < count; i++) {
+      names[i] = prefix + i;
+    }
+    return names;
+  }
+}

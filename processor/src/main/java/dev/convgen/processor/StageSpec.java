@@ -1,0 +1,23 @@
+package dev.convgen.processor;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+
+/**
+ * One validated convolution stage: its geometry, fused bias and activation, and the input size
+ * when the spec fixed it ({@code height == 0} means run-time size).
+ */
+record StageSpec(ConvGeometry geometry, boolean bias, Activation activation, int height, int width) {
+
+  boolean fixedSize() {
+    return height > 0;
+  }
+
+  int outputHeight() {
+    return geometry.outputHeight(height);
+  }
+
+  int outputWidth() {
+    return geometry.outputWidth(width);
+  }
+}

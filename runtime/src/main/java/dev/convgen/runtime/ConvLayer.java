@@ -1,0 +1,38 @@
+package dev.convgen.runtime;
+
+/**
+ * Anything that maps an NCHW input to an NCHW output: a single kernel or a block of stages.
+ * Implementations are immutable after construction and safe to share between threads; every call
+ * writes only into the caller's output array and allocates nothing in steady state.
+ */
+public interface ConvLayer {
+
+  /** Channels of the input tensor. */
+  int inChannels();
+
+  /** Channels of the output tensor. */
+  int outChannels();
+
+  /** Output height for the given input height. */
+  int outputHeight(int inputHeight);
+
+  /** Output width for the given input width. */
+  int outputWidth(int inputWidth);
+
+  /** Learned parameters: weights plus biases. */
+  long parameterCount();
+
+  /** Multiply-accumulates for one forward pass. */
+  long macs(int batch, int height, int width);
+
+  /**
+   * Computes {@code output = layer(input)}.
+   *
+   * @param input {@code [batch, inChannels, height, width]}, row-major
+   * @param output {@code [batch, outChannels, outputHeight(height), outputWidth(width)]},
+   *     row-major; fully overwritten; must not be {@code input}
+   * @throws IllegalArgumentException when a size does not match, naming the argument, the expected
+   *     and the actual size; nothing is written then
+   */
+  void forward(float[] input, int batch, int height, int width, float[] output);
+}

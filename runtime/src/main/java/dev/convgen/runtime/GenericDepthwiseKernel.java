@@ -1,0 +1,89 @@
+package dev.convgen.runtime;
+
+import dev.convgen.annotations.Activation;
+
+/**
+ * Depthwise ({@code groups = in}) KxK convolution with any stride, padding, dilation and depth
+ * multiplier, shape known only at run time. Straightforward loops: every tap checks that it falls
+ * inside the input (zero padding).
+ */
+public final class GenericDepthwiseKernel implements ConvKernel {
+
+  private final ConvGeometry geometry;
+  private final float[] weight;
+  private final float[] bias;
+  private final boolean hasBias;
+  private final Activation activation;
+
+  /**
+   * @param weight {@code [in * multiplier, 1, kh, kw]}
+   * @param bias {@code [in * multiplier]}, or null for none
+   */
+  public GenericDepthwiseKernel(
+      ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
+    if (!geometry.isDepthwise()) {
+      throw new IllegalArgumentException("geometry: expected groups = inChannels ("
+          + geometry.inChannels() + "), got " + geometry.describe());
+    }
+    this.geometry = geometry;
+    this.weight = Arguments.checkWeights(geometry, weight).clone();
+    this.hasBias = bias != null;
+    this.bias = hasBias ? Arguments.checkBias(geometry, bias).clone() : new float[geometry.outChannels()];
+    this.activation = activation;
+  }
+
+  @Override
+  public ConvGeometry geometry() {
+    return geometry;
+  }
+
+  @Override
+  public boolean hasBias() {
+    return hasBias;
+  }
+
+  @Override
+  public Activation activation() {
+    return activation;
+  }
+
+  @Override
+  public void forward(float[] input, int batch, int height, int width, float[] output) {
+    Arguments.checkForward(geometry, input, batch, height, width, output);
+    ConvGeometry g = geometry;
+    int channels = g.inChannels();
+    int multiplier = g.multiplier();
+    int kh = g.kernelH();
+    int kw = g.kernelW();
+    int outH = g.outputHeight(height);
+    int outW = g.outputWidth(width);
+    for (int n = 0; n < batch; n++) {
+      for (int c = 0; c < channels; c++) {
+        int xPlane = (n * channels + c) * height * width;
+        for (int m = 0; m < multiplier; m++) {
+          int k = c * multiplier + m;
+          int yPlane = (n * g.outChannels() + k) * outH * outW;
+          int wBase = k * kh * kw;
+          for (int i = 0; i < outH; i++) {
+            for (int j = 0; j < outW; j++) {
+              float acc = bias[k];
+              for (int r = 0; r < kh; r++) {
+                int ih = i * g.strideH() - g.padTop() + r * g.dilationH();
+                if (ih < 0 || ih >= height) {
+                  continue;
+                }
+                for (int s = 0; s < kw; s++) {
+                  int iw = j * g.strideW() - g.padLeft() + s * g.dilationW();
+                  if (iw >= 0 && iw < width) {
+                    acc += weight[wBase + r * kw + s] * input[xPlane + ih * width + iw];
+                  }
+                }
+              }
+              output[yPlane + i * outW + j] = activation.apply(acc);
+            }
+          }
+        }
+      }
+    }
+  }
+}

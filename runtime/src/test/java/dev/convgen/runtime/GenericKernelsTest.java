@@ -1,0 +1,94 @@
+package dev.convgen.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convgen.annotations.Activation;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The generic kernels against ONNX's conformance data and the textbook reference loop. */
+class GenericKernelsTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"test_Conv2d_depthwise", "test_Conv2d_depthwise_padded",
+      "test_Conv2d_depthwise_strided", "test_Conv2d_depthwise_with_multiplier"})
+  void depthwiseMatchesOnnxConformance(String name) {
+    ConformanceCase c = ConformanceCase.load(name);
+    ConvKernel kernel = GenericKernels.create(c.geometry(), c.weight(), c.bias(), Activation.NONE);
+    int[] x = c.inputShape();
+    float[] y = new float[c.expected().length];
+    kernel.forward(c.input(), x[0], x[2], x[3], y);
+    Tolerance.assertClose(name, c.expected(), y, 1e-5);
+  }
+
+  /** Cases convgen does not support yet must be refused clearly, not skipped. */
+  @ParameterizedTest
+  @ValueSource(strings = {"test_Conv2d", "test_Conv2d_dilated", "test_Conv2d_groups",
+      "test_Conv2d_no_bias", "test_Conv2d_padding", "test_Conv2d_strided"})
+  void denseAndGroupedConformanceCasesAreRejected(String name) {
+    ConformanceCase c = ConformanceCase.load(name);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> GenericKernels.create(c.geometry(), c.weight(), c.bias(), Activation.NONE));
+    assertTrue(e.getMessage().contains("dense and grouped KxK convolutions are not supported yet"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("k" + c.geometry().kernelH() + "x" + c.geometry().kernelW()),
+        e.getMessage());
+  }
+
+  @Test
+  void everyConformanceCaseIsClassified() {
+    long depthwise = ConformanceCase.NAMES.stream()
+        .filter(name -> ConformanceCase.load(name).geometry().isDepthwise()).count();
+    assertEquals(4, depthwise);
+    assertEquals(10, ConformanceCase.NAMES.size());
+  }
+
+  static Stream<Arguments> shapes() {
+    return Stream.of(
+        // in, mult, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, h, w
+        Arguments.of(3, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 7, 9),
+        Arguments.of(4, 2, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 8, 8),
+        Arguments.of(2, 1, 5, 3, 2, 1, 2, 1, 1, 0, 2, 1, 11, 6),
+        Arguments.of(5, 3, 1, 7, 1, 3, 0, 3, 0, 2, 1, 2, 4, 17),
+        Arguments.of(1, 1, 2, 2, 3, 3, 1, 0, 0, 1, 1, 1, 5, 5));
+  }
+
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void depthwiseMatchesReference(int in, int mult, int kh, int kw, int sh, int sw, int pt,
+      int pl, int pb, int pr, int dh, int dw, int h, int w) {
+    ConvGeometry g = ConvGeometry.depthwise(in, mult, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw);
+    for (Activation activation : Activation.values()) {
+      checkAgainstReference(g, 2, h, w, activation, true);
+      checkAgainstReference(g, 1, h, w, activation, false);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void pointwiseMatchesReference(int stride) {
+    for (Activation activation : Activation.values()) {
+      checkAgainstReference(ConvGeometry.pointwise(7, 5, stride, stride), 2, 9, 6, activation, true);
+      checkAgainstReference(ConvGeometry.pointwise(1, 3, stride, 1), 1, 4, 5, activation, false);
+    }
+  }
+
+  private static void checkAgainstReference(
+      ConvGeometry g, int n, int h, int w, Activation activation, boolean withBias) {
+    Random random = new Random(g.hashCode() * 31L + h);
+    float[] x = Tolerance.random(random, n * g.inChannels() * h * w);
+    float[] weight = Tolerance.random(random, (int) g.weightCount());
+    float[] bias = withBias ? Tolerance.random(random, g.outChannels()) : null;
+    float[] y = new float[n * g.outChannels() * g.outputHeight(h) * g.outputWidth(w)];
+    GenericKernels.create(g, weight, bias, activation).forward(x, n, h, w, y);
+    Tolerance.assertClose(g.describe(),
+        ReferenceConv.conv2d(g, x, n, h, w, weight, bias, activation), y, 1e-5);
+  }
+}
