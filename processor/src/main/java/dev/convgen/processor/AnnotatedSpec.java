@@ -20,10 +20,13 @@ final class AnnotatedSpec {
   private final AnnotationMirror mirror;
   private final Map<String, AnnotationValue> explicit;
   private final Map<String, AnnotationValue> withDefaults;
+  private final SourcePosition position;
 
-  AnnotatedSpec(TypeElement holder, AnnotationMirror mirror, Elements elements) {
+  AnnotatedSpec(TypeElement holder, AnnotationMirror mirror, SourcePosition position,
+      Elements elements) {
     this.holder = holder;
     this.mirror = mirror;
+    this.position = position;
     this.explicit = byName(mirror.getElementValues());
     this.withDefaults = byName(elements.getElementValuesWithDefaults(mirror));
   }
@@ -34,6 +37,11 @@ final class AnnotatedSpec {
 
   AnnotationMirror mirror() {
     return mirror;
+  }
+
+  /** Where the annotation is in the source, when the compiler exposes its trees; else null. */
+  SourcePosition position() {
+    return position;
   }
 
   /** Whether the user wrote this element. */

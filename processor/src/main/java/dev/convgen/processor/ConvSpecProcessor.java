@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import com.sun.source.util.Trees;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -31,6 +33,18 @@ public final class ConvSpecProcessor extends AbstractProcessor {
   static final String CONV_SPEC = "dev.convgen.annotations.ConvSpec";
   static final String CONV_SPECS = "dev.convgen.annotations.ConvSpecs";
 
+  private Trees trees;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment environment) {
+    super.init(environment);
+    try {
+      trees = Trees.instance(environment);
+    } catch (IllegalArgumentException | LinkageError notJavac) {
+      trees = null; // errors then go through the Messager, on the element and annotation
+    }
+  }
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(CONV_SPEC, CONV_SPECS);
@@ -46,14 +60,14 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     if (annotations.isEmpty()) {
       return false;
     }
-    ErrorReporter errors = new ErrorReporter(processingEnv.getMessager());
+    ErrorReporter errors = new ErrorReporter(processingEnv.getMessager(), trees);
     SpecValidator validator = new SpecValidator(processingEnv.getElementUtils(), errors);
     List<KernelSpec> kernels = new ArrayList<>();
     for (Map.Entry<TypeElement, List<AnnotatedSpec>> holder : readSpecs(annotations, round).entrySet()) {
       try {
         kernels.addAll(validator.validateHolder(holder.getKey(), holder.getValue()));
       } catch (RuntimeException e) {
-        errors.error(holder.getKey(), null, null, Message.INTERNAL_ERROR,
+        errors.error(holder.getKey(), Message.INTERNAL_ERROR,
             holder.getKey().getQualifiedName(), e);
       }
     }
@@ -66,8 +80,7 @@ public final class ConvSpecProcessor extends AbstractProcessor {
       try {
         files.add(emitter.emit(kernel));
       } catch (RuntimeException e) {
-        errors.error(kernel.holder(), kernel.annotation(), null, Message.INTERNAL_ERROR,
-            kernel.className(), e);
+        errors.error(kernel.holder(), Message.INTERNAL_ERROR, kernel.className(), e);
       }
     }
     if (errors.errorCount() > 0) {
@@ -77,8 +90,8 @@ public final class ConvSpecProcessor extends AbstractProcessor {
       try {
         files.get(i).writeTo(processingEnv.getFiler());
       } catch (IOException e) {
-        errors.error(kernels.get(i).holder(), kernels.get(i).annotation(), null,
-            Message.INTERNAL_ERROR, kernels.get(i).className(), e);
+        errors.error(kernels.get(i).holder(), Message.INTERNAL_ERROR,
+            kernels.get(i).className(), e);
       }
     }
     return true;
@@ -90,22 +103,29 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     Map<TypeElement, List<AnnotatedSpec>> specs = new LinkedHashMap<>();
     for (Element element : round.getElementsAnnotatedWithAny(annotations.toArray(new TypeElement[0]))) {
       TypeElement holder = (TypeElement) element;
-      List<AnnotatedSpec> onHolder = specs.computeIfAbsent(holder, h -> new ArrayList<>());
+      List<AnnotationMirror> mirrors = new ArrayList<>();
       for (AnnotationMirror mirror : holder.getAnnotationMirrors()) {
         String type = mirror.getAnnotationType().toString();
         if (type.equals(CONV_SPEC)) {
-          onHolder.add(new AnnotatedSpec(holder, mirror, processingEnv.getElementUtils()));
+          mirrors.add(mirror);
         } else if (type.equals(CONV_SPECS)) {
           for (AnnotationValue value : mirror.getElementValues().values()) {
             @SuppressWarnings("unchecked")
             List<? extends AnnotationValue> repeated = (List<? extends AnnotationValue>) value.getValue();
             for (AnnotationValue each : repeated) {
-              onHolder.add(new AnnotatedSpec(
-                  holder, (AnnotationMirror) each.getValue(), processingEnv.getElementUtils()));
+              mirrors.add((AnnotationMirror) each.getValue());
             }
           }
         }
       }
+      List<SourcePosition> positions = SourcePosition.of(trees, holder);
+      List<AnnotatedSpec> onHolder = new ArrayList<>();
+      for (int i = 0; i < mirrors.size(); i++) {
+        onHolder.add(new AnnotatedSpec(holder, mirrors.get(i),
+            positions.size() == mirrors.size() ? positions.get(i) : null,
+            processingEnv.getElementUtils()));
+      }
+      specs.put(holder, onHolder);
     }
     return specs;
   }

@@ -1,32 +1,45 @@
 package dev.convgen.processor;
 
+import com.sun.source.util.Trees;
 import javax.annotation.processing.Messager;
-import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.tools.Diagnostic;
 
-/** Prints errors on the holder, the annotation and (when known) the offending value; counts them. */
+/**
+ * Prints errors at the offending annotation value (through the compiler's trees when available,
+ * otherwise on the element and annotation through {@link Messager}) and counts them.
+ */
 final class ErrorReporter {
 
   private final Messager messager;
+  private final Trees trees;
   private int errorCount;
 
-  ErrorReporter(Messager messager) {
+  ErrorReporter(Messager messager, Trees trees) {
     this.messager = messager;
+    this.trees = trees;
   }
 
-  void error(Element element, AnnotationMirror annotation, AnnotationValue value,
-      Message message, Object... arguments) {
+  /** An error about {@code element} of {@code spec}; {@code element} may be null for the whole spec. */
+  void error(AnnotatedSpec spec, String element, Message message, Object... arguments) {
     errorCount++;
     String text = message.format(arguments);
-    if (annotation == null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, text, element);
-    } else if (value == null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, text, element, annotation);
+    SourcePosition position = spec.position();
+    if (trees != null && position != null) {
+      trees.printMessage(Diagnostic.Kind.ERROR, text,
+          element == null ? position.annotation() : position.valueOr(element), position.unit());
+    } else if (element != null && spec.sourceValue(element) != null) {
+      messager.printMessage(Diagnostic.Kind.ERROR, text, spec.holder(), spec.mirror(),
+          spec.sourceValue(element));
     } else {
-      messager.printMessage(Diagnostic.Kind.ERROR, text, element, annotation, value);
+      messager.printMessage(Diagnostic.Kind.ERROR, text, spec.holder(), spec.mirror());
     }
+  }
+
+  /** An error about a whole holder (used when its specs could not be read). */
+  void error(Element holder, Message message, Object... arguments) {
+    errorCount++;
+    messager.printMessage(Diagnostic.Kind.ERROR, message.format(arguments), holder);
   }
 
   int errorCount() {

@@ -6,7 +6,6 @@ package dev.convgen.processor;
  */
 enum Message {
   NOT_POSITIVE("%s must be positive, got %d"),
-  NEGATIVE("%s must be zero or more, got %d"),
   ARITY("%s takes %s, got %d values"),
   INVALID_NAME("name \"%s\" is not a Java identifier; use letters, digits and _ (e.g. \"Block1\")"),
   DUPLICATE_NAME("another @ConvSpec on %s is already named \"%s\"; give each spec a distinct name"),
@@ -21,9 +20,10 @@ enum Message {
       + " them consistently"),
   SEPARABLE_ONLY("%s applies to the depthwise stage of a SEPARABLE spec only; this spec is %s"),
   PADDING_AND_AUTOPAD("padding and autoPad = %s cannot both be given: remove one"),
-  PADDING_TOO_LARGE("%s padding %d must be smaller than the dilated kernel extent %d"
-      + " (dilation %d x (kernel %d - 1) + 1)"),
-  KERNEL_TOO_LARGE("kernel %s %d exceeds the supported maximum of %d"),
+  NEGATIVE_PADDING("padding must be zero or more, got %s"),
+  PADDING_TOO_LARGE("padding must be smaller than the dilated kernel extent on each side, got %s"
+      + " (kernel %s, dilation %s; extent = dilation x (kernel - 1) + 1)"),
+  KERNEL_TOO_LARGE("kernel %s exceeds the supported maximum of %d per side"),
   SIZE_PAIR("height and width are given together or not at all: add %s = <input %s>"),
   SAME_NEEDS_SIZE("autoPad = %s with stride %d depends on the input size: give height and width,"
       + " or explicit padding"),

@@ -68,14 +68,15 @@ final class SpecValidator {
     int[] kernel = perAxis(spec, "kernel", "1 value {k} or 2 values {kh, kw}");
     int[] stride = perAxis(spec, "stride", "1 value {s} or 2 values {sh, sw}");
     int[] dilation = perAxis(spec, "dilation", "1 value {d} or 2 values {dh, dw}");
-    if (kernel == null || stride == null || dilation == null) {
+    if (kernel == null) {
       return Optional.empty();
     }
-    for (int axis = 0; axis < 2; axis++) {
-      if (kernel[axis] > MAX_KERNEL_SIDE) {
-        error(spec, "kernel", Message.KERNEL_TOO_LARGE, axis == 0 ? "height" : "width",
-            kernel[axis], MAX_KERNEL_SIDE);
-      }
+    // Go on with neutral values so the remaining problems are reported in the same build.
+    stride = stride == null ? new int[] {1, 1} : stride;
+    dilation = dilation == null ? new int[] {1, 1} : dilation;
+    if (Math.max(kernel[0], kernel[1]) > MAX_KERNEL_SIDE) {
+      error(spec, "kernel", Message.KERNEL_TOO_LARGE, kernel[0] + "x" + kernel[1],
+          MAX_KERNEL_SIDE);
     }
     Kind kind = spec.enumValue("kind", Kind.class);
     if (kind == Kind.AUTO) {
@@ -165,7 +166,9 @@ final class SpecValidator {
       }
     }
     for (StageSpec stage : stages) {
-      checkSizes(spec, stage);
+      if (!checkSizes(spec, stage)) {
+        break; // later stages repeat the same problem
+      }
     }
     if (errors.errorCount() > errorsBefore) {
       return Optional.empty();
@@ -235,20 +238,28 @@ final class SpecValidator {
         return null;
     }
     String[] sides = {"top", "left", "bottom", "right"};
+    List<String> negative = new ArrayList<>();
+    List<String> tooLarge = new ArrayList<>();
     for (int side = 0; side < 4; side++) {
-      int axis = side % 2;
       if (pads[side] < 0) {
-        error(spec, "padding", Message.NEGATIVE, sides[side] + " padding", pads[side]);
-      } else if (pads[side] >= extent[axis]) {
-        error(spec, "padding", Message.PADDING_TOO_LARGE, sides[side], pads[side], extent[axis],
-            dilation[axis], kernel[axis]);
+        negative.add(sides[side] + " " + pads[side]);
+      } else if (pads[side] >= extent[side % 2]) {
+        tooLarge.add(sides[side] + " " + pads[side] + " >= " + extent[side % 2]);
       }
+    }
+    if (!negative.isEmpty()) {
+      error(spec, "padding", Message.NEGATIVE_PADDING, String.join(", ", negative));
+    }
+    if (!tooLarge.isEmpty()) {
+      error(spec, "padding", Message.PADDING_TOO_LARGE, String.join(", ", tooLarge),
+          kernel[0] + "x" + kernel[1], dilation[0] + "x" + dilation[1]);
     }
     return pads;
   }
 
-  /** Output sizes and index ranges of a stage whose input size is fixed. */
-  private void checkSizes(AnnotatedSpec spec, StageSpec stage) {
+  /** Output sizes and index ranges of a stage whose input size is fixed; false on a problem. */
+  private boolean checkSizes(AnnotatedSpec spec, StageSpec stage) {
+    int errorsBefore = errors.errorCount();
     ConvGeometry g = stage.geometry();
     long weights = g.weightCount();
     if (weights > Integer.MAX_VALUE) {
@@ -256,7 +267,7 @@ final class SpecValidator {
           g.kernelH() * g.kernelW(), weights, Integer.MAX_VALUE, "channel count");
     }
     if (!stage.fixedSize()) {
-      return;
+      return errors.errorCount() == errorsBefore;
     }
     int outH = stage.outputHeight();
     int outW = stage.outputWidth();
@@ -276,6 +287,7 @@ final class SpecValidator {
       error(spec, "height", Message.TOO_LARGE, "one output image", g.outChannels(), outH, outW,
           (long) g.outChannels() * outH * outW, Integer.MAX_VALUE, "height, width or channel count");
     }
+    return errors.errorCount() == errorsBefore;
   }
 
   private int[] perAxis(AnnotatedSpec spec, String name, String expected) {
@@ -299,7 +311,7 @@ final class SpecValidator {
 
   private void requireOut(AnnotatedSpec spec, Kind kind, int out) {
     if (!spec.isExplicit("out")) {
-      errors.error(spec.holder(), spec.mirror(), null, Message.OUT_REQUIRED, kind);
+      errors.error(spec, null, Message.OUT_REQUIRED, kind);
     } else {
       requirePositive(spec, "out", out);
     }
@@ -314,7 +326,7 @@ final class SpecValidator {
   }
 
   private void error(AnnotatedSpec spec, String element, Message message, Object... arguments) {
-    errors.error(spec.holder(), spec.mirror(), spec.sourceValue(element), message, arguments);
+    errors.error(spec, element, message, arguments);
   }
 
   private boolean clashesWithExistingType(ClassName className) {

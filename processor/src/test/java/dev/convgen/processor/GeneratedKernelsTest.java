@@ -1,0 +1,213 @@
+package dev.convgen.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.GenericKernels;
+import dev.convgen.runtime.ReferenceConv;
+import dev.convgen.runtime.SeparableBlock;
+import dev.convgen.runtime.Tolerance;
+import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generates kernels for many shapes in one in-process compilation and checks each against the
+ * generic kernel and the textbook reference loop (both independent of the generated code), and
+ * that every generated method stays under HotSpot's JIT size limit.
+ */
+class GeneratedKernelsTest {
+
+  /** One spec under test: its annotation, the geometry the test expects, and a test input size. */
+  record Case(String name, String annotation, ConvGeometry geometry, boolean bias,
+      Activation activation, int batch, int height, int width) {}
+
+  private static final List<Case> CASES = new ArrayList<>();
+  private static Compilation compilation;
+  private static ClassLoader loader;
+
+  @BeforeAll
+  static void generateAll() {
+    Random random = new Random(20261122);
+    // Hand-picked: the seeds' shapes, odd sizes, tails in every blocked dimension.
+    addPointwise("P0", 32, 64, 1, 1, true, Activation.NONE, 2, 7, 9, false);
+    addPointwise("P1", 32, 64, 2, 2, true, Activation.RELU, 1, 9, 8, false);
+    addPointwise("P2", 3, 5, 1, 1, false, Activation.RELU6, 2, 5, 5, true);
+    addPointwise("P3", 17, 7, 2, 3, true, Activation.NONE, 1, 11, 10, true);
+    addPointwise("P4", 1, 1, 1, 1, true, Activation.NONE, 3, 1, 1, true);
+    addDepthwise("D0", 8, 1, new int[] {3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, true, Activation.RELU6,
+        2, 9, 11, false);
+    addDepthwise("D1", 8, 1, new int[] {3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, true, Activation.RELU6,
+        2, 9, 11, true);
+    addDepthwise("D2", 4, 2, new int[] {3, 3, 2, 2, 0, 0, 0, 0, 1, 1}, false, Activation.NONE,
+        1, 8, 8, true);
+    addDepthwise("D3", 3, 1, new int[] {5, 3, 2, 1, 2, 1, 1, 0, 2, 1}, true, Activation.RELU,
+        1, 13, 6, false);
+    addDepthwise("D4", 2, 3, new int[] {9, 9, 1, 1, 4, 4, 4, 4, 1, 1}, true, Activation.NONE,
+        1, 12, 10, true); // 81 taps: row-looped interior
+    for (int i = 0; i < 40; i++) {
+      randomDepthwise("RD" + i, random);
+    }
+    for (int i = 0; i < 25; i++) {
+      addPointwise("RP" + i, 1 + random.nextInt(40), 1 + random.nextInt(40),
+          1 + random.nextInt(3), 1 + random.nextInt(3), random.nextBoolean(),
+          Activation.values()[random.nextInt(3)], 1 + random.nextInt(2), 1 + random.nextInt(12),
+          1 + random.nextInt(12), random.nextBoolean());
+    }
+    List<String> annotations = new ArrayList<>();
+    CASES.forEach(c -> annotations.add(c.annotation()));
+    annotations.add("@ConvSpec(name = \"S0\", in = 6, out = 10, kernel = 3, stride = 2,"
+        + " depthwiseBias = true, depthwiseActivation = Activation.RELU6,"
+        + " activation = Activation.RELU)");
+    annotations.add("@ConvSpec(name = \"S1\", in = 5, out = 3, kernel = 3, multiplier = 2,"
+        + " bias = false, height = 7, width = 6)");
+    compilation = SpecCompiler.compile(annotations);
+    loader = SpecCompiler.load(compilation);
+  }
+
+  private static void addPointwise(String name, int in, int out, int sh, int sw, boolean bias,
+      Activation activation, int batch, int h, int w, boolean fixed) {
+    String annotation = String.format("@ConvSpec(name = \"%s\", in = %d, out = %d, kind = Kind.POINTWISE,"
+        + " stride = {%d, %d}, bias = %b, activation = Activation.%s%s)", name, in, out, sh, sw,
+        bias, activation, fixed ? ", height = " + h + ", width = " + w : "");
+    CASES.add(new Case(name, annotation, ConvGeometry.pointwise(in, out, sh, sw), bias,
+        activation, batch, h, w));
+  }
+
+  /** {@code s = {kh, kw, sh, sw, top, left, bottom, right, dh, dw}}. */
+  private static void addDepthwise(String name, int in, int multiplier, int[] s, boolean bias,
+      Activation activation, int batch, int h, int w, boolean fixed) {
+    String annotation = String.format("@ConvSpec(name = \"%s\", in = %d, multiplier = %d,"
+        + " kind = Kind.DEPTHWISE, kernel = {%d, %d}, stride = {%d, %d},"
+        + " padding = {%d, %d, %d, %d}, dilation = {%d, %d}, bias = %b,"
+        + " activation = Activation.%s%s)", name, in, multiplier, s[0], s[1], s[2], s[3], s[4],
+        s[5], s[6], s[7], s[8], s[9], bias, activation,
+        fixed ? ", height = " + h + ", width = " + w : "");
+    CASES.add(new Case(name, annotation, ConvGeometry.depthwise(in, multiplier, s[0], s[1], s[2],
+        s[3], s[4], s[5], s[6], s[7], s[8], s[9]), bias, activation, batch, h, w));
+  }
+
+  private static void randomDepthwise(String name, Random random) {
+    int kh = 1 + random.nextInt(7);
+    int kw = 1 + random.nextInt(7);
+    int dh = 1 + random.nextInt(3);
+    int dw = 1 + random.nextInt(3);
+    int extentH = dh * (kh - 1) + 1;
+    int extentW = dw * (kw - 1) + 1;
+    int top = random.nextInt(extentH);
+    int bottom = random.nextInt(extentH);
+    int left = random.nextInt(extentW);
+    int right = random.nextInt(extentW);
+    int h = Math.max(1, extentH - top - bottom) + random.nextInt(12);
+    int w = Math.max(1, extentW - left - right) + random.nextInt(12);
+    addDepthwise(name, 1 + random.nextInt(10), 1 + random.nextInt(3),
+        new int[] {kh, kw, 1 + random.nextInt(3), 1 + random.nextInt(3), top, left, bottom,
+            right, dh, dw},
+        random.nextBoolean(), Activation.values()[random.nextInt(3)], 1 + random.nextInt(2), h, w,
+        random.nextBoolean());
+  }
+
+  @Test
+  void everySingleStageKernelMatchesGenericAndReference() throws Exception {
+    assertTrue(CASES.size() >= 70);
+    for (Case c : CASES) {
+      Random random = new Random(c.name().hashCode());
+      ConvGeometry g = c.geometry();
+      float[] weight = Tolerance.random(random, (int) g.weightCount());
+      float[] bias = c.bias() ? Tolerance.random(random, g.outChannels()) : null;
+      ConvKernel kernel = instantiate("test.Holder_" + c.name(), c.bias(), weight, bias);
+      assertEquals(g, kernel.geometry(), c.annotation());
+      float[] x = Tolerance.random(random, c.batch() * g.inChannels() * c.height() * c.width());
+      int outLength = c.batch() * g.outChannels() * g.outputHeight(c.height())
+          * g.outputWidth(c.width());
+      float[] specialized = new float[outLength];
+      float[] generic = new float[outLength];
+      kernel.forward(x, c.batch(), c.height(), c.width(), specialized);
+      GenericKernels.create(g, weight, bias, c.activation())
+          .forward(x, c.batch(), c.height(), c.width(), generic);
+      Tolerance.assertClose(c.annotation() + " vs generic", generic, specialized, 1e-5);
+      Tolerance.assertClose(c.annotation() + " vs reference", ReferenceConv.conv2d(
+          g, x, c.batch(), c.height(), c.width(), weight, bias, c.activation()), specialized, 1e-5);
+    }
+  }
+
+  @Test
+  void separableBlocksMatchTheReferenceChain() throws Exception {
+    checkSeparable("S0", ConvGeometry.depthwise(6, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), true,
+        Activation.RELU6, ConvGeometry.pointwise(6, 10, 1, 1), true, Activation.RELU, 2, 11, 9);
+    checkSeparable("S1", ConvGeometry.depthwise(5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false,
+        Activation.NONE, ConvGeometry.pointwise(10, 3, 1, 1), false, Activation.NONE, 1, 7, 6);
+  }
+
+  private void checkSeparable(String name, ConvGeometry dw, boolean dwBias, Activation dwAct,
+      ConvGeometry pw, boolean pwBias, Activation pwAct, int n, int h, int w) throws Exception {
+    Random random = new Random(name.hashCode());
+    float[] dwWeight = Tolerance.random(random, (int) dw.weightCount());
+    float[] dwB = dwBias ? Tolerance.random(random, dw.outChannels()) : null;
+    float[] pwWeight = Tolerance.random(random, (int) pw.weightCount());
+    float[] pwB = pwBias ? Tolerance.random(random, pw.outChannels()) : null;
+    List<Object> arguments = new ArrayList<>();
+    arguments.add(dwWeight);
+    if (dwBias) {
+      arguments.add(dwB);
+    }
+    arguments.add(pwWeight);
+    if (pwBias) {
+      arguments.add(pwB);
+    }
+    Class<?> type = loader.loadClass("test.Holder_" + name);
+    Constructor<?> constructor = type.getConstructors()[0];
+    SeparableBlock block = (SeparableBlock) constructor.newInstance(arguments.toArray());
+    assertEquals(dw, block.depthwise().geometry());
+    assertEquals(pw, block.pointwise().geometry());
+    float[] x = Tolerance.random(random, n * dw.inChannels() * h * w);
+    float[] y = new float[n * pw.outChannels() * block.outputHeight(h) * block.outputWidth(w)];
+    block.forward(x, n, h, w, y);
+    float[] mid = ReferenceConv.conv2d(dw, x, n, h, w, dwWeight, dwB, dwAct);
+    Tolerance.assertClose(name, ReferenceConv.conv2d(pw, mid, n, dw.outputHeight(h),
+        dw.outputWidth(w), pwWeight, pwB, pwAct), y, 1e-5);
+  }
+
+  @Test
+  void fixedSizeKernelsRefuseOtherSizes() throws Exception {
+    ConvLayer kernel = instantiate("test.Holder_D1", true, new float[72], new float[8]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> kernel.forward(new float[8 * 10 * 11], 1, 10, 11, new float[8 * 10 * 11]));
+    assertEquals("height: this kernel was generated for height 9 (@ConvSpec height = 9), got 10",
+        e.getMessage());
+  }
+
+  @Test
+  void everyGeneratedMethodIsUnderTheJitLimit() {
+    Map<String, byte[]> classes = SpecCompiler.classFiles(compilation);
+    int largest = 0;
+    for (Map.Entry<String, byte[]> type : classes.entrySet()) {
+      for (Map.Entry<String, Integer> method :
+          ClassFileMethods.codeLengths(type.getValue()).entrySet()) {
+        assertTrue(method.getValue() < 8000,
+            type.getKey() + "." + method.getKey() + " has " + method.getValue() + " bytes");
+        largest = Math.max(largest, method.getValue());
+      }
+    }
+    assertTrue(largest > 500, "the check read real methods (largest " + largest + " bytes)");
+  }
+
+  private static ConvKernel instantiate(String className, boolean bias, float[] weight,
+      float[] biasValues) throws Exception {
+    Class<?> type = loader.loadClass(className);
+    Object kernel = bias
+        ? type.getConstructor(float[].class, float[].class).newInstance(weight, biasValues)
+        : type.getConstructor(float[].class).newInstance((Object) weight);
+    return (ConvKernel) kernel;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.convgen.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import java.util.List;
+import java.util.stream.Stream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.io.TempDir;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each way a spec can be wrong gives exactly one javac error, on the annotation's line and at the
+ * offending value, saying what to change; and nothing is generated.
+ */
+class InvalidSpecTest {
+
+  static Stream<Arguments> invalidSpecs() {
+    return Stream.of(
+        // annotation, expected message, the source text the error must point at
+        Arguments.of("@ConvSpec(in = 0, out = 8)", "in must be positive, got 0", "0"),
+        Arguments.of("@ConvSpec(in = 8, out = -2)", "out must be positive, got -2", "-2"),
+        Arguments.of("@ConvSpec(in = 8)", "out is required for a POINTWISE spec", "@ConvSpec"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 0)", "kernel must be positive, got 0",
+            "0"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = {3, 3, 3})",
+            "kernel takes 1 value {k} or 2 values {kh, kw}, got 3 values", "{3, 3, 3}"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, stride = 0)",
+            "stride must be positive, got 0", "0"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, dilation = {1, -1})",
+            "dilation must be positive, got -1", "{1, -1}"),
+        Arguments.of("@ConvSpec(in = 8, out = 12, kind = Kind.DEPTHWISE, kernel = 3)",
+            "depthwise out (12) must be a multiple of in (8)", "12"),
+        Arguments.of("@ConvSpec(in = 8, out = 16, multiplier = 3, kind = Kind.DEPTHWISE, kernel = 3)",
+            "depthwise out (16) must equal in x multiplier (8 x 3 = 24)", "3"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, padding = 3)",
+            "padding must be smaller than the dilated kernel extent on each side, got top 3 >= 3, left 3 >= 3, bottom 3 >= 3, right 3 >= 3", "3"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, dilation = 2, padding = {0, 0, 5, 0})",
+            "got bottom 5 >= 5 (kernel 3x3, dilation 2x2", "{0, 0, 5, 0}"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, padding = 1)",
+            "got top 1 >= 1, left 1 >= 1, bottom 1 >= 1, right 1 >= 1 (kernel 1x1", "1"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, padding = {1, 1, 1})",
+            "padding takes 1 value {p}, 2 values {ph, pw} or 4 values", "{1, 1, 1}"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 5, padding = 0, height = 3, width = 8)",
+            "output height would be -1 for input height 3", "3"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, height = 8)",
+            "height and width are given together or not at all: add width", "8"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, height = 0, width = 4)",
+            "height must be positive, got 0", "0"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, stride = 2, autoPad = AutoPad.SAME_UPPER)",
+            "autoPad = SAME_UPPER with stride 2 depends on the input size", ".SAME_UPPER"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 3, padding = 1, autoPad = AutoPad.VALID)",
+            "padding and autoPad = VALID cannot both be given", "1"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kind = Kind.POINTWISE, kernel = 3)",
+            "a pointwise kernel is 1x1, got kernel 3x3", "3"),
+        Arguments.of("@ConvSpec(in = 8, out = 8, dilation = 2)",
+            "dilation applies to depthwise kernels only", "2"),
+        Arguments.of("@ConvSpec(in = 8, kind = Kind.DEPTHWISE, kernel = 3, depthwiseBias = true)",
+            "depthwiseBias applies to the depthwise stage of a SEPARABLE spec only", "true"),
+        Arguments.of("@ConvSpec(name = \"2x\", in = 8, out = 8)",
+            "name \"2x\" is not a Java identifier", "\"2x\""),
+        Arguments.of("@ConvSpec(in = 8, out = 8, kernel = 65)",
+            "kernel 65x65 exceeds the supported maximum of 64 per side", "65"),
+        Arguments.of("@ConvSpec(in = 65536, out = 8, kernel = 3, height = 256, width = 256)",
+            "one input image of 65536 x 256 x 256 = 4294967296 floats overflows int indexing",
+            "256"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidSpecs")
+  void reportsOneClearErrorAtTheOffendingValue(String annotation, String message, String at) {
+    String source = SpecCompiler.holderSource(List.of(annotation));
+    Compilation compilation = SpecCompiler.compile(List.of(annotation));
+    assertEquals(Compilation.Status.FAILURE, compilation.status());
+    List<Diagnostic<? extends JavaFileObject>> errors = compilation.errors();
+    assertEquals(1, errors.size(), errors::toString);
+    Diagnostic<? extends JavaFileObject> error = errors.get(0);
+    assertTrue(error.getMessage(null).contains(message), error.getMessage(null));
+    assertEquals(3, error.getLineNumber(), "reported on the annotation's line");
+    assertTrue(source.startsWith(at, (int) error.getPosition()),
+        "points at '" + at + "', not at '" + source.substring((int) error.getPosition()) + "'");
+  }
+
+  @Test
+  void duplicateNamesOnOneHolderAreReported() {
+    Compilation compilation = SpecCompiler.compile(List.of(
+        "@ConvSpec(name = \"Block\", in = 8, out = 8)",
+        "@ConvSpec(name = \"Block\", in = 8, out = 16)"));
+    assertEquals(1, compilation.errors().size());
+    Diagnostic<? extends JavaFileObject> error = compilation.errors().get(0);
+    assertTrue(error.getMessage(null).contains(
+        "another @ConvSpec on Holder is already named \"Block\""), error.getMessage(null));
+    assertEquals(4, error.getLineNumber());
+  }
+
+  @Test
+  void everyBadSpecInOneBuildIsReportedAndNothingIsWritten() {
+    Compilation compilation = SpecCompiler.compile(List.of(
+        "@ConvSpec(in = 0, out = 8)",
+        "@ConvSpec(name = \"Fine\", in = 8, out = 8)",
+        "@ConvSpec(in = 8, out = 8, kernel = 3, stride = {0, 1}, padding = 7)"));
+    assertEquals(3, compilation.errors().size(), compilation.errors()::toString);
+    assertEquals(List.of(3L, 5L, 5L),
+        compilation.errors().stream().map(Diagnostic::getLineNumber).toList());
+  }
+
+  @Test
+  void aFailingBuildWritesNoSourceFile(@TempDir Path output) throws Exception {
+    Path sources = Files.createDirectories(output.resolve("src/test"));
+    Files.writeString(sources.resolve("Holder.java"), SpecCompiler.holderSource(List.of(
+        "@ConvSpec(name = \"Fine\", in = 8, out = 8)",
+        "@ConvSpec(in = 8, out = 8, kernel = 3, stride = 0)")));
+    Path generated = Files.createDirectories(output.resolve("generated"));
+    Path classes = Files.createDirectories(output.resolve("classes"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
+      boolean success = javac.getTask(null, files, diagnostics,
+          List.of("-proc:only", "-s", generated.toString(), "-d", classes.toString(),
+              "-classpath", System.getProperty("java.class.path")),
+          null, files.getJavaFileObjects(sources.resolve("Holder.java"))).call();
+      assertFalse(success);
+    }
+    assertEquals(1, diagnostics.getDiagnostics().stream()
+        .filter(d -> d.getKind() == Diagnostic.Kind.ERROR).count(), diagnostics.getDiagnostics()::toString);
+    try (Stream<Path> written = Files.walk(generated)) {
+      assertEquals(List.of(generated), written.toList(), "a valid spec in a failing round is not written either");
+    }
+  }
+}
