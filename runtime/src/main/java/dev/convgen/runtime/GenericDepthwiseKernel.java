@@ -7,13 +7,7 @@ import dev.convgen.annotations.Activation;
  * multiplier, shape known only at run time. Straightforward loops: every tap checks that it falls
  * inside the input (zero padding).
  */
-public final class GenericDepthwiseKernel implements ConvKernel {
-
-  private final ConvGeometry geometry;
-  private final float[] weight;
-  private final float[] bias;
-  private final boolean hasBias;
-  private final Activation activation;
+public final class GenericDepthwiseKernel extends GenericKernel {
 
   /**
    * @param weight {@code [in * multiplier, 1, kh, kw]}
@@ -21,30 +15,15 @@ public final class GenericDepthwiseKernel implements ConvKernel {
    */
   public GenericDepthwiseKernel(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
+    super(requireDepthwise(geometry), weight, bias, activation);
+  }
+
+  private static ConvGeometry requireDepthwise(ConvGeometry geometry) {
     if (!geometry.isDepthwise()) {
       throw new IllegalArgumentException("geometry: expected groups = inChannels ("
           + geometry.inChannels() + "), got " + geometry.describe());
     }
-    this.geometry = geometry;
-    this.weight = Arguments.checkWeights(geometry, weight).clone();
-    this.hasBias = bias != null;
-    this.bias = hasBias ? Arguments.checkBias(geometry, bias).clone() : new float[geometry.outChannels()];
-    this.activation = activation;
-  }
-
-  @Override
-  public ConvGeometry geometry() {
     return geometry;
-  }
-
-  @Override
-  public boolean hasBias() {
-    return hasBias;
-  }
-
-  @Override
-  public Activation activation() {
-    return activation;
   }
 
   @Override

@@ -10,13 +10,7 @@ import dev.convgen.annotations.Activation;
  * accumulates {@code weight[k][c] * input plane c} one input channel at a time, then the activation
  * is applied. Honest run-time-shape code: cache-friendly, no specialization.
  */
-public final class GenericPointwiseKernel implements ConvKernel {
-
-  private final ConvGeometry geometry;
-  private final float[] weight;
-  private final float[] bias;
-  private final boolean hasBias;
-  private final Activation activation;
+public final class GenericPointwiseKernel extends GenericKernel {
 
   /**
    * @param weight {@code [out, in, 1, 1]}
@@ -24,6 +18,10 @@ public final class GenericPointwiseKernel implements ConvKernel {
    */
   public GenericPointwiseKernel(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
+    super(requirePointwise(geometry), weight, bias, activation);
+  }
+
+  private static ConvGeometry requirePointwise(ConvGeometry geometry) {
     if (!geometry.isPointwise()) {
       throw new IllegalArgumentException(
           "geometry: expected a 1x1 convolution with groups 1, got " + geometry.describe());
@@ -32,26 +30,7 @@ public final class GenericPointwiseKernel implements ConvKernel {
       throw new IllegalArgumentException("geometry: a 1x1 kernel takes no padding (every pad must be"
           + " smaller than the kernel extent 1), got " + geometry.describe());
     }
-    this.geometry = geometry;
-    this.weight = Arguments.checkWeights(geometry, weight).clone();
-    this.hasBias = bias != null;
-    this.bias = hasBias ? Arguments.checkBias(geometry, bias).clone() : new float[geometry.outChannels()];
-    this.activation = activation;
-  }
-
-  @Override
-  public ConvGeometry geometry() {
     return geometry;
-  }
-
-  @Override
-  public boolean hasBias() {
-    return hasBias;
-  }
-
-  @Override
-  public Activation activation() {
-    return activation;
   }
 
   @Override
