@@ -2,6 +2,7 @@ package dev.convgen.processor;
 
 import static dev.convgen.processor.Expressions.activate;
 import static dev.convgen.processor.Expressions.plus;
+import static dev.convgen.processor.Expressions.times;
 import static dev.convgen.processor.KernelClassWriter.FLOATS;
 
 import com.palantir.javapoet.CodeBlock;
@@ -137,7 +138,7 @@ final class DepthwiseEmitter {
         rowOffsets[r] = Integer.toString(r * g.dilationH() * stage.width());
       } else {
         rowOffsets[r] = "row" + r;
-        method.addStatement("int row$L = $L * width", r, r * g.dilationH());
+        method.addStatement("int row$L = $L", r, times("width", r * g.dilationH()));
       }
     }
     if (!rowLo.equals("0")) {
@@ -153,17 +154,19 @@ final class DepthwiseEmitter {
           .endControlFlow();
     }
     if (stage.fixedSize()) {
-      int constant = Integer.parseInt(colLo) * g.strideW() - g.padTop() * stage.width()
-          - g.padLeft();
+      int constant = -g.padTop() * stage.width() - g.padLeft();
       method.addStatement("int xp = $L", plus(plus("xo", "i * " + g.strideH() * stage.width()),
           constant));
     } else {
-      method.addStatement("int xp = xo + (i * $L - $L) * width + colLo * $L - $L",
-          g.strideH(), g.padTop(), g.strideW(), g.padLeft());
+      String firstRow = plus(times("i", g.strideH()), -g.padTop());
+      method.addStatement("int xp = $L", plus(plus("xo", (firstRow.equals("i") ? "i"
+          : "(" + firstRow + ")") + " * width"), -g.padLeft()));
     }
+    // Taps are addressed from the loop index alone (x = xp + j * stride), the form C2's range-check
+    // elimination handles best.
     method.beginControlFlow("for (int j = $L; j < $L; j++)", colLo, colHi)
+        .addStatement("int x = xp + $L", times("j", g.strideW()))
         .addCode(interiorPixel(plan, rowOffsets))
-        .addStatement("xp += $L", g.strideW())
         .endControlFlow();
     method.beginControlFlow("for (int j = $L; j < $L; j++)", colHi, outW)
         .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
@@ -177,7 +180,7 @@ final class DepthwiseEmitter {
     return method.build();
   }
 
-  /** One interior output value at {@code yr + j}, first tap at {@code input[xp]}: no checks. */
+  /** One interior output value at {@code yr + j}, first tap at {@code input[x]}: no checks. */
   private static CodeBlock interiorPixel(KernelPlan.Depthwise plan, String[] rowOffsets) {
     ConvGeometry g = plan.stage().geometry();
     int kh = g.kernelH();
@@ -187,7 +190,7 @@ final class DepthwiseEmitter {
       for (int r = 0; r < kh; r++) {
         for (int c = 0; c < kw; c++) {
           code.addStatement("acc += w$L * input[$L]", r * kw + c,
-              plus(plus("xp", rowOffsets[r]), c * g.dilationW()));
+              plus(plus("x", rowOffsets[r]), c * g.dilationW()));
         }
       }
     } else {
@@ -195,7 +198,7 @@ final class DepthwiseEmitter {
       String rowStep = plan.stage().fixedSize()
           ? Integer.toString(g.dilationH() * plan.stage().width())
           : g.dilationH() + " * width";
-      code.addStatement("int xr = xp")
+      code.addStatement("int xr = x")
           .addStatement("int wr = k * $L", kh * kw)
           .beginControlFlow("for (int r = 0; r < $L; r++)", kh);
       for (int c = 0; c < kw; c++) {
@@ -247,10 +250,10 @@ final class DepthwiseEmitter {
       method.addParameter(TypeName.INT, "height").addParameter(TypeName.INT, "width");
     }
     method.addStatement("float acc = $L", stage.bias() ? "bias[k]" : "0f")
-        .addStatement("int ih0 = $L", plus("i * " + g.strideH(), -g.padTop()))
-        .addStatement("int iw0 = $L", plus("j * " + g.strideW(), -g.padLeft()))
+        .addStatement("int ih0 = $L", plus(times("i", g.strideH()), -g.padTop()))
+        .addStatement("int iw0 = $L", plus(times("j", g.strideW()), -g.padLeft()))
         .beginControlFlow("for (int r = 0; r < $L; r++)", g.kernelH())
-        .addStatement("int ih = ih0 + r * $L", g.dilationH())
+        .addStatement("int ih = ih0 + $L", times("r", g.dilationH()))
         .beginControlFlow("if (ih < 0 || ih >= $L)", height)
         .addStatement("continue")
         .endControlFlow()

@@ -38,6 +38,11 @@ final class Expressions {
     }
   }
 
+  /** {@code variable * factor}, dropping a factor of 1. */
+  static String times(String variable, int factor) {
+    return factor == 1 ? variable : variable + " * " + factor;
+  }
+
   /** {@code base + offset}, dropping a zero offset. */
   static String plus(String base, String offset) {
     return offset.equals("0") ? base : base + " + " + offset;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConformanceCase;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
@@ -55,6 +56,19 @@ class GeneratedKernelsTest {
         1, 13, 6, false);
     addDepthwise("D4", 2, 3, new int[] {9, 9, 1, 1, 4, 4, 4, 4, 1, 1}, true, Activation.NONE,
         1, 12, 10, true); // 81 taps: row-looped interior
+    // Padding derived by the processor: the test states the pads it expects.
+    addCase("Same", "in = 2, kind = Kind.DEPTHWISE, kernel = 3, stride = 2,"
+            + " autoPad = AutoPad.SAME_UPPER, height = 8, width = 7",
+        ConvGeometry.depthwise(2, 1, 3, 3, 2, 2, 0, 1, 1, 1, 1, 1), true, 1, 8, 7);
+    addCase("SameLower", "in = 2, kind = Kind.DEPTHWISE, kernel = 4, autoPad = AutoPad.SAME_LOWER",
+        ConvGeometry.depthwise(2, 1, 4, 4, 1, 1, 2, 2, 1, 1, 1, 1), true, 1, 6, 5);
+    addCase("Valid", "in = 3, out = 6, kind = Kind.DEPTHWISE, kernel = 3, autoPad = AutoPad.VALID",
+        ConvGeometry.depthwise(3, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1), true, 2, 5, 6);
+    addCase("DefaultPad", "in = 3, kind = Kind.DEPTHWISE, kernel = {5, 3}, dilation = 2",
+        ConvGeometry.depthwise(3, 1, 5, 3, 1, 1, 4, 2, 4, 2, 2, 2), true, 1, 9, 9);
+    addCase("PerAxisPad", "in = 3, kind = Kind.DEPTHWISE, kernel = 3, padding = {2, 0},"
+            + " dilation = {3, 1}, bias = false",
+        ConvGeometry.depthwise(3, 1, 3, 3, 1, 1, 2, 0, 2, 0, 3, 1), false, 1, 9, 9);
     for (int i = 0; i < 40; i++) {
       randomDepthwise("RD" + i, random);
     }
@@ -82,6 +96,12 @@ class GeneratedKernelsTest {
         bias, activation, fixed ? ", height = " + h + ", width = " + w : "");
     CASES.add(new Case(name, annotation, ConvGeometry.pointwise(in, out, sh, sw), bias,
         activation, batch, h, w));
+  }
+
+  private static void addCase(String name, String body, ConvGeometry expected, boolean bias,
+      int batch, int h, int w) {
+    CASES.add(new Case(name, "@ConvSpec(name = \"" + name + "\", " + body + ")", expected, bias,
+        Activation.NONE, batch, h, w));
   }
 
   /** {@code s = {kh, kw, sh, sw, top, left, bottom, right, dh, dw}}. */
@@ -138,6 +158,36 @@ class GeneratedKernelsTest {
       Tolerance.assertClose(c.annotation() + " vs generic", generic, specialized, 1e-5);
       Tolerance.assertClose(c.annotation() + " vs reference", ReferenceConv.conv2d(
           g, x, c.batch(), c.height(), c.width(), weight, bias, c.activation()), specialized, 1e-5);
+    }
+  }
+
+  /** The generated kernels against ONNX's own expected outputs, for every depthwise case. */
+  @Test
+  void generatedDepthwiseKernelsMatchOnnxConformance() throws Exception {
+    List<String> names = List.of("test_Conv2d_depthwise", "test_Conv2d_depthwise_padded",
+        "test_Conv2d_depthwise_strided", "test_Conv2d_depthwise_with_multiplier");
+    List<String> annotations = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      ConvGeometry g = ConformanceCase.load(names.get(i)).geometry();
+      annotations.add(String.format("@ConvSpec(name = \"C%d\", in = %d, out = %d,"
+              + " kind = Kind.DEPTHWISE, kernel = {%d, %d}, stride = {%d, %d},"
+              + " padding = {%d, %d, %d, %d}, dilation = {%d, %d}, bias = %b)",
+          i, g.inChannels(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
+          g.padTop(), g.padLeft(), g.padBottom(), g.padRight(), g.dilationH(), g.dilationW(),
+          ConformanceCase.load(names.get(i)).bias() != null));
+    }
+    ClassLoader conformance = SpecCompiler.load(SpecCompiler.compile(annotations));
+    for (int i = 0; i < names.size(); i++) {
+      ConformanceCase c = ConformanceCase.load(names.get(i));
+      Class<?> type = conformance.loadClass("test.Holder_C" + i);
+      ConvKernel kernel = (ConvKernel) (c.bias() != null
+          ? type.getConstructor(float[].class, float[].class).newInstance(c.weight(), c.bias())
+          : type.getConstructor(float[].class).newInstance((Object) c.weight()));
+      assertEquals(c.geometry(), kernel.geometry());
+      int[] x = c.inputShape();
+      float[] y = new float[c.expected().length];
+      kernel.forward(c.input(), x[0], x[2], x[3], y);
+      Tolerance.assertClose(c.name(), c.expected(), y, 1e-5);
     }
   }
 
