@@ -20,7 +20,7 @@ public final class SeedSamples {
   private static final Random RANDOM = new Random(42);
 
   public static void main(String[] args) {
-    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0; // warm-up per kernel
     System.out.println("convgen samples on " + System.getProperty("java.vm.name") + " "
         + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
 
