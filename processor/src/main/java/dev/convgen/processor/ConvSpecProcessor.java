@@ -32,6 +32,7 @@ public final class ConvSpecProcessor extends AbstractProcessor {
 
   static final String CONV_SPEC = "dev.convgen.annotations.ConvSpec";
   static final String CONV_SPECS = "dev.convgen.annotations.ConvSpecs";
+  static final String SIMD_OPTION = "convgen.simd";
 
   private Trees trees;
 
@@ -48,6 +49,11 @@ public final class ConvSpecProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(CONV_SPEC, CONV_SPECS);
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(SIMD_OPTION);
   }
 
   @Override
@@ -75,7 +81,7 @@ public final class ConvSpecProcessor extends AbstractProcessor {
       return true;
     }
     List<JavaFile> files = new ArrayList<>();
-    SpecEmitter emitter = new SpecEmitter();
+    SpecEmitter emitter = new SpecEmitter(new KernelPlanner(simdAvailable()));
     for (KernelSpec kernel : kernels) {
       try {
         files.add(emitter.emit(kernel));
@@ -95,6 +101,18 @@ public final class ConvSpecProcessor extends AbstractProcessor {
       }
     }
     return true;
+  }
+
+  /**
+   * SIMD kernels are emitted when this compilation can see {@code jdk.incubator.vector} (javac
+   * run with {@code --add-modules jdk.incubator.vector}) unless {@code -Aconvgen.simd=false}.
+   */
+  private boolean simdAvailable() {
+    if ("false".equalsIgnoreCase(processingEnv.getOptions().get(SIMD_OPTION))) {
+      return false;
+    }
+    return processingEnv.getElementUtils().getTypeElement("jdk.incubator.vector.FloatVector")
+        != null;
   }
 
   /** Every holder with its specs in source order, whether written once or repeated. */

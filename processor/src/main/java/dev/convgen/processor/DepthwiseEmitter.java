@@ -5,6 +5,7 @@ import static dev.convgen.processor.Expressions.plus;
 import static dev.convgen.processor.Expressions.times;
 import static dev.convgen.processor.KernelClassWriter.FLOATS;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -27,12 +28,20 @@ final class DepthwiseEmitter {
 
   TypeSpec emit(String simpleName, KernelPlan.Depthwise plan, CodeBlock javadoc) {
     StageSpec stage = plan.stage();
-    return KernelClassWriter.kernelClass(simpleName, stage, CodeBlock.of("weight.clone()"), javadoc)
-        .addMethod(forward(stage))
+    TypeSpec.Builder type = KernelClassWriter.kernelClass(
+            simpleName, stage, CodeBlock.of("weight.clone()"), javadoc, plan.simd())
+        .addMethod(KernelClassWriter.forwardMethod(stage, plan.simd())
+            .addCode(batchLoops(stage)).build())
         .addMethod(plane(plan))
         .addMethod(borderRow(stage))
-        .addMethod(borderPixel(stage))
-        .build();
+        .addMethod(borderPixel(stage));
+    if (plan.simd()) {
+      type.addType(KernelClassWriter.simdClass()
+          .addMethod(KernelClassWriter.simdRun().addCode(batchLoops(stage)).build())
+          .addMethod(simdPlane(plan))
+          .build());
+    }
+    return type.build();
   }
 
   /** Literal or run-time values of the sizes a plane needs, in {@link #PLANE_SIZES} order. */
@@ -56,9 +65,10 @@ final class DepthwiseEmitter {
         Integer.toString(colLo), Integer.toString(colHi)};
   }
 
-  private static MethodSpec forward(StageSpec stage) {
+  /** The loops over images and channels calling {@code plane}, with run-time sizes first. */
+  private static CodeBlock batchLoops(StageSpec stage) {
     ConvGeometry g = stage.geometry();
-    MethodSpec.Builder forward = KernelClassWriter.forwardMethod(stage);
+    CodeBlock.Builder forward = CodeBlock.builder();
     String inPlane;
     String outPlane;
     String extra = "";
@@ -68,7 +78,7 @@ final class DepthwiseEmitter {
     } else {
       forward.addStatement("int outH = GEOMETRY.outputHeight(height)")
           .addStatement("int outW = GEOMETRY.outputWidth(width)")
-          .addComment("interior: output rows/columns whose taps all fall inside the input")
+          .add("// interior: output rows/columns whose taps all fall inside the input\n")
           .addStatement("int rowLo = Math.min(outH, $L)", ceilDiv(g.padTop(), g.strideH()))
           .addStatement("int rowHi = Math.max(rowLo, Math.min(outH, "
               + "Math.floorDiv(height - $L, $L) + 1))", g.extentH() - g.padTop(), g.strideH())
@@ -99,6 +109,48 @@ final class DepthwiseEmitter {
     return forward.endControlFlow().endControlFlow().build();
   }
 
+  /** The header shared by the scalar and SIMD {@code plane} methods. */
+  private static MethodSpec.Builder planeMethod(StageSpec stage) {
+    MethodSpec.Builder method = MethodSpec.methodBuilder("plane")
+        .addJavadoc("Output channel {@code k} of one image, reading input plane {@code xo}.\n")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(FLOATS, "input").addParameter(TypeName.INT, "xo")
+        .addParameter(FLOATS, "output").addParameter(TypeName.INT, "yo")
+        .addParameter(TypeName.INT, "k");
+    if (!stage.fixedSize()) {
+      PLANE_SIZES.forEach(size -> method.addParameter(TypeName.INT, size));
+    }
+    return method;
+  }
+
+  /**
+   * Declares the bias {@code bk}, the taps {@code w0..} (when unrolled) and the kernel-row offsets
+   * {@code row1..} (when the width is a run-time value); returns each kernel row's offset.
+   */
+  private static String[] tapPreamble(KernelPlan.Depthwise plan, MethodSpec.Builder method) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    int kh = g.kernelH();
+    int taps = kh * g.kernelW();
+    method.addStatement("float bk = $L", stage.bias() ? "bias[k]" : "0f");
+    if (plan.unrollAllTaps()) {
+      method.addStatement("int wo = k * $L", taps);
+      for (int t = 0; t < taps; t++) {
+        method.addStatement("float w$L = weight[$L]", t, plus("wo", t));
+      }
+    }
+    String[] rowOffsets = new String[kh];
+    for (int r = 0; r < kh; r++) {
+      if (stage.fixedSize() || r == 0) {
+        rowOffsets[r] = Integer.toString(r * g.dilationH() * stage.width());
+      } else {
+        rowOffsets[r] = "row" + r;
+        method.addStatement("int row$L = $L", r, times("width", r * g.dilationH()));
+      }
+    }
+    return rowOffsets;
+  }
+
   /** One output plane {@code k}: border rows, then interior rows with border columns. */
   private static MethodSpec plane(KernelPlan.Depthwise plan) {
     StageSpec stage = plan.stage();
@@ -111,36 +163,9 @@ final class DepthwiseEmitter {
     String rowHi = s[5];
     String colLo = s[6];
     String colHi = s[7];
-    MethodSpec.Builder method = MethodSpec.methodBuilder("plane")
-        .addJavadoc("Output channel {@code k} of one image, reading input plane {@code xo}.\n")
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(FLOATS, "input").addParameter(TypeName.INT, "xo")
-        .addParameter(FLOATS, "output").addParameter(TypeName.INT, "yo")
-        .addParameter(TypeName.INT, "k");
-    if (!stage.fixedSize()) {
-      PLANE_SIZES.forEach(size -> method.addParameter(TypeName.INT, size));
-    }
-    int kh = g.kernelH();
-    int kw = g.kernelW();
-    int taps = kh * kw;
+    MethodSpec.Builder method = planeMethod(stage);
     String sizeArgs = stage.fixedSize() ? "" : ", height, width";
-    method.addStatement("float bk = $L", stage.bias() ? "bias[k]" : "0f");
-    if (plan.unrollAllTaps()) {
-      method.addStatement("int wo = k * $L", taps);
-      for (int t = 0; t < taps; t++) {
-        method.addStatement("float w$L = weight[$L]", t, plus("wo", t));
-      }
-    }
-    // Offset of kernel row r from the first tap: a literal when the width is known.
-    String[] rowOffsets = new String[kh];
-    for (int r = 0; r < kh; r++) {
-      if (stage.fixedSize() || r == 0) {
-        rowOffsets[r] = Integer.toString(r * g.dilationH() * stage.width());
-      } else {
-        rowOffsets[r] = "row" + r;
-        method.addStatement("int row$L = $L", r, times("width", r * g.dilationH()));
-      }
-    }
+    String[] rowOffsets = tapPreamble(plan, method);
     if (!rowLo.equals("0")) {
       method.beginControlFlow("for (int i = 0; i < $L; i++)", rowLo)
           .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
@@ -172,6 +197,119 @@ final class DepthwiseEmitter {
         .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
         .endControlFlow()
         .endControlFlow();
+    if (!rowHi.equals(outH)) {
+      method.beginControlFlow("for (int i = $L; i < $L; i++)", rowHi, outH)
+          .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
+          .endControlFlow();
+    }
+    return method.build();
+  }
+
+  /**
+   * The SIMD plane (stride 1): the interior 8 output pixels at a time, one FMA per tap, with no
+   * bounds checks; borders through the scalar helpers. When the output is as wide as the input
+   * (padding left + right = kernel extent - 1), the interior is one flat loop across rows whose
+   * wrapped edge columns are then overwritten by the border code: long loops even for 7x7 planes.
+   */
+  private static MethodSpec simdPlane(KernelPlan.Depthwise plan) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    ClassName vector = KernelClassWriter.FLOAT_VECTOR;
+    String[] s = sizes(stage);
+    String width = s[1];
+    String outH = s[2];
+    String rowLo = s[4];
+    String rowHi = s[5];
+    String colLo = s[6];
+    String colHi = s[7];
+    MethodSpec.Builder method = planeMethod(stage);
+    String sizeArgs = stage.fixedSize() ? "" : ", height, width";
+    String[] rowOffsets = tapPreamble(plan, method);
+    int taps = g.kernelH() * g.kernelW();
+    boolean hoist = taps <= 16;
+    method.addStatement("$T vb = $T.broadcast(F, bk)", vector, vector);
+    if (hoist) {
+      for (int t = 0; t < taps; t++) {
+        method.addStatement("$T v$L = $T.broadcast(F, w$L)", vector, t, vector, t);
+      }
+    }
+    CodeBlock.Builder vectorPixel = CodeBlock.builder().addStatement("$T acc = vb", vector);
+    for (int r = 0; r < g.kernelH(); r++) {
+      for (int c = 0; c < g.kernelW(); c++) {
+        int t = r * g.kernelW() + c;
+        vectorPixel.addStatement("acc = $T.fromArray(F, input, $L).fma($L, acc)", vector,
+            plus(plus("x", rowOffsets[r]), c * g.dilationW()),
+            hoist ? "v" + t : "FloatVector.broadcast(F, w" + t + ")");
+      }
+    }
+    String store = Expressions.activateVector(stage.activation(), "acc") + ".intoArray(output, yr + j)";
+    vectorPixel.addStatement(store);
+    if (!rowLo.equals("0")) {
+      method.beginControlFlow("for (int i = 0; i < $L; i++)", rowLo)
+          .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
+          .endControlFlow();
+    }
+    boolean flat = g.padLeft() + g.padRight() == g.extentW() - 1;
+    if (flat) {
+      method.addComment("interior rows as one flat run of pixels; wrapped edge columns fixed below");
+      if (stage.fixedSize()) {
+        int w = stage.width();
+        boolean empty = Integer.parseInt(rowHi) <= Integer.parseInt(rowLo)
+            || Integer.parseInt(colHi) <= Integer.parseInt(colLo);
+        int qLo = Integer.parseInt(rowLo) * w + Integer.parseInt(colLo);
+        int qHi = empty ? qLo : (Integer.parseInt(rowHi) - 1) * w + Integer.parseInt(colHi);
+        method.addStatement("int qHi = $L", qHi)
+            .addStatement("int xb = $L", plus("xo", -g.padTop() * w - g.padLeft()))
+            .addStatement("int yr = yo")
+            .addStatement("int j = $L", qLo);
+      } else {
+        method.addStatement("int qHi = rowHi > rowLo && colHi > colLo ? (rowHi - 1) * width + colHi"
+                + " : rowLo * width + colLo")
+            .addStatement("int xb = $L", plus(plus("xo", times("width", -g.padTop())),
+                -g.padLeft()))
+            .addStatement("int yr = yo")
+            .addStatement("int j = rowLo * width + colLo");
+      }
+      method.beginControlFlow("for (; j <= qHi - 8; j += 8)")
+          .addStatement("int x = xb + j")
+          .addCode(vectorPixel.build())
+          .endControlFlow()
+          .beginControlFlow("for (; j < qHi; j++)")
+          .addStatement("int x = xb + j")
+          .addCode(interiorPixel(plan, rowOffsets))
+          .endControlFlow()
+          .beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
+          .addStatement("int row = yo + i * $L", width)
+          .beginControlFlow("for (int c = 0; c < $L; c++)", colLo)
+          .addStatement("output[row + c] = borderPixel(input, xo, i, c, k$L)", sizeArgs)
+          .endControlFlow()
+          .beginControlFlow("for (int c = $L; c < $L; c++)", colHi, width)
+          .addStatement("output[row + c] = borderPixel(input, xo, i, c, k$L)", sizeArgs)
+          .endControlFlow()
+          .endControlFlow();
+    } else {
+      String outW = s[3];
+      method.beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
+          .addStatement("int yr = yo + i * $L", outW)
+          .beginControlFlow("for (int j = 0; j < $L; j++)", colLo)
+          .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
+          .endControlFlow()
+          .addStatement("int xp = $L", plus(plus("xo", "(" + plus("i", -g.padTop()) + ") * "
+              + width), -g.padLeft()))
+          .addStatement("int j = $L", colLo)
+          .beginControlFlow("for (; j <= $L - 8; j += 8)", colHi)
+          .addStatement("int x = xp + j")
+          .addCode(vectorPixel.build())
+          .endControlFlow()
+          .beginControlFlow("for (; j < $L; j++)", colHi)
+          .addStatement("int x = xp + j")
+          .addCode(interiorPixel(plan, rowOffsets))
+          .endControlFlow()
+          .beginControlFlow("for (j = $L; j < $L; j++)", colHi, outW)
+          .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
+          .endControlFlow()
+          .endControlFlow();
+    }
     if (!rowHi.equals(outH)) {
       method.beginControlFlow("for (int i = $L; i < $L; i++)", rowHi, outH)
           .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)

@@ -62,6 +62,18 @@ final class Expressions {
     return offset == 0 ? base : offset > 0 ? base + " + " + offset : base + " - " + (-offset);
   }
 
+  /** The activation applied to a {@code FloatVector} expression. */
+  static String activateVector(Activation activation, String vector) {
+    switch (activation) {
+      case RELU:
+        return vector + ".max(0f)";
+      case RELU6:
+        return vector + ".max(0f).min(6f)";
+      default:
+        return vector;
+    }
+  }
+
   /** The activation applied to an expression, inline. */
   static String activate(Activation activation, String value) {
     switch (activation) {

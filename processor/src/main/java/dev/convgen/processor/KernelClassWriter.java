@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import javax.lang.model.element.Modifier;
@@ -23,6 +24,11 @@ final class KernelClassWriter {
   static final ClassName ARGUMENTS = ClassName.get(RUNTIME, "Arguments");
   static final ClassName WEIGHT_PACKING = ClassName.get(RUNTIME, "WeightPacking");
   static final ClassName ACTIVATION = ClassName.get("dev.convgen.annotations", "Activation");
+  static final ClassName KERNEL_BODY = ClassName.get(RUNTIME, "KernelBody");
+  static final ClassName VECTORIZATION = ClassName.get(RUNTIME, "Vectorization");
+  static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
+  static final TypeName FLOAT_SPECIES = ParameterizedTypeName.get(
+      ClassName.get("jdk.incubator.vector", "VectorSpecies"), ClassName.get(Float.class));
   static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
 
   private KernelClassWriter() {}
@@ -33,8 +39,8 @@ final class KernelClassWriter {
    * @param packWeights expression turning the checked {@code weight} parameter into the stored
    *     array
    */
-  static TypeSpec.Builder kernelClass(
-      String simpleName, StageSpec stage, CodeBlock packWeights, CodeBlock javadoc) {
+  static TypeSpec.Builder kernelClass(String simpleName, StageSpec stage, CodeBlock packWeights,
+      CodeBlock javadoc, boolean simd) {
     var g = stage.geometry();
     CodeBlock geometry = g.isPointwise()
         ? CodeBlock.of("$T.pointwise($L, $L, $L, $L)", CONV_GEOMETRY, g.inChannels(),
@@ -66,6 +72,11 @@ final class KernelClassWriter {
           .addParameter(FLOATS, "bias")
           .addStatement("this.bias = $T.checkBias(GEOMETRY, bias).clone()", ARGUMENTS);
     }
+    if (simd) {
+      type.addField(FieldSpec.builder(KERNEL_BODY, "simd", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The SIMD implementation, or null to run the scalar code.\n").build());
+      constructor.addStatement("this.simd = $T.enabled() ? new Simd() : null", VECTORIZATION);
+    }
     return type.addMethod(constructor.build())
         .addMethod(MethodSpec.methodBuilder("geometry")
             .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
@@ -80,7 +91,7 @@ final class KernelClassWriter {
   }
 
   /** The {@code forward} signature with its argument checks; the caller adds the body. */
-  static MethodSpec.Builder forwardMethod(StageSpec stage) {
+  static MethodSpec.Builder forwardMethod(StageSpec stage, boolean simd) {
     MethodSpec.Builder forward = MethodSpec.methodBuilder("forward")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
@@ -93,7 +104,39 @@ final class KernelClassWriter {
       forward.addStatement("$T.checkFixedSize($S, height, $L)", ARGUMENTS, "height", stage.height())
           .addStatement("$T.checkFixedSize($S, width, $L)", ARGUMENTS, "width", stage.width());
     }
-    return forward.addStatement(
+    forward.addStatement(
         "$T.checkForward(GEOMETRY, input, batch, height, width, output)", ARGUMENTS);
+    if (simd) {
+      forward.beginControlFlow("if (simd != null)")
+          .addStatement("simd.run(input, batch, height, width, output)")
+          .addStatement("return")
+          .endControlFlow();
+    }
+    return forward;
+  }
+
+  /**
+   * The inner class holding the SIMD implementation: only it names {@code jdk.incubator.vector}
+   * types, so the kernel class links without that module.
+   */
+  static TypeSpec.Builder simdClass() {
+    return TypeSpec.classBuilder("Simd")
+        .addModifiers(Modifier.PRIVATE, Modifier.FINAL)
+        .addSuperinterface(KERNEL_BODY)
+        .addJavadoc("SIMD implementation with 256-bit vectors of 8 floats.\n")
+        .addField(FieldSpec.builder(FLOAT_SPECIES, "F", Modifier.PRIVATE, Modifier.STATIC,
+            Modifier.FINAL).initializer("$T.SPECIES_256", FLOAT_VECTOR).build());
+  }
+
+  /** The {@code run} method of {@link #simdClass()}, loops to be added. */
+  static MethodSpec.Builder simdRun() {
+    return MethodSpec.methodBuilder("run")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(FLOATS, "input")
+        .addParameter(TypeName.INT, "batch")
+        .addParameter(TypeName.INT, "height")
+        .addParameter(TypeName.INT, "width")
+        .addParameter(FLOATS, "output");
   }
 }

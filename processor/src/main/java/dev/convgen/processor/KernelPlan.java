@@ -8,16 +8,20 @@ sealed interface KernelPlan permits KernelPlan.Pointwise, KernelPlan.Depthwise {
 
   StageSpec stage();
 
+  /** Whether a {@code jdk.incubator.vector} implementation is emitted beside the scalar one. */
+  boolean simd();
+
   /**
    * A register-blocked pointwise kernel: {@code channelBlock} output channels x {@code pixelBlock}
    * pixels of accumulators; the input-channel reduction unrolled {@code reductionUnroll} times.
+   * The SIMD variant keeps {@code channelBlock} channels x 2 vectors of 8 pixels.
    */
-  record Pointwise(StageSpec stage, int channelBlock, int pixelBlock, int reductionUnroll)
-      implements KernelPlan {}
+  record Pointwise(StageSpec stage, int channelBlock, int pixelBlock, int reductionUnroll,
+      boolean simd) implements KernelPlan {}
 
   /**
    * A depthwise kernel with all taps unrolled into straight-line code ({@code unrollAllTaps}), or
    * with the taps of one kernel row unrolled inside a loop over kernel rows (large kernels).
    */
-  record Depthwise(StageSpec stage, boolean unrollAllTaps) implements KernelPlan {}
+  record Depthwise(StageSpec stage, boolean unrollAllTaps, boolean simd) implements KernelPlan {}
 }

@@ -9,6 +9,9 @@ package dev.convgen.processor;
  * unrolled by the largest of 8, 4, 2 that divides the channel count, so offsets are literals and
  * no remainder loop exists. Depthwise unrolls all taps up to {@value #MAX_UNROLLED_TAPS} (7x7 and
  * below); larger kernels loop over kernel rows with one row's taps unrolled.
+ *
+ * <p>When the compilation sees {@code jdk.incubator.vector}, stride-1 stages also get a SIMD
+ * implementation (8 float lanes), chosen at run time by {@code Vectorization}.
  */
 final class KernelPlanner {
 
@@ -21,12 +24,26 @@ final class KernelPlanner {
   /** Rough bytecode bytes per multiply-add with loads (measured on emitted kernels: 7..10). */
   private static final int BYTES_PER_MAC = 10;
 
+  private final boolean simdAvailable;
+
+  /** @param simdAvailable whether the compilation can see {@code jdk.incubator.vector} */
+  KernelPlanner(boolean simdAvailable) {
+    this.simdAvailable = simdAvailable;
+  }
+
   KernelPlan plan(StageSpec stage) {
     if (stage.geometry().isPointwise()) {
       return planPointwise(stage);
     }
+    boolean unrollAllTaps =
+        stage.geometry().kernelH() * stage.geometry().kernelW() <= MAX_UNROLLED_TAPS;
     return new KernelPlan.Depthwise(
-        stage, stage.geometry().kernelH() * stage.geometry().kernelW() <= MAX_UNROLLED_TAPS);
+        stage, unrollAllTaps, simdAvailable && unitStride(stage) && unrollAllTaps);
+  }
+
+  /** The SIMD kernels read contiguous pixels: stride 1 only, for now. */
+  private static boolean unitStride(StageSpec stage) {
+    return stage.geometry().strideH() == 1 && stage.geometry().strideW() == 1;
   }
 
   private KernelPlan.Pointwise planPointwise(StageSpec stage) {
@@ -41,7 +58,8 @@ final class KernelPlanner {
         break;
       }
     }
-    return new KernelPlan.Pointwise(stage, channelBlock, pixelBlock, unroll);
+    return new KernelPlan.Pointwise(stage, channelBlock, pixelBlock, unroll,
+        simdAvailable && unitStride(stage));
   }
 
   /**

@@ -4,6 +4,7 @@ import static dev.convgen.processor.Expressions.activate;
 import static dev.convgen.processor.Expressions.plus;
 import static dev.convgen.processor.KernelClassWriter.FLOATS;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -25,15 +26,19 @@ final class PointwiseEmitter {
     ConvGeometry g = stage.geometry();
     CodeBlock pack = CodeBlock.of("$T.packPointwise(weight, $L, $L, $L)",
         KernelClassWriter.WEIGHT_PACKING, g.outChannels(), g.inChannels(), plan.channelBlock());
-    return KernelClassWriter.kernelClass(simpleName, stage, pack, javadoc)
-        .addMethod(forward(stage))
-        .addMethod(image(plan))
-        .build();
+    TypeSpec.Builder type = KernelClassWriter.kernelClass(simpleName, stage, pack, javadoc,
+            plan.simd())
+        .addMethod(forward(stage, plan.simd()))
+        .addMethod(image(plan));
+    if (plan.simd()) {
+      type.addType(simdClass(plan));
+    }
+    return type.build();
   }
 
-  private static MethodSpec forward(StageSpec stage) {
+  private static MethodSpec forward(StageSpec stage, boolean simd) {
     ConvGeometry g = stage.geometry();
-    MethodSpec.Builder forward = KernelClassWriter.forwardMethod(stage);
+    MethodSpec.Builder forward = KernelClassWriter.forwardMethod(stage, simd);
     if (stage.fixedSize()) {
       int inImage = g.inChannels() * stage.height() * stage.width();
       int outImage = g.outChannels() * stage.outputHeight() * stage.outputWidth();
@@ -122,6 +127,115 @@ final class PointwiseEmitter {
       method.endControlFlow();
     }
     return method.build();
+  }
+
+  /**
+   * The SIMD implementation (stride 1): blocks of 16 pixels (2 vectors) x {@code channelBlock}
+   * output channels of accumulators, one FMA per weight and vector; remaining pixels scalar.
+   */
+  private static TypeSpec simdClass(KernelPlan.Pointwise plan) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    MethodSpec.Builder run = KernelClassWriter.simdRun();
+    MethodSpec.Builder image = MethodSpec.methodBuilder("image")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(FLOATS, "input").addParameter(TypeName.INT, "inputOffset")
+        .addParameter(FLOATS, "output").addParameter(TypeName.INT, "outputOffset");
+    Size plane;
+    if (stage.fixedSize()) {
+      int pixels = stage.height() * stage.width();
+      plane = Size.of(pixels);
+      run.beginControlFlow("for (int n = 0; n < batch; n++)")
+          .addStatement("image(input, n * $L, output, n * $L)", g.inChannels() * pixels,
+              g.outChannels() * pixels)
+          .endControlFlow();
+    } else {
+      plane = Size.variable("plane");
+      image.addParameter(TypeName.INT, "plane");
+      run.addStatement("int plane = height * width")
+          .beginControlFlow("for (int n = 0; n < batch; n++)")
+          .addStatement("image(input, n * $L * plane, output, n * $L * plane, plane)",
+              g.inChannels(), g.outChannels())
+          .endControlFlow();
+    }
+    String mainEnd = plane.isLiteral() ? Integer.toString(plane.literal() - plane.literal() % 16)
+        : "plane - plane % 16";
+    image.addStatement("float[] w = weight");
+    if (stage.bias()) {
+      image.addStatement("float[] b = bias");
+    }
+    image.addStatement("int inRow = inputOffset")
+        .addStatement("int outRow = outputOffset")
+        .addStatement("int j = 0")
+        .beginControlFlow("for (; j < $L; j += 16)", mainEnd);
+    int block = plan.channelBlock();
+    int fullBlocks = g.outChannels() / block;
+    if (fullBlocks > 0) {
+      image.beginControlFlow("for (int k = 0; k < $L; k += $L)", fullBlocks * block, block)
+          .addCode(vectorChannelBlock(plan, "k", block, plane))
+          .endControlFlow();
+    }
+    if (g.outChannels() % block > 0) {
+      image.addCode("// output channels $L..$L\n{\n$>", fullBlocks * block, g.outChannels() - 1)
+          .addCode(vectorChannelBlock(plan, Integer.toString(fullBlocks * block),
+              g.outChannels() % block, plane))
+          .addCode("$<}\n");
+    }
+    image.endControlFlow();
+    if (!plane.isLiteral() || plane.literal() % 16 != 0) {
+      image.addComment("the last pixels, fewer than 16: scalar")
+          .beginControlFlow("for (; j < $L; j++)", plane)
+          .addCode(pixelBlock(plan, 1, "1", plane, plane))
+          .endControlFlow();
+    }
+    return KernelClassWriter.simdClass()
+        .addMethod(run.build())
+        .addMethod(image.build())
+        .build();
+  }
+
+  private static CodeBlock vectorChannelBlock(
+      KernelPlan.Pointwise plan, String first, int channels, Size plane) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    ClassName vector = KernelClassWriter.FLOAT_VECTOR;
+    CodeBlock.Builder code = CodeBlock.builder()
+        .addStatement("int wp = $L", first.matches("\\d+")
+            ? Integer.toString(Integer.parseInt(first) * g.inChannels())
+            : first + " * " + g.inChannels());
+    for (int r = 0; r < channels; r++) {
+      if (stage.bias()) {
+        code.addStatement("$T a$L_0 = $T.broadcast(F, b[$L])", vector, r, vector, plus(first, r));
+      } else {
+        code.addStatement("$T a$L_0 = $T.zero(F)", vector, r, vector);
+      }
+      code.addStatement("$T a$L_1 = a$L_0", vector, r, r);
+    }
+    code.addStatement("int xc = inRow + j")
+        .beginControlFlow("for (int c = 0; c < $L; c++)", g.inChannels())
+        .addStatement("$T x0 = $T.fromArray(F, input, xc)", vector, vector)
+        .addStatement("$T x1 = $T.fromArray(F, input, xc + 8)", vector, vector);
+    for (int r = 0; r < channels; r++) {
+      code.addStatement("$T w$L = $T.broadcast(F, w[$L])", vector, r, vector, plus("wp", r));
+    }
+    for (int r = 0; r < channels; r++) {
+      code.addStatement("a$L_0 = x0.fma(w$L, a$L_0)", r, r, r)
+          .addStatement("a$L_1 = x1.fma(w$L, a$L_1)", r, r, r);
+    }
+    code.addStatement("xc += $L", plane)
+        .addStatement("wp += $L", channels)
+        .endControlFlow();
+    String outBase = first.equals("0") ? "outRow + j" : "outRow + j + " + (first.matches("\\d+")
+        ? plane.times(Integer.parseInt(first)) : first + " * " + plane);
+    code.addStatement("int yk = $L", outBase);
+    for (int r = 0; r < channels; r++) {
+      String row = plus("yk", plane.times(r));
+      code.addStatement("$L.intoArray(output, $L)",
+              Expressions.activateVector(stage.activation(), "a" + r + "_0"), row)
+          .addStatement("$L.intoArray(output, $L)",
+              Expressions.activateVector(stage.activation(), "a" + r + "_1"), plus(row, 8));
+    }
+    return code.build();
   }
 
   /** All output channels for {@code pixels} consecutive output pixels starting at column j. */

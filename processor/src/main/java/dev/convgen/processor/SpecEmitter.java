@@ -22,9 +22,13 @@ final class SpecEmitter {
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
 
-  private final KernelPlanner planner = new KernelPlanner();
+  private final KernelPlanner planner;
   private final PointwiseEmitter pointwise = new PointwiseEmitter();
   private final DepthwiseEmitter depthwise = new DepthwiseEmitter();
+
+  SpecEmitter(KernelPlanner planner) {
+    this.planner = planner;
+  }
 
   JavaFile emit(KernelSpec spec) {
     String origin = "{@code " + spec.annotation().toString().replace("@dev.convgen.annotations.", "@")

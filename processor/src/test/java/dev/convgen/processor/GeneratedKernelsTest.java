@@ -14,13 +14,18 @@ import dev.convgen.runtime.GenericKernels;
 import dev.convgen.runtime.ReferenceConv;
 import dev.convgen.runtime.SeparableBlock;
 import dev.convgen.runtime.Tolerance;
+import dev.convgen.runtime.Vectorization;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.util.concurrent.Callable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Generates kernels for many shapes in one in-process compilation and checks each against the
@@ -85,7 +90,7 @@ class GeneratedKernelsTest {
         + " activation = Activation.RELU)");
     annotations.add("@ConvSpec(name = \"S1\", in = 5, out = 3, kernel = 3, multiplier = 2,"
         + " bias = false, height = 7, width = 6)");
-    compilation = SpecCompiler.compile(annotations);
+    compilation = SpecCompiler.compile(annotations, true);
     loader = SpecCompiler.load(compilation);
   }
 
@@ -137,16 +142,21 @@ class GeneratedKernelsTest {
         random.nextBoolean());
   }
 
-  @Test
-  void everySingleStageKernelMatchesGenericAndReference() throws Exception {
+  @ParameterizedTest(name = "simd = {0}")
+  @ValueSource(booleans = {true, false})
+  void everySingleStageKernelMatchesGenericAndReference(boolean simd) throws Exception {
     assertTrue(CASES.size() >= 70);
+    assertTrue(Vectorization.available(), "the tests run with --add-modules jdk.incubator.vector");
+    int vectorized = 0;
     for (Case c : CASES) {
       Random random = new Random(c.name().hashCode());
       ConvGeometry g = c.geometry();
       float[] weight = Tolerance.random(random, (int) g.weightCount());
       float[] bias = c.bias() ? Tolerance.random(random, g.outChannels()) : null;
-      ConvKernel kernel = instantiate("test.Holder_" + c.name(), c.bias(), weight, bias);
+      ConvKernel kernel = withSimd(simd,
+          () -> instantiate("test.Holder_" + c.name(), c.bias(), weight, bias));
       assertEquals(g, kernel.geometry(), c.annotation());
+      vectorized += usesSimd(kernel) ? 1 : 0;
       float[] x = Tolerance.random(random, c.batch() * g.inChannels() * c.height() * c.width());
       int outLength = c.batch() * g.outChannels() * g.outputHeight(c.height())
           * g.outputWidth(c.width());
@@ -158,6 +168,50 @@ class GeneratedKernelsTest {
       Tolerance.assertClose(c.annotation() + " vs generic", generic, specialized, 1e-5);
       Tolerance.assertClose(c.annotation() + " vs reference", ReferenceConv.conv2d(
           g, x, c.batch(), c.height(), c.width(), weight, bias, c.activation()), specialized, 1e-5);
+    }
+    if (simd) {
+      assertTrue(vectorized >= 15, "stride-1 kernels run SIMD code: " + vectorized);
+    } else {
+      assertEquals(0, vectorized);
+    }
+  }
+
+  /** A user's build without {@code --add-modules jdk.incubator.vector} gets scalar kernels. */
+  @Test
+  void withoutTheVectorModuleOnlyScalarCodeIsGenerated() throws Exception {
+    Compilation scalarOnly = SpecCompiler.compile(List.of(
+        "@ConvSpec(name = \"Block\", in = 8, out = 16, kernel = 3)"), false);
+    assertTrue(SpecCompiler.classFiles(scalarOnly).keySet().stream()
+        .noneMatch(name -> name.contains("Simd")), SpecCompiler.classFiles(scalarOnly).keySet()::toString);
+    assertTrue(SpecCompiler.classFiles(compilation).keySet().stream()
+        .anyMatch(name -> name.endsWith("$Simd")));
+    Class<?> type = SpecCompiler.load(scalarOnly).loadClass("test.Holder_Block");
+    SeparableBlock block = (SeparableBlock) type.getConstructors()[0].newInstance(
+        new float[72], new float[128], new float[16]);
+    assertTrue(!usesSimd(block.depthwise()) && !usesSimd(block.pointwise()));
+  }
+
+  /** Constructs with the SIMD implementation switched on or off ({@code convgen.simd}). */
+  private static <T> T withSimd(boolean simd, Callable<T> construct) throws Exception {
+    String previous = System.setProperty("convgen.simd", Boolean.toString(simd));
+    try {
+      return construct.call();
+    } finally {
+      if (previous == null) {
+        System.clearProperty("convgen.simd");
+      } else {
+        System.setProperty("convgen.simd", previous);
+      }
+    }
+  }
+
+  private static boolean usesSimd(ConvKernel kernel) throws Exception {
+    try {
+      Field field = kernel.getClass().getDeclaredField("simd");
+      field.setAccessible(true);
+      return field.get(kernel) != null;
+    } catch (NoSuchFieldException scalarOnly) {
+      return false;
     }
   }
 
@@ -191,8 +245,16 @@ class GeneratedKernelsTest {
     }
   }
 
-  @Test
-  void separableBlocksMatchTheReferenceChain() throws Exception {
+  @ParameterizedTest(name = "simd = {0}")
+  @ValueSource(booleans = {true, false})
+  void separableBlocksMatchTheReferenceChain(boolean simd) throws Exception {
+    withSimd(simd, () -> {
+      separableCases();
+      return null;
+    });
+  }
+
+  private void separableCases() throws Exception {
     checkSeparable("S0", ConvGeometry.depthwise(6, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), true,
         Activation.RELU6, ConvGeometry.pointwise(6, 10, 1, 1), true, Activation.RELU, 2, 11, 9);
     checkSeparable("S1", ConvGeometry.depthwise(5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false,

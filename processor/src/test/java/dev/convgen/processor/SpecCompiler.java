@@ -20,9 +20,19 @@ final class SpecCompiler {
 
   /** Compiles {@code test.Holder} whose class declaration carries {@code annotations}. */
   static Compilation compile(List<String> annotations) {
-    return Compiler.javac()
-        .withProcessors(new ConvSpecProcessor())
-        .compile(JavaFileObjects.forSourceString("test.Holder", holderSource(annotations)));
+    return compile(annotations, false);
+  }
+
+  /**
+   * As {@link #compile(List)}; with {@code simd}, javac sees {@code jdk.incubator.vector} (as a
+   * user's build with {@code --add-modules jdk.incubator.vector}), so SIMD kernels are emitted.
+   */
+  static Compilation compile(List<String> annotations, boolean simd) {
+    Compiler javac = Compiler.javac().withProcessors(new ConvSpecProcessor());
+    if (simd) {
+      javac = javac.withOptions("--add-modules", "jdk.incubator.vector");
+    }
+    return javac.compile(JavaFileObjects.forSourceString("test.Holder", holderSource(annotations)));
   }
 
   /** Line 1 package, line 2 import, then one annotation per line, then the class. */

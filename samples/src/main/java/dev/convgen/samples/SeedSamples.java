@@ -6,6 +6,7 @@ import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.GenericKernels;
 import dev.convgen.runtime.SeparableBlock;
+import dev.convgen.runtime.Vectorization;
 import java.util.Locale;
 import java.util.Random;
 
@@ -22,7 +23,8 @@ public final class SeedSamples {
   public static void main(String[] args) {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0; // warm-up per kernel
     System.out.println("convgen samples on " + System.getProperty("java.vm.name") + " "
-        + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores, kernels: "
+        + Vectorization.describe());
 
     float[] pwWeight = random(64 * 32);
     float[] pwBias = random(64);
