@@ -18,7 +18,7 @@ public final class GenericDepthwiseKernel extends GenericKernel {
     super(requireDepthwise(geometry), weight, bias, activation);
   }
 
-  private static ConvGeometry requireDepthwise(ConvGeometry geometry) {
+  static ConvGeometry requireDepthwise(ConvGeometry geometry) {
     if (!geometry.isDepthwise()) {
       throw new IllegalArgumentException("geometry: expected groups = inChannels ("
           + geometry.inChannels() + "), got " + geometry.describe());

@@ -8,7 +8,25 @@ public final class GenericKernels {
   private GenericKernels() {}
 
   /**
-   * A generic kernel for a pointwise or depthwise geometry.
+   * The tuned generic kernel: run-time shapes, written with the same techniques as the generated
+   * kernels (packed weights, register blocking, SIMD when {@link Vectorization#enabled()}).
+   *
+   * @throws IllegalArgumentException for dense or grouped KxK convolutions
+   */
+  public static ConvKernel tuned(
+      ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
+    if (geometry.isPointwise()) {
+      return new TunedPointwiseKernel(geometry, weight, bias, activation);
+    }
+    if (geometry.isDepthwise()) {
+      return new TunedDepthwiseKernel(geometry, weight, bias, activation);
+    }
+    throw unsupported(geometry);
+  }
+
+  /**
+   * The textbook generic kernel for a pointwise or depthwise geometry: straightforward loops, the
+   * reference for tests.
    *
    * @param weight PyTorch layout {@code [out, in / groups, kh, kw]}
    * @param bias {@code [out]}, or null for none
@@ -23,8 +41,12 @@ public final class GenericKernels {
     if (geometry.isDepthwise()) {
       return new GenericDepthwiseKernel(geometry, weight, bias, activation);
     }
-    throw new IllegalArgumentException("geometry: convgen supports pointwise (1x1, groups = 1) and"
-        + " depthwise (groups = inChannels) convolutions; dense and grouped KxK convolutions are"
-        + " not supported yet, got " + geometry.describe());
+    throw unsupported(geometry);
+  }
+
+  private static IllegalArgumentException unsupported(ConvGeometry geometry) {
+    return new IllegalArgumentException("geometry: convgen supports pointwise (1x1, groups = 1)"
+        + " and depthwise (groups = inChannels) convolutions; dense and grouped KxK convolutions"
+        + " are not supported yet, got " + geometry.describe());
   }
 }

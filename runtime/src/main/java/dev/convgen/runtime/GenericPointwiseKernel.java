@@ -21,7 +21,7 @@ public final class GenericPointwiseKernel extends GenericKernel {
     super(requirePointwise(geometry), weight, bias, activation);
   }
 
-  private static ConvGeometry requirePointwise(ConvGeometry geometry) {
+  static ConvGeometry requirePointwise(ConvGeometry geometry) {
     if (!geometry.isPointwise()) {
       throw new IllegalArgumentException(
           "geometry: expected a 1x1 convolution with groups 1, got " + geometry.describe());

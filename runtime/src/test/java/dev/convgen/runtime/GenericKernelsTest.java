@@ -80,6 +80,50 @@ class GenericKernelsTest {
     }
   }
 
+  /** The tuned generic kernels, SIMD and scalar, on the same shapes and more sizes. */
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void tunedDepthwiseMatchesReference(int in, int mult, int kh, int kw, int sh, int sw, int pt,
+      int pl, int pb, int pr, int dh, int dw, int h, int w) {
+    ConvGeometry g = ConvGeometry.depthwise(in, mult, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw);
+    ConvGeometry unitStride = ConvGeometry.depthwise(in, mult, kh, kw, 1, 1, pt, pl, pb, pr, dh, dw);
+    for (boolean simd : new boolean[] {true, false}) {
+      for (Activation activation : Activation.values()) {
+        checkTuned(g, 2, h, w, activation, true, simd);
+        checkTuned(unitStride, 1, h + 9, w + 13, activation, false, simd);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void tunedPointwiseMatchesReference(int stride) {
+    for (boolean simd : new boolean[] {true, false}) {
+      for (Activation activation : Activation.values()) {
+        checkTuned(ConvGeometry.pointwise(7, 5, stride, stride), 2, 9, 6, activation, true, simd);
+        checkTuned(ConvGeometry.pointwise(9, 11, stride, 1), 1, 7, 5, activation, false, simd);
+        checkTuned(ConvGeometry.pointwise(16, 8, stride, stride), 1, 8, 8, activation, true, simd);
+      }
+    }
+  }
+
+  private static void checkTuned(ConvGeometry g, int n, int h, int w, Activation activation,
+      boolean withBias, boolean simd) {
+    Random random = new Random(g.hashCode() * 17L + h);
+    float[] x = Tolerance.random(random, n * g.inChannels() * h * w);
+    float[] weight = Tolerance.random(random, (int) g.weightCount());
+    float[] bias = withBias ? Tolerance.random(random, g.outChannels()) : null;
+    float[] y = new float[n * g.outChannels() * g.outputHeight(h) * g.outputWidth(w)];
+    System.setProperty("convgen.simd", Boolean.toString(simd));
+    try {
+      GenericKernels.tuned(g, weight, bias, activation).forward(x, n, h, w, y);
+    } finally {
+      System.clearProperty("convgen.simd");
+    }
+    Tolerance.assertClose(g.describe() + (simd ? " simd" : " scalar"),
+        ReferenceConv.conv2d(g, x, n, h, w, weight, bias, activation), y, 1e-5);
+  }
+
   private static void checkAgainstReference(
       ConvGeometry g, int n, int h, int w, Activation activation, boolean withBias) {
     Random random = new Random(g.hashCode() * 31L + h);

@@ -1,0 +1,124 @@
+package dev.convgen.runtime;
+
+import dev.convgen.annotations.Activation;
+
+/**
+ * Pointwise convolution with run-time shapes, written with the techniques of the generated
+ * kernels: weights packed in blocks of 4 output channels, a 4-channel x 16-pixel SIMD micro-kernel
+ * (stride 1, when {@link Vectorization#enabled()}), a 4 x 2 register-blocked scalar kernel
+ * otherwise, and tails handled by run-time loops. The baseline that answers "does compile-time
+ * specialization pay?".
+ */
+public final class TunedPointwiseKernel extends GenericKernel {
+
+  static final int BLOCK = 4;
+
+  private final float[] packed;
+  private final KernelBody simd;
+
+  public TunedPointwiseKernel(
+      ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
+    super(GenericPointwiseKernel.requirePointwise(geometry), weight, bias, activation);
+    this.packed = WeightPacking.packPointwise(this.weight, geometry.outChannels(),
+        geometry.inChannels(), BLOCK);
+    this.simd = Vectorization.enabled() && geometry.strideH() == 1 && geometry.strideW() == 1
+        ? new TunedPointwiseSimd(geometry, packed, this.bias, activation) : null;
+  }
+
+  @Override
+  public void forward(float[] input, int batch, int height, int width, float[] output) {
+    Arguments.checkForward(geometry, input, batch, height, width, output);
+    if (simd != null) {
+      simd.run(input, batch, height, width, output);
+      return;
+    }
+    int in = geometry.inChannels();
+    int out = geometry.outChannels();
+    int outH = geometry.outputHeight(height);
+    int outW = geometry.outputWidth(width);
+    int inPlane = height * width;
+    int outPlane = outH * outW;
+    int sw = geometry.strideW();
+    for (int n = 0; n < batch; n++) {
+      for (int i = 0; i < outH; i++) {
+        int inRow = (n * in) * inPlane + i * geometry.strideH() * width;
+        int outRow = (n * out) * outPlane + i * outW;
+        int j = 0;
+        for (; j + 1 < outW; j += 2) {
+          for (int k = 0; k < out; k += BLOCK) {
+            int channels = Math.min(BLOCK, out - k);
+            if (channels == BLOCK) {
+              block4x2(input, inRow + j * sw, sw, inPlane, output, outRow + j + k * outPlane,
+                  outPlane, k);
+            } else {
+              for (int r = 0; r < channels; r++) {
+                single(input, inRow + j * sw, inPlane, output, outRow + j + (k + r) * outPlane, k, r,
+                    channels);
+                single(input, inRow + (j + 1) * sw, inPlane, output,
+                    outRow + j + 1 + (k + r) * outPlane, k, r, channels);
+              }
+            }
+          }
+        }
+        for (; j < outW; j++) {
+          for (int k = 0; k < out; k++) {
+            int first = k - k % BLOCK;
+            single(input, inRow + j * sw, inPlane, output, outRow + j + k * outPlane, first,
+                k - first, Math.min(BLOCK, out - first));
+          }
+        }
+      }
+    }
+  }
+
+  private void block4x2(float[] x, int xp, int sw, int inPlane, float[] y, int yk, int outPlane,
+      int k) {
+    int in = geometry.inChannels();
+    float[] w = packed;
+    int wp = k * in;
+    float a00 = bias[k];
+    float a01 = a00;
+    float a10 = bias[k + 1];
+    float a11 = a10;
+    float a20 = bias[k + 2];
+    float a21 = a20;
+    float a30 = bias[k + 3];
+    float a31 = a30;
+    for (int c = 0; c < in; c++) {
+      float x0 = x[xp];
+      float x1 = x[xp + sw];
+      a00 += w[wp] * x0;
+      a01 += w[wp] * x1;
+      a10 += w[wp + 1] * x0;
+      a11 += w[wp + 1] * x1;
+      a20 += w[wp + 2] * x0;
+      a21 += w[wp + 2] * x1;
+      a30 += w[wp + 3] * x0;
+      a31 += w[wp + 3] * x1;
+      xp += inPlane;
+      wp += BLOCK;
+    }
+    y[yk] = activation.apply(a00);
+    y[yk + 1] = activation.apply(a01);
+    y[yk + outPlane] = activation.apply(a10);
+    y[yk + outPlane + 1] = activation.apply(a11);
+    y[yk + 2 * outPlane] = activation.apply(a20);
+    y[yk + 2 * outPlane + 1] = activation.apply(a21);
+    y[yk + 3 * outPlane] = activation.apply(a30);
+    y[yk + 3 * outPlane + 1] = activation.apply(a31);
+  }
+
+  /** Output channel {@code first + r} of one pixel, from the block packed at {@code first}. */
+  private void single(float[] x, int xp, int inPlane, float[] y, int yi, int first, int r,
+      int width) {
+    int in = geometry.inChannels();
+    float acc = bias[first + r];
+    int wp = first * in + r;
+    for (int c = 0; c < in; c++) {
+      acc += packed[wp] * x[xp];
+      xp += inPlane;
+      wp += width;
+    }
+    y[yi] = activation.apply(acc);
+  }
+}

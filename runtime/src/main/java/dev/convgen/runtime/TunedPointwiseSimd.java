@@ -1,0 +1,111 @@
+package dev.convgen.runtime;
+
+import dev.convgen.annotations.Activation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The SIMD body of {@link TunedPointwiseKernel}; loaded only when the Vector API is present. */
+final class TunedPointwiseSimd implements KernelBody {
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+
+  private final int in;
+  private final int out;
+  private final float[] packed;
+  private final float[] bias;
+  private final Activation activation;
+
+  TunedPointwiseSimd(ConvGeometry geometry, float[] packed, float[] bias, Activation activation) {
+    this.in = geometry.inChannels();
+    this.out = geometry.outChannels();
+    this.packed = packed;
+    this.bias = bias;
+    this.activation = activation;
+  }
+
+  @Override
+  public void run(float[] input, int batch, int height, int width, float[] output) {
+    int plane = height * width;
+    int fullBlocks = out - out % TunedPointwiseKernel.BLOCK;
+    for (int n = 0; n < batch; n++) {
+      int xo = n * in * plane;
+      int yo = n * out * plane;
+      int j = 0;
+      for (; j + 16 <= plane; j += 16) {
+        for (int k = 0; k < fullBlocks; k += 4) {
+          block(input, xo + j, plane, output, yo + j + k * plane, k);
+        }
+        for (int k = fullBlocks; k < out; k++) {
+          for (int p = j; p < j + 16; p++) {
+            single(input, xo + p, plane, output, yo + p + k * plane, k);
+          }
+        }
+      }
+      for (; j < plane; j++) {
+        for (int k = 0; k < out; k++) {
+          single(input, xo + j, plane, output, yo + j + k * plane, k);
+        }
+      }
+    }
+  }
+
+  private void block(float[] x, int xc, int plane, float[] y, int yk, int k) {
+    float[] w = packed;
+    int wp = k * in;
+    FloatVector a00 = FloatVector.broadcast(F, bias[k]);
+    FloatVector a01 = a00;
+    FloatVector a10 = FloatVector.broadcast(F, bias[k + 1]);
+    FloatVector a11 = a10;
+    FloatVector a20 = FloatVector.broadcast(F, bias[k + 2]);
+    FloatVector a21 = a20;
+    FloatVector a30 = FloatVector.broadcast(F, bias[k + 3]);
+    FloatVector a31 = a30;
+    for (int c = 0; c < in; c++) {
+      FloatVector x0 = FloatVector.fromArray(F, x, xc);
+      FloatVector x1 = FloatVector.fromArray(F, x, xc + 8);
+      FloatVector w0 = FloatVector.broadcast(F, w[wp]);
+      FloatVector w1 = FloatVector.broadcast(F, w[wp + 1]);
+      FloatVector w2 = FloatVector.broadcast(F, w[wp + 2]);
+      FloatVector w3 = FloatVector.broadcast(F, w[wp + 3]);
+      a00 = x0.fma(w0, a00);
+      a01 = x1.fma(w0, a01);
+      a10 = x0.fma(w1, a10);
+      a11 = x1.fma(w1, a11);
+      a20 = x0.fma(w2, a20);
+      a21 = x1.fma(w2, a21);
+      a30 = x0.fma(w3, a30);
+      a31 = x1.fma(w3, a31);
+      xc += plane;
+      wp += 4;
+    }
+    store(a00, y, yk);
+    store(a01, y, yk + 8);
+    store(a10, y, yk + plane);
+    store(a11, y, yk + plane + 8);
+    store(a20, y, yk + 2 * plane);
+    store(a21, y, yk + 2 * plane + 8);
+    store(a30, y, yk + 3 * plane);
+    store(a31, y, yk + 3 * plane + 8);
+  }
+
+  private void store(FloatVector v, float[] y, int offset) {
+    switch (activation) {
+      case RELU -> v.max(0f).intoArray(y, offset);
+      case RELU6 -> v.max(0f).min(6f).intoArray(y, offset);
+      default -> v.intoArray(y, offset);
+    }
+  }
+
+  private void single(float[] x, int xp, int plane, float[] y, int yi, int k) {
+    int first = k - k % TunedPointwiseKernel.BLOCK;
+    int width = Math.min(TunedPointwiseKernel.BLOCK, out - first);
+    int wp = first * in + (k - first);
+    float acc = bias[k];
+    for (int c = 0; c < in; c++) {
+      acc += packed[wp] * x[xp];
+      xp += plane;
+      wp += width;
+    }
+    y[yi] = activation.apply(acc);
+  }
+}
