@@ -1,0 +1,129 @@
+package dev.convgen.bench;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.GenericKernels;
+import dev.convgen.runtime.SeparableBlock;
+import java.util.Random;
+
+/**
+ * Every benchmarked shape: its label, batch and input size, how many times it occurs in the
+ * MobileNet-v1 body (0 for the seed shapes), and its generated layer. The generic layers are
+ * built from the generated layer's geometry and the same weights.
+ */
+public enum BenchShape {
+  PW_8x32x56x56_64("pointwise 8x32x56x56 -> 64", 8, 56, 0),
+  PW_8x32x56x56_128("pointwise 8x32x56x56 -> 128", 8, 56, 0),
+  PW_8x32x56x56_256("pointwise 8x32x56x56 -> 256", 8, 56, 0),
+  PW_8x32x56x56_512("pointwise 8x32x56x56 -> 512", 8, 56, 0),
+  PW_S2_8x32x56x56_64("pointwise s2 8x32x56x56 -> 64", 8, 56, 0),
+  PW_1x32x32x32_64("pointwise 1x32x32x32 -> 64", 1, 32, 0),
+  DW_8x32x56x56("depthwise 3x3 8x32x56x56", 8, 56, 0),
+  DS_8x32x56x56_64("separable 8x32x56x56 -> 64", 8, 56, 0),
+  DS_ANYSIZE_8x32x56x56_64("separable 8x32x56x56 -> 64, H/W at run time", 8, 56, 0),
+  DS_1x32x32x32_64("separable 1x32x32x32 -> 64", 1, 32, 0),
+  MB1("mbv1 32->64 s1 112", 1, 112, 1),
+  MB2("mbv1 64->128 s2 112", 1, 112, 1),
+  MB3("mbv1 128->128 s1 56", 1, 56, 1),
+  MB4("mbv1 128->256 s2 56", 1, 56, 1),
+  MB5("mbv1 256->256 s1 28", 1, 28, 1),
+  MB6("mbv1 256->512 s2 28", 1, 28, 1),
+  MB7("mbv1 512->512 s1 14 (x5)", 1, 14, 5),
+  MB12("mbv1 512->1024 s2 14", 1, 14, 1),
+  MB13("mbv1 1024->1024 s1 7", 1, 7, 1);
+
+  final String label;
+  final int batch;
+  final int size;
+  /** Occurrences in the 13 separable blocks of MobileNet-v1. */
+  final int mobileNetRepeats;
+
+  BenchShape(String label, int batch, int size, int mobileNetRepeats) {
+    this.label = label;
+    this.batch = batch;
+    this.size = size;
+    this.mobileNetRepeats = mobileNetRepeats;
+  }
+
+  /** The generated layer with random weights (seeded: the same for every implementation). */
+  ConvLayer specialized() {
+    Weights w = new Weights(this);
+    return switch (this) {
+      case PW_8x32x56x56_64 -> new BenchLayers_Pointwise56(w.pw(32, 64), w.bias(64));
+      case PW_8x32x56x56_128 -> new BenchLayers_Pointwise56to128(w.pw(32, 128), w.bias(128));
+      case PW_8x32x56x56_256 -> new BenchLayers_Pointwise56to256(w.pw(32, 256), w.bias(256));
+      case PW_8x32x56x56_512 -> new BenchLayers_Pointwise56to512(w.pw(32, 512), w.bias(512));
+      case PW_S2_8x32x56x56_64 -> new BenchLayers_Pointwise56s2(w.pw(32, 64), w.bias(64));
+      case PW_1x32x32x32_64 -> new BenchLayers_Pointwise32(w.pw(32, 64), w.bias(64));
+      case DW_8x32x56x56 -> new BenchLayers_Depthwise56(w.dw(32));
+      case DS_8x32x56x56_64 -> new BenchLayers_Separable56(w.dw(32), w.pw(32, 64), w.bias(64));
+      case DS_ANYSIZE_8x32x56x56_64 ->
+          new BenchLayers_SeparableAnySize(w.dw(32), w.pw(32, 64), w.bias(64));
+      case DS_1x32x32x32_64 -> new BenchLayers_Separable32(w.dw(32), w.pw(32, 64), w.bias(64));
+      case MB1 -> new BenchLayers_Mb1(w.dw(32), w.pw(32, 64), w.bias(64));
+      case MB2 -> new BenchLayers_Mb2(w.dw(64), w.pw(64, 128), w.bias(128));
+      case MB3 -> new BenchLayers_Mb3(w.dw(128), w.pw(128, 128), w.bias(128));
+      case MB4 -> new BenchLayers_Mb4(w.dw(128), w.pw(128, 256), w.bias(256));
+      case MB5 -> new BenchLayers_Mb5(w.dw(256), w.pw(256, 256), w.bias(256));
+      case MB6 -> new BenchLayers_Mb6(w.dw(256), w.pw(256, 512), w.bias(512));
+      case MB7 -> new BenchLayers_Mb7(w.dw(512), w.pw(512, 512), w.bias(512));
+      case MB12 -> new BenchLayers_Mb12(w.dw(512), w.pw(512, 1024), w.bias(1024));
+      case MB13 -> new BenchLayers_Mb13(w.dw(1024), w.pw(1024, 1024), w.bias(1024));
+    };
+  }
+
+  /** The same math with run-time shapes: {@code tuned} or textbook generic kernels. */
+  ConvLayer generic(boolean tuned) {
+    ConvLayer specialized = specialized();
+    Weights w = new Weights(this);
+    if (specialized instanceof SeparableBlock block) {
+      int in = block.inChannels();
+      float[] dw = w.dw(in);
+      float[] pw = w.pw(in, block.outChannels());
+      float[] bias = w.bias(block.outChannels());
+      return new SeparableBlock(
+          stage(block.depthwise(), dw, null, tuned), stage(block.pointwise(), pw, bias, tuned));
+    }
+    ConvKernel kernel = (ConvKernel) specialized;
+    if (kernel.geometry().isPointwise()) {
+      return stage(kernel, w.pw(kernel.inChannels(), kernel.outChannels()),
+          w.bias(kernel.outChannels()), tuned);
+    }
+    return stage(kernel, w.dw(kernel.inChannels()), null, tuned);
+  }
+
+  private static ConvKernel stage(ConvKernel like, float[] weight, float[] bias, boolean tuned) {
+    return tuned ? GenericKernels.tuned(like.geometry(), weight, bias, Activation.NONE)
+        : GenericKernels.create(like.geometry(), weight, bias, Activation.NONE);
+  }
+
+  /** Weights drawn in a fixed order from a seed, so every implementation gets the same. */
+  private static final class Weights {
+    private final Random random;
+
+    Weights(BenchShape shape) {
+      random = new Random(shape.ordinal());
+    }
+
+    float[] dw(int channels) {
+      return values(channels * 9);
+    }
+
+    float[] pw(int in, int out) {
+      return values(in * out);
+    }
+
+    float[] bias(int out) {
+      return values(out);
+    }
+
+    private float[] values(int length) {
+      float[] values = new float[length];
+      for (int i = 0; i < length; i++) {
+        values[i] = random.nextFloat() * 2 - 1;
+      }
+      return values;
+    }
+  }
+}

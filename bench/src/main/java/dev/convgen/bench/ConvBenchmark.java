@@ -1,0 +1,64 @@
+package dev.convgen.bench;
+
+import dev.convgen.runtime.ConvLayer;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One forward pass of each {@link BenchShape}, single thread, with the generated kernel
+ * ({@code specialized}), the tuned generic kernel ({@code tuned}: run-time shapes, same
+ * techniques) and the textbook generic kernel ({@code textbook}), all in one JMH run. GFLOP/s =
+ * 2 x MACs / time ({@link QuickProfile} computes it).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ConvBenchmark {
+
+  @Param
+  public BenchShape shape;
+
+  @Param({"specialized", "tuned", "textbook"})
+  public String kernel;
+
+  private ConvLayer layer;
+  private float[] input;
+  private float[] output;
+
+  @Setup
+  public void setUp() {
+    layer = switch (kernel) {
+      case "specialized" -> shape.specialized();
+      case "tuned" -> shape.generic(true);
+      case "textbook" -> shape.generic(false);
+      default -> throw new IllegalArgumentException("kernel: unknown " + kernel);
+    };
+    Random random = new Random(7);
+    input = new float[shape.batch * layer.inChannels() * shape.size * shape.size];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = random.nextFloat() * 2 - 1;
+    }
+    output = new float[shape.batch * layer.outChannels() * layer.outputHeight(shape.size)
+        * layer.outputWidth(shape.size)];
+  }
+
+  @Benchmark
+  public float[] forward() {
+    layer.forward(input, shape.batch, shape.size, shape.size, output);
+    return output;
+  }
+}
