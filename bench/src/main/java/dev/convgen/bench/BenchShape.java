@@ -46,6 +46,31 @@ public enum BenchShape {
     this.mobileNetRepeats = mobileNetRepeats;
   }
 
+  /** The name the peers' scripts print for this shape (PyTorch, ONNX Runtime), or null. */
+  String[] peerNames() {
+    return switch (this) {
+      case PW_8x32x56x56_64 -> new String[] {"seed0 pw 8x32x56x56->64", "seed0_pw"};
+      case DW_8x32x56x56 -> new String[] {"seed1 dw3x3 8x32x56x56", "seed1_dw"};
+      case DS_8x32x56x56_64 -> new String[] {"seed1 ds 8x32x56x56->64", "seed1_ds"};
+      case PW_1x32x32x32_64 -> new String[] {"seed2 pw 1x32x32x32->64", "seed2_pw"};
+      case DS_1x32x32x32_64 -> new String[] {"seed2 ds 1x32x32x32->64", "seed2_ds"};
+      default -> {
+        if (mobileNetRepeats == 0) {
+          yield new String[0];
+        }
+        String[] f = label.split("[ >-]+"); // mbv1, in, out, sN, size
+        yield new String[] {
+            "mbv1 ds " + f[1] + "->" + f[2] + " " + f[3] + " " + f[4] + "x" + f[4],
+            "mbv1_ds_" + f[1] + "_" + f[2] + "_" + f[3] + "_" + f[4]};
+      }
+    };
+  }
+
+  /** Whether this is one of the seeds' shapes (the textbook target is over these). */
+  boolean isSeed() {
+    return mobileNetRepeats == 0 && this != DS_ANYSIZE_8x32x56x56_64;
+  }
+
   /** The generated layer with random weights (seeded: the same for every implementation). */
   ConvLayer specialized() {
     Weights w = new Weights(this);

@@ -131,7 +131,7 @@ final class PointwiseEmitter {
 
   /**
    * The SIMD implementation (stride 1): blocks of 16 pixels (2 vectors) x {@code channelBlock}
-   * output channels of accumulators, one FMA per weight and vector; remaining pixels scalar.
+   * output channels of accumulators, one FMA per weight and vector; planes under 16 pixels scalar.
    */
   private static TypeSpec simdClass(KernelPlan.Pointwise plan) {
     StageSpec stage = plan.stage();
@@ -158,35 +158,53 @@ final class PointwiseEmitter {
               g.inChannels(), g.outChannels())
           .endControlFlow();
     }
-    String mainEnd = plane.isLiteral() ? Integer.toString(plane.literal() - plane.literal() % 16)
-        : "plane - plane % 16";
     image.addStatement("float[] w = weight");
     if (stage.bias()) {
       image.addStatement("float[] b = bias");
     }
     image.addStatement("int inRow = inputOffset")
-        .addStatement("int outRow = outputOffset")
-        .addStatement("int j = 0")
-        .beginControlFlow("for (; j < $L; j += 16)", mainEnd);
-    int block = plan.channelBlock();
-    int fullBlocks = g.outChannels() / block;
-    if (fullBlocks > 0) {
-      image.beginControlFlow("for (int k = 0; k < $L; k += $L)", fullBlocks * block, block)
-          .addCode(vectorChannelBlock(plan, "k", block, plane))
-          .endControlFlow();
+        .addStatement("int outRow = outputOffset");
+    // Blocks of 16 pixels; a last partial block is computed as the overlapping block ending at
+    // the plane's end (it rewrites a few pixels with identical values), so no scalar tail runs.
+    boolean divisible = plane.isLiteral() && plane.literal() % 16 == 0;
+    boolean tooSmall = plane.isLiteral() && plane.literal() < 16;
+    if (!plane.isLiteral()) {
+      image.beginControlFlow("if (plane >= 16)");
     }
-    if (g.outChannels() % block > 0) {
-      image.addCode("// output channels $L..$L\n{\n$>", fullBlocks * block, g.outChannels() - 1)
-          .addCode(vectorChannelBlock(plan, Integer.toString(fullBlocks * block),
-              g.outChannels() % block, plane))
-          .addCode("$<}\n");
+    if (!tooSmall) {
+      image.beginControlFlow("for (int p = 0; p < $L; p += 16)", plane);
+      if (divisible) {
+        image.addStatement("int j = p");
+      } else {
+        image.addStatement("int j = Math.min(p, $L)",
+            plane.isLiteral() ? Integer.toString(plane.literal() - 16) : "plane - 16");
+      }
+      int block = plan.channelBlock();
+      int fullBlocks = g.outChannels() / block;
+      if (fullBlocks > 0) {
+        image.beginControlFlow("for (int k = 0; k < $L; k += $L)", fullBlocks * block, block)
+            .addCode(vectorChannelBlock(plan, "k", block, plane))
+            .endControlFlow();
+      }
+      if (g.outChannels() % block > 0) {
+        image.addCode("// output channels $L..$L\n{\n$>", fullBlocks * block, g.outChannels() - 1)
+            .addCode(vectorChannelBlock(plan, Integer.toString(fullBlocks * block),
+                g.outChannels() % block, plane))
+            .addCode("$<}\n");
+      }
+      image.endControlFlow();
     }
-    image.endControlFlow();
-    if (!plane.isLiteral() || plane.literal() % 16 != 0) {
-      image.addComment("the last pixels, fewer than 16: scalar")
-          .beginControlFlow("for (; j < $L; j++)", plane)
+    if (!plane.isLiteral()) {
+      image.nextControlFlow("else");
+    }
+    if (!plane.isLiteral() || tooSmall) {
+      image.addComment("fewer than 16 pixels: scalar")
+          .beginControlFlow("for (int j = 0; j < $L; j++)", plane)
           .addCode(pixelBlock(plan, 1, "1", plane, plane))
           .endControlFlow();
+    }
+    if (!plane.isLiteral()) {
+      image.endControlFlow();
     }
     return KernelClassWriter.simdClass()
         .addMethod(run.build())

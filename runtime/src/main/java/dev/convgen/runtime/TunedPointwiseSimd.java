@@ -30,20 +30,24 @@ final class TunedPointwiseSimd implements KernelBody {
     for (int n = 0; n < batch; n++) {
       int xo = n * in * plane;
       int yo = n * out * plane;
-      int j = 0;
-      for (; j + 16 <= plane; j += 16) {
+      if (plane < 16) {
+        for (int j = 0; j < plane; j++) {
+          for (int k = 0; k < out; k++) {
+            single(input, xo + j, plane, output, yo + j + k * plane, k);
+          }
+        }
+        continue;
+      }
+      // A last partial block overlaps the previous one (same values rewritten): no scalar tail.
+      for (int p = 0; p < plane; p += 16) {
+        int j = Math.min(p, plane - 16);
         for (int k = 0; k < fullBlocks; k += 4) {
           block(input, xo + j, plane, output, yo + j + k * plane, k);
         }
         for (int k = fullBlocks; k < out; k++) {
-          for (int p = j; p < j + 16; p++) {
-            single(input, xo + p, plane, output, yo + p + k * plane, k);
+          for (int q = j; q < j + 16; q++) {
+            single(input, xo + q, plane, output, yo + q + k * plane, k);
           }
-        }
-      }
-      for (; j < plane; j++) {
-        for (int k = 0; k < out; k++) {
-          single(input, xo + j, plane, output, yo + j + k * plane, k);
         }
       }
     }

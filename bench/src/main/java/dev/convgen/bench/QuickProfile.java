@@ -1,0 +1,279 @@
+package dev.convgen.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the quick benchmark profile in one JMH run (every shape as specialized, tuned generic and
+ * textbook generic, plus the FMA peak) and writes {@code jmh.json}, a plain table
+ * {@code results.md} and a chart {@code results.svg}. Peers' outputs (the PyTorch and ONNX Runtime
+ * scripts in the shared peers folder) can be given to put their figures beside ours.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.convgen.bench.QuickProfile [--out DIR]
+ *     [--torch torch.txt] [--ort ort.txt] [--iterations N] [--shapes A,B]
+ * </pre>
+ */
+public final class QuickProfile {
+
+  static final List<String> KERNELS = List.of("specialized", "tuned", "textbook");
+
+  public static void main(String[] args) throws RunnerException, IOException {
+    Map<String, String> options = parse(args);
+    Path out = Path.of(options.getOrDefault("--out", "bench/target/profile"));
+    Files.createDirectories(out);
+    int iterations = Integer.parseInt(options.getOrDefault("--iterations", "3"));
+    OptionsBuilder jmh = new OptionsBuilder();
+    jmh.include(ConvBenchmark.class.getSimpleName() + ".forward")
+        .include(PeakFmaBenchmark.class.getSimpleName())
+        .forks(1)
+        .warmupIterations(2).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
+        .result(out.resolve("jmh.json").toString())
+        .resultFormat(ResultFormatType.JSON);
+    if (options.containsKey("--shapes")) {
+      jmh.param("shape", options.get("--shapes").split(","));
+    }
+    Options built = jmh.build();
+    Collection<RunResult> results = new Runner(built).run();
+
+    Map<BenchShape, Map<String, Double>> micros = new EnumMap<>(BenchShape.class);
+    double peak = 0;
+    for (RunResult result : results) {
+      String benchmark = result.getParams().getBenchmark();
+      double score = result.getPrimaryResult().getScore();
+      if (benchmark.endsWith("fma8")) {
+        peak = score * 16 / 1000; // ops/us, 16 flop per 8-lane FMA
+      } else {
+        BenchShape shape = BenchShape.valueOf(result.getParams().getParam("shape"));
+        micros.computeIfAbsent(shape, s -> new LinkedHashMap<>())
+            .put(result.getParams().getParam("kernel"), score);
+      }
+    }
+    Map<BenchShape, Double> torch = peers(options.get("--torch"));
+    Map<BenchShape, Double> ort = peers(options.get("--ort"));
+    Report report = new Report(micros, peak, torch, ort);
+    Files.writeString(out.resolve("results.md"), report.table());
+    Files.writeString(out.resolve("results.svg"), report.chart());
+    System.out.println(report.table());
+    System.out.println("wrote " + out.resolve("jmh.json") + ", " + out.resolve("results.md")
+        + ", " + out.resolve("results.svg"));
+  }
+
+  private static final Pattern PEER_LINE =
+      Pattern.compile("^(.*?)\\s+([0-9.]+) us\\s+([0-9.]+) GFLOP/s\\s*$");
+
+  /** GFLOP/s per shape from a peer script's output; empty when no file was given. */
+  static Map<BenchShape, Double> peers(String file) throws IOException {
+    Map<BenchShape, Double> figures = new EnumMap<>(BenchShape.class);
+    if (file == null) {
+      return figures;
+    }
+    Map<String, BenchShape> byName = new LinkedHashMap<>();
+    for (BenchShape shape : BenchShape.values()) {
+      for (String name : shape.peerNames()) {
+        byName.put(name, shape);
+      }
+    }
+    for (String line : Files.readAllLines(Path.of(file))) {
+      Matcher m = PEER_LINE.matcher(line.trim());
+      if (m.matches() && byName.containsKey(m.group(1).trim())) {
+        figures.put(byName.get(m.group(1).trim()), Double.parseDouble(m.group(3)));
+      }
+    }
+    return figures;
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("options: expected --name value pairs, got " + args[i]);
+      }
+      options.put(args[i], args[i + 1]);
+    }
+    return options;
+  }
+
+  /** Turns the timings into GFLOP/s, ratios, a Markdown table and an SVG chart. */
+  static final class Report {
+    private final Map<BenchShape, Map<String, Double>> micros;
+    private final double peak;
+    private final Map<BenchShape, Double> torch;
+    private final Map<BenchShape, Double> ort;
+
+    Report(Map<BenchShape, Map<String, Double>> micros, double peak,
+        Map<BenchShape, Double> torch, Map<BenchShape, Double> ort) {
+      this.micros = micros;
+      this.peak = peak;
+      this.torch = torch;
+      this.ort = ort;
+    }
+
+    static double flops(BenchShape shape) {
+      return 2.0 * shape.specialized().macs(shape.batch, shape.size, shape.size);
+    }
+
+    double gflops(BenchShape shape, String kernel) {
+      Double us = micros.getOrDefault(shape, Map.of()).get(kernel);
+      return us == null ? Double.NaN : flops(shape) / (us * 1e3);
+    }
+
+    /** MobileNet-v1's 13 blocks: total flop over total time, for one implementation. */
+    double mobileNetTotal(String kernel) {
+      double flop = 0;
+      double us = 0;
+      for (BenchShape shape : BenchShape.values()) {
+        Double time = micros.getOrDefault(shape, Map.of()).get(kernel);
+        if (shape.mobileNetRepeats > 0) {
+          if (time == null) {
+            return Double.NaN;
+          }
+          flop += flops(shape) * shape.mobileNetRepeats;
+          us += time * shape.mobileNetRepeats;
+        }
+      }
+      return flop / (us * 1e3);
+    }
+
+    double peerMobileNetTotal(Map<BenchShape, Double> peer) {
+      double flop = 0;
+      double seconds = 0;
+      for (BenchShape shape : BenchShape.values()) {
+        if (shape.mobileNetRepeats > 0) {
+          if (!peer.containsKey(shape)) {
+            return Double.NaN;
+          }
+          flop += flops(shape) * shape.mobileNetRepeats;
+          seconds += flops(shape) * shape.mobileNetRepeats / (peer.get(shape) * 1e9);
+        }
+      }
+      return flop / seconds / 1e9;
+    }
+
+    String table() {
+      StringBuilder t = new StringBuilder();
+      t.append(String.format(Locale.ROOT, "Single thread, GFLOP/s = 2 x MACs / time; FMA peak"
+          + " measured in the same run: %.1f GFLOP/s. Noisy shared machine: compare ratios.%n%n",
+          peak));
+      t.append("| shape | MFLOP | specialized | tuned generic | textbook | spec/tuned | spec/textbook"
+          + " | PyTorch | ONNX Runtime |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      List<Double> seedTextbook = new ArrayList<>();
+      List<Double> allTuned = new ArrayList<>();
+      for (BenchShape shape : micros.keySet()) {
+        double spec = gflops(shape, "specialized");
+        double tuned = gflops(shape, "tuned");
+        double textbook = gflops(shape, "textbook");
+        if (shape.isSeed()) {
+          seedTextbook.add(spec / textbook);
+        }
+        allTuned.add(spec / tuned);
+        t.append(String.format(Locale.ROOT,
+            "| %s | %.1f | %.1f | %.1f | %.2f | %.2fx | %.1fx | %s | %s |%n", shape.label,
+            flops(shape) / 1e6, spec, tuned, textbook, spec / tuned, spec / textbook,
+            peer(torch.get(shape)), peer(ort.get(shape))));
+      }
+      t.append(String.format(Locale.ROOT,
+          "| **MobileNet-v1, 13 blocks** | | **%.1f** | %.1f | %.2f | %.2fx | %.1fx | %s | %s |%n%n",
+          mobileNetTotal("specialized"), mobileNetTotal("tuned"), mobileNetTotal("textbook"),
+          mobileNetTotal("specialized") / mobileNetTotal("tuned"),
+          mobileNetTotal("specialized") / mobileNetTotal("textbook"),
+          peer(peerMobileNetTotal(torch)), peer(peerMobileNetTotal(ort))));
+      t.append(String.format(Locale.ROOT, "- specialized / textbook, geometric mean over the seed"
+          + " shapes: %.1fx%n", geometricMean(seedTextbook)));
+      t.append(String.format(Locale.ROOT, "- specialized / tuned generic, geometric mean over all"
+          + " shapes: %.2fx (min %.2fx)%n", geometricMean(allTuned),
+          allTuned.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN)));
+      return t.toString();
+    }
+
+    private static String peer(Double value) {
+      return value == null || value.isNaN() ? "" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    static double geometricMean(List<Double> values) {
+      return Math.exp(values.stream().mapToDouble(Math::log).average().orElse(Double.NaN));
+    }
+
+    /** Horizontal grouped bars: GFLOP/s per shape and implementation. */
+    String chart() {
+      String[] names = {"specialized", "tuned generic", "textbook", "PyTorch", "ONNX Runtime"};
+      String[] colors = {"#1f77b4", "#ff7f0e", "#9e9e9e", "#2ca02c", "#d62728"};
+      List<BenchShape> shapes = new ArrayList<>(micros.keySet());
+      double max = 1;
+      for (BenchShape shape : shapes) {
+        for (double v : values(shape)) {
+          if (!Double.isNaN(v)) {
+            max = Math.max(max, v);
+          }
+        }
+      }
+      max = Math.max(max, peak);
+      int bar = 9;
+      int group = bar * 5 + 10;
+      int left = 260;
+      int plot = 600;
+      int height = 60 + group * shapes.size() + 40;
+      StringBuilder svg = new StringBuilder();
+      svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
+          + " height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", left + plot + 60,
+          height));
+      svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+      svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"14\">convgen:"
+          + " GFLOP/s per shape, single thread (FMA peak %.0f)</text>%n", peak));
+      for (int i = 0; i < names.length; i++) {
+        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"30\" width=\"10\" height=\"10\""
+            + " fill=\"%s\"/><text x=\"%d\" y=\"39\">%s</text>%n", 10 + i * 130, colors[i],
+            24 + i * 130, names[i]));
+      }
+      for (int tick = 0; tick <= max; tick += 10) {
+        double x = left + plot * tick / max;
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"50\" x2=\"%.1f\" y2=\"%d\""
+            + " stroke=\"#eee\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",
+            x, x, height - 30, x, height - 15, tick));
+      }
+      int y = 55;
+      for (BenchShape shape : shapes) {
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s"
+            + "</text>%n", left - 6, y + group / 2, escape(shape.label)));
+        double[] v = values(shape);
+        for (int i = 0; i < v.length; i++) {
+          if (!Double.isNaN(v[i])) {
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\""
+                + " height=\"%d\" fill=\"%s\"><title>%s %.1f</title></rect>%n", left,
+                y + i * bar, plot * v[i] / max, bar - 1, colors[i], names[i], v[i]));
+          }
+        }
+        y += group;
+      }
+      return svg.append("</svg>\n").toString();
+    }
+
+    private double[] values(BenchShape shape) {
+      return new double[] {gflops(shape, "specialized"), gflops(shape, "tuned"),
+          gflops(shape, "textbook"), torch.getOrDefault(shape, Double.NaN),
+          ort.getOrDefault(shape, Double.NaN)};
+    }
+
+    private static String escape(String text) {
+      return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+  }
+}
