@@ -29,8 +29,10 @@ final class DepthwiseEmitter {
   TypeSpec emit(String simpleName, KernelPlan.Depthwise plan, CodeBlock javadoc) {
     StageSpec stage = plan.stage();
     TypeSpec.Builder type = KernelClassWriter.kernelClass(
-            simpleName, stage, CodeBlock.of("weight.clone()"), javadoc, plan.simd())
-        .addMethod(KernelClassWriter.forwardMethod(stage, plan.simd())
+        simpleName, stage, CodeBlock.of("weight.clone()"), javadoc, plan.simd());
+    type.addMethod(KernelClassWriter.forwardUnitsMethod(type, stage, plan.simd(),
+                stage.geometry().inChannels(), "Input channels (each with its "
+                    + stage.geometry().multiplier() + " output channel(s))")
             .addCode(batchLoops(stage)).build())
         .addMethod(plane(plan))
         .addMethod(borderRow(stage))
@@ -94,7 +96,7 @@ final class DepthwiseEmitter {
     int channels = g.inChannels();
     int multiplier = g.multiplier();
     forward.beginControlFlow("for (int n = 0; n < batch; n++)")
-        .beginControlFlow("for (int c = 0; c < $L; c++)", channels)
+        .beginControlFlow("for (int c = fromUnit; c < toUnit; c++)")
         .addStatement("int xo = (n * $L + c) * $L", channels, inPlane);
     if (multiplier == 1) {
       forward.addStatement("plane(input, xo, output, (n * $L + c) * $L, c$L)",

@@ -90,25 +90,36 @@ final class KernelClassWriter {
             .build());
   }
 
-  /** The {@code forward} signature with its argument checks; the caller adds the body. */
-  static MethodSpec.Builder forwardMethod(StageSpec stage, boolean simd) {
-    MethodSpec.Builder forward = MethodSpec.methodBuilder("forward")
+  /**
+   * {@code workUnits()} returning {@code units}, and the {@code forwardUnits} signature with its
+   * argument checks and the SIMD dispatch; the caller adds the scalar body.
+   */
+  static MethodSpec.Builder forwardUnitsMethod(
+      TypeSpec.Builder type, StageSpec stage, boolean simd, int units, String unitName) {
+    type.addMethod(MethodSpec.methodBuilder("workUnits")
+        .addJavadoc("$L.\n", unitName)
+        .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.INT).addStatement("return $L", units).build());
+    MethodSpec.Builder forward = MethodSpec.methodBuilder("forwardUnits")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .addParameter(FLOATS, "input")
         .addParameter(TypeName.INT, "batch")
         .addParameter(TypeName.INT, "height")
         .addParameter(TypeName.INT, "width")
-        .addParameter(FLOATS, "output");
+        .addParameter(FLOATS, "output")
+        .addParameter(TypeName.INT, "fromUnit")
+        .addParameter(TypeName.INT, "toUnit");
     if (stage.fixedSize()) {
       forward.addStatement("$T.checkFixedSize($S, height, $L)", ARGUMENTS, "height", stage.height())
           .addStatement("$T.checkFixedSize($S, width, $L)", ARGUMENTS, "width", stage.width());
     }
     forward.addStatement(
-        "$T.checkForward(GEOMETRY, input, batch, height, width, output)", ARGUMENTS);
+            "$T.checkForward(GEOMETRY, input, batch, height, width, output)", ARGUMENTS)
+        .addStatement("$T.checkUnits(fromUnit, toUnit, $L)", ARGUMENTS, units);
     if (simd) {
       forward.beginControlFlow("if (simd != null)")
-          .addStatement("simd.run(input, batch, height, width, output)")
+          .addStatement("simd.run(input, batch, height, width, output, fromUnit, toUnit)")
           .addStatement("return")
           .endControlFlow();
     }
@@ -137,6 +148,8 @@ final class KernelClassWriter {
         .addParameter(TypeName.INT, "batch")
         .addParameter(TypeName.INT, "height")
         .addParameter(TypeName.INT, "width")
-        .addParameter(FLOATS, "output");
+        .addParameter(FLOATS, "output")
+        .addParameter(TypeName.INT, "fromUnit")
+        .addParameter(TypeName.INT, "toUnit");
   }
 }

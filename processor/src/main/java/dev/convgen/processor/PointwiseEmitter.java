@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.convgen.processor.Expressions.Size;
 import dev.convgen.runtime.ConvGeometry;
+import java.util.function.BiFunction;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -27,8 +28,10 @@ final class PointwiseEmitter {
     CodeBlock pack = CodeBlock.of("$T.packPointwise(weight, $L, $L, $L)",
         KernelClassWriter.WEIGHT_PACKING, g.outChannels(), g.inChannels(), plan.channelBlock());
     TypeSpec.Builder type = KernelClassWriter.kernelClass(simpleName, stage, pack, javadoc,
-            plan.simd())
-        .addMethod(forward(stage, plan.simd()))
+        plan.simd());
+    int units = (g.outChannels() + plan.channelBlock() - 1) / plan.channelBlock();
+    type.addMethod(forward(KernelClassWriter.forwardUnitsMethod(type, stage, plan.simd(), units,
+            "Blocks of " + plan.channelBlock() + " output channels"), plan))
         .addMethod(image(plan));
     if (plan.simd()) {
       type.addType(simdClass(plan));
@@ -36,24 +39,47 @@ final class PointwiseEmitter {
     return type.build();
   }
 
-  private static MethodSpec forward(StageSpec stage, boolean simd) {
+  /** The loops over images, after {@code forwardUnits}' checks; also used by the SIMD class. */
+  private static MethodSpec forward(MethodSpec.Builder forward, KernelPlan.Pointwise plan) {
+    return forward.addCode(batchLoops(plan, true)).build();
+  }
+
+  /**
+   * Converts the work-unit range to output channels and calls {@code image} per image; with
+   * {@code runtimeOutputSize}, the scalar image also takes the output height and width.
+   */
+  private static CodeBlock batchLoops(KernelPlan.Pointwise plan, boolean scalar) {
+    StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
-    MethodSpec.Builder forward = KernelClassWriter.forwardMethod(stage, simd);
+    CodeBlock.Builder code = CodeBlock.builder()
+        .addStatement("int fromChannel = fromUnit * $L", plan.channelBlock())
+        .addStatement("int toChannel = Math.min(toUnit * $L, $L)", plan.channelBlock(),
+            g.outChannels());
     if (stage.fixedSize()) {
       int inImage = g.inChannels() * stage.height() * stage.width();
       int outImage = g.outChannels() * stage.outputHeight() * stage.outputWidth();
-      return forward.beginControlFlow("for (int n = 0; n < batch; n++)")
-          .addStatement("image(input, n * $L, output, n * $L)", inImage, outImage)
+      return code.beginControlFlow("for (int n = 0; n < batch; n++)")
+          .addStatement("image(input, n * $L, output, n * $L, fromChannel, toChannel)", inImage,
+              outImage)
           .endControlFlow()
           .build();
     }
-    return forward
+    if (!scalar) {
+      return code.addStatement("int plane = height * width")
+          .beginControlFlow("for (int n = 0; n < batch; n++)")
+          .addStatement("image(input, n * $L * plane, output, n * $L * plane, fromChannel,"
+              + " toChannel, plane)", g.inChannels(), g.outChannels())
+          .endControlFlow()
+          .build();
+    }
+    return code
         .addStatement("int outH = GEOMETRY.outputHeight(height)")
         .addStatement("int outW = GEOMETRY.outputWidth(width)")
         .addStatement("int inImage = $L * height * width", g.inChannels())
         .addStatement("int outImage = $L * outH * outW", g.outChannels())
         .beginControlFlow("for (int n = 0; n < batch; n++)")
-        .addStatement("image(input, n * inImage, output, n * outImage, height, width, outH, outW)")
+        .addStatement("image(input, n * inImage, output, n * outImage, fromChannel, toChannel,"
+            + " height, width, outH, outW)")
         .endControlFlow()
         .build();
   }
@@ -71,7 +97,9 @@ final class PointwiseEmitter {
         .addParameter(FLOATS, "input")
         .addParameter(TypeName.INT, "inputOffset")
         .addParameter(FLOATS, "output")
-        .addParameter(TypeName.INT, "outputOffset");
+        .addParameter(TypeName.INT, "outputOffset")
+        .addParameter(TypeName.INT, "fromChannel")
+        .addParameter(TypeName.INT, "toChannel");
     Size inPlane;
     Size outPlane;
     Size rowLength;
@@ -136,27 +164,18 @@ final class PointwiseEmitter {
   private static TypeSpec simdClass(KernelPlan.Pointwise plan) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
-    MethodSpec.Builder run = KernelClassWriter.simdRun();
+    MethodSpec.Builder run = KernelClassWriter.simdRun().addCode(batchLoops(plan, false));
     MethodSpec.Builder image = MethodSpec.methodBuilder("image")
         .addModifiers(Modifier.PRIVATE)
         .addParameter(FLOATS, "input").addParameter(TypeName.INT, "inputOffset")
-        .addParameter(FLOATS, "output").addParameter(TypeName.INT, "outputOffset");
+        .addParameter(FLOATS, "output").addParameter(TypeName.INT, "outputOffset")
+        .addParameter(TypeName.INT, "fromChannel").addParameter(TypeName.INT, "toChannel");
     Size plane;
     if (stage.fixedSize()) {
-      int pixels = stage.height() * stage.width();
-      plane = Size.of(pixels);
-      run.beginControlFlow("for (int n = 0; n < batch; n++)")
-          .addStatement("image(input, n * $L, output, n * $L)", g.inChannels() * pixels,
-              g.outChannels() * pixels)
-          .endControlFlow();
+      plane = Size.of(stage.height() * stage.width());
     } else {
       plane = Size.variable("plane");
       image.addParameter(TypeName.INT, "plane");
-      run.addStatement("int plane = height * width")
-          .beginControlFlow("for (int n = 0; n < batch; n++)")
-          .addStatement("image(input, n * $L * plane, output, n * $L * plane, plane)",
-              g.inChannels(), g.outChannels())
-          .endControlFlow();
     }
     image.addStatement("float[] w = weight");
     if (stage.bias()) {
@@ -179,19 +198,8 @@ final class PointwiseEmitter {
         image.addStatement("int j = Math.min(p, $L)",
             plane.isLiteral() ? Integer.toString(plane.literal() - 16) : "plane - 16");
       }
-      int block = plan.channelBlock();
-      int fullBlocks = g.outChannels() / block;
-      if (fullBlocks > 0) {
-        image.beginControlFlow("for (int k = 0; k < $L; k += $L)", fullBlocks * block, block)
-            .addCode(vectorChannelBlock(plan, "k", block, plane))
-            .endControlFlow();
-      }
-      if (g.outChannels() % block > 0) {
-        image.addCode("// output channels $L..$L\n{\n$>", fullBlocks * block, g.outChannels() - 1)
-            .addCode(vectorChannelBlock(plan, Integer.toString(fullBlocks * block),
-                g.outChannels() % block, plane))
-            .addCode("$<}\n");
-      }
+      image.addCode(channelBlocks(plan, (first, channels) ->
+          vectorChannelBlock(plan, first, channels, plane)));
       image.endControlFlow();
     }
     if (!plane.isLiteral()) {
@@ -260,27 +268,34 @@ final class PointwiseEmitter {
   private static CodeBlock pixelBlock(KernelPlan.Pointwise plan, int pixels, String pixelStride,
       Size inPlane, Size outPlane) {
     ConvGeometry g = plan.stage().geometry();
-    int block = plan.channelBlock();
-    int fullBlocks = g.outChannels() / block;
-    int tail = g.outChannels() % block;
     CodeBlock.Builder code = CodeBlock.builder()
         .addStatement("int xp = inRow + j$L", pixelStride.equals("1") ? "" : " * " + pixelStride)
         .addStatement("int yp = outRow + j");
-    if (fullBlocks == 1) {
-      code.add("// output channels 0..$L\n{\n$>", block - 1)
-          .add(channelBlock(plan, "0", block, pixels, pixelStride, inPlane, outPlane))
-          .add("$<}\n");
-    } else if (fullBlocks > 1) {
-      code.beginControlFlow("for (int k = 0; k < $L; k += $L)", fullBlocks * block, block)
-          .add(channelBlock(plan, "k", block, pixels, pixelStride, inPlane, outPlane))
+    return code.add(channelBlocks(plan, (first, channels) ->
+        channelBlock(plan, first, channels, pixels, pixelStride, inPlane, outPlane))).build();
+  }
+
+  /**
+   * The output channels {@code [fromChannel, toChannel)}: a loop over full blocks, then the
+   * narrower last block when the range reaches it.
+   */
+  private static CodeBlock channelBlocks(
+      KernelPlan.Pointwise plan, BiFunction<String, Integer, CodeBlock> block) {
+    int width = plan.channelBlock();
+    int out = plan.stage().geometry().outChannels();
+    int full = out - out % width;
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (full > 0) {
+      code.beginControlFlow("for (int k = fromChannel; k < $L; k += $L)",
+              full == out ? "toChannel" : "Math.min(toChannel, " + full + ")", width)
+          .add(block.apply("k", width))
           .endControlFlow();
     }
-    if (tail > 0) {
-      code.add("// output channels $L..$L\n", fullBlocks * block, g.outChannels() - 1);
-      code.add("{\n$>")
-          .add(channelBlock(plan, Integer.toString(fullBlocks * block), tail, pixels, pixelStride,
-              inPlane, outPlane))
-          .add("$<}\n");
+    if (full < out) {
+      code.add("// output channels $L..$L\n", full, out - 1)
+          .beginControlFlow("if (toChannel > $L)", full)
+          .add(block.apply(Integer.toString(full), out - full))
+          .endControlFlow();
     }
     return code.build();
   }

@@ -1,5 +1,6 @@
 package dev.convgen.processor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.GenericKernels;
+import dev.convgen.runtime.ParallelLayer;
 import dev.convgen.runtime.ReferenceConv;
 import dev.convgen.runtime.SeparableBlock;
 import dev.convgen.runtime.Tolerance;
@@ -18,10 +20,13 @@ import dev.convgen.runtime.Vectorization;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,8 +44,14 @@ class GeneratedKernelsTest {
       Activation activation, int batch, int height, int width) {}
 
   private static final List<Case> CASES = new ArrayList<>();
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(2);
   private static Compilation compilation;
   private static ClassLoader loader;
+
+  @AfterAll
+  static void shutDown() {
+    POOL.shutdownNow();
+  }
 
   @BeforeAll
   static void generateAll() {
@@ -163,6 +174,9 @@ class GeneratedKernelsTest {
       float[] specialized = new float[outLength];
       float[] generic = new float[outLength];
       kernel.forward(x, c.batch(), c.height(), c.width(), specialized);
+      float[] parallel = new float[outLength];
+      ParallelLayer.of(kernel, POOL, 3).forward(x, c.batch(), c.height(), c.width(), parallel);
+      assertArrayEquals(specialized, parallel, c.annotation() + " in parallel");
       GenericKernels.create(g, weight, bias, c.activation())
           .forward(x, c.batch(), c.height(), c.width(), generic);
       Tolerance.assertClose(c.annotation() + " vs generic", generic, specialized, 1e-5);

@@ -62,6 +62,14 @@ public final class Arguments {
     }
   }
 
+  /** Checks a range of work units of {@link ConvKernel#forwardUnits}. */
+  public static void checkUnits(int fromUnit, int toUnit, int units) {
+    if (fromUnit < 0 || fromUnit > toUnit || toUnit > units) {
+      throw new IllegalArgumentException("fromUnit, toUnit: expected 0 <= fromUnit <= toUnit <= "
+          + units + ", got " + fromUnit + ", " + toUnit);
+    }
+  }
+
   /** Checks a size that a specialized kernel fixed at compile time. */
   public static void checkFixedSize(String name, int actual, int expected) {
     if (actual != expected) {

@@ -17,6 +17,28 @@ public interface ConvKernel extends ConvLayer {
   /** Activation applied to every output value. */
   Activation activation();
 
+  /**
+   * How many independent slices of work one forward pass has: output-channel blocks for pointwise
+   * kernels, input channels (with their multiplier outputs) for depthwise kernels. Slices write
+   * disjoint parts of the output, so they may run on different threads.
+   */
+  int workUnits();
+
+  /**
+   * Computes only work units {@code [fromUnit, toUnit)} of {@link #forward}; the rest of
+   * {@code output} is left as it is. Used by {@link ParallelLayer}.
+   *
+   * @throws IllegalArgumentException as {@link #forward}, or when the range is not within
+   *     {@code [0, workUnits()]}
+   */
+  void forwardUnits(float[] input, int batch, int height, int width, float[] output,
+      int fromUnit, int toUnit);
+
+  @Override
+  default void forward(float[] input, int batch, int height, int width, float[] output) {
+    forwardUnits(input, batch, height, width, output, 0, workUnits());
+  }
+
   @Override
   default int inChannels() {
     return geometry().inChannels();

@@ -27,8 +27,15 @@ public final class GenericDepthwiseKernel extends GenericKernel {
   }
 
   @Override
-  public void forward(float[] input, int batch, int height, int width, float[] output) {
+  public int workUnits() {
+    return geometry.inChannels();
+  }
+
+  @Override
+  public void forwardUnits(float[] input, int batch, int height, int width, float[] output,
+      int fromUnit, int toUnit) {
     Arguments.checkForward(geometry, input, batch, height, width, output);
+    Arguments.checkUnits(fromUnit, toUnit, workUnits());
     ConvGeometry g = geometry;
     int channels = g.inChannels();
     int multiplier = g.multiplier();
@@ -37,7 +44,7 @@ public final class GenericDepthwiseKernel extends GenericKernel {
     int outH = g.outputHeight(height);
     int outW = g.outputWidth(width);
     for (int n = 0; n < batch; n++) {
-      for (int c = 0; c < channels; c++) {
+      for (int c = fromUnit; c < toUnit; c++) {
         int xPlane = (n * channels + c) * height * width;
         for (int m = 0; m < multiplier; m++) {
           int k = c * multiplier + m;

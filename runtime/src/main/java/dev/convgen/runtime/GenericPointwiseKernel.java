@@ -34,8 +34,15 @@ public final class GenericPointwiseKernel extends GenericKernel {
   }
 
   @Override
-  public void forward(float[] input, int batch, int height, int width, float[] output) {
+  public int workUnits() {
+    return geometry.outChannels();
+  }
+
+  @Override
+  public void forwardUnits(float[] input, int batch, int height, int width, float[] output,
+      int fromUnit, int toUnit) {
     Arguments.checkForward(geometry, input, batch, height, width, output);
+    Arguments.checkUnits(fromUnit, toUnit, workUnits());
     int in = geometry.inChannels();
     int out = geometry.outChannels();
     int strideH = geometry.strideH();
@@ -45,7 +52,7 @@ public final class GenericPointwiseKernel extends GenericKernel {
     int inPlane = height * width;
     int outPlane = outH * outW;
     for (int n = 0; n < batch; n++) {
-      for (int k = 0; k < out; k++) {
+      for (int k = fromUnit; k < toUnit; k++) {
         int yPlane = (n * out + k) * outPlane;
         java.util.Arrays.fill(output, yPlane, yPlane + outPlane, bias[k]);
         for (int c = 0; c < in; c++) {

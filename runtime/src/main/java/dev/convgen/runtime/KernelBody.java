@@ -7,6 +7,7 @@ package dev.convgen.runtime;
  */
 public interface KernelBody {
 
-  /** Computes the whole batch; arguments are already checked. */
-  void run(float[] input, int batch, int height, int width, float[] output);
+  /** Computes work units {@code [fromUnit, toUnit)} of the whole batch; arguments are checked. */
+  void run(float[] input, int batch, int height, int width, float[] output, int fromUnit,
+      int toUnit);
 }

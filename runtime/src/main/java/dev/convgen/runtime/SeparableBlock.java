@@ -122,7 +122,8 @@ public class SeparableBlock implements ConvLayer {
     pointwise.forward(intermediate, batch, midH, midW, output);
   }
 
-  private float[] intermediateFor(int batch, int height, int width) {
+  /** This thread's intermediate buffer for the size (allocated once per thread and size). */
+  final float[] intermediateFor(int batch, int height, int width) {
     int length = intermediateLength(batch, height, width);
     float[] buffer = intermediate.get();
     if (buffer == null || buffer.length != length) {

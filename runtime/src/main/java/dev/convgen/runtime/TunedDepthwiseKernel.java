@@ -21,17 +21,24 @@ public final class TunedDepthwiseKernel extends GenericKernel {
   }
 
   @Override
-  public void forward(float[] input, int batch, int height, int width, float[] output) {
+  public int workUnits() {
+    return geometry.inChannels();
+  }
+
+  @Override
+  public void forwardUnits(float[] input, int batch, int height, int width, float[] output,
+      int fromUnit, int toUnit) {
     Arguments.checkForward(geometry, input, batch, height, width, output);
+    Arguments.checkUnits(fromUnit, toUnit, workUnits());
     if (simd != null) {
-      simd.run(input, batch, height, width, output);
+      simd.run(input, batch, height, width, output, fromUnit, toUnit);
       return;
     }
     Plane p = new Plane(geometry, height, width);
     int channels = geometry.inChannels();
     int multiplier = geometry.multiplier();
     for (int n = 0; n < batch; n++) {
-      for (int c = 0; c < channels; c++) {
+      for (int c = fromUnit; c < toUnit; c++) {
         int xo = (n * channels + c) * height * width;
         for (int m = 0; m < multiplier; m++) {
           int k = c * multiplier + m;

@@ -15,14 +15,15 @@ final class TunedDepthwiseSimd implements KernelBody {
   }
 
   @Override
-  public void run(float[] input, int batch, int height, int width, float[] output) {
+  public void run(float[] input, int batch, int height, int width, float[] output, int fromUnit,
+      int toUnit) {
     ConvGeometry g = kernel.geometry;
     TunedDepthwiseKernel.Plane p = new TunedDepthwiseKernel.Plane(g, height, width);
     boolean flat = p.outW == width;
     int channels = g.inChannels();
     int multiplier = g.multiplier();
     for (int n = 0; n < batch; n++) {
-      for (int c = 0; c < channels; c++) {
+      for (int c = fromUnit; c < toUnit; c++) {
         int xo = (n * channels + c) * height * width;
         for (int m = 0; m < multiplier; m++) {
           int k = c * multiplier + m;

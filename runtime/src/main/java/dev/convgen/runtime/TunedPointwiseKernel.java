@@ -25,13 +25,23 @@ public final class TunedPointwiseKernel extends GenericKernel {
         ? new TunedPointwiseSimd(geometry, packed, this.bias, activation) : null;
   }
 
+  /** Blocks of {@value #BLOCK} output channels. */
   @Override
-  public void forward(float[] input, int batch, int height, int width, float[] output) {
+  public int workUnits() {
+    return (geometry.outChannels() + BLOCK - 1) / BLOCK;
+  }
+
+  @Override
+  public void forwardUnits(float[] input, int batch, int height, int width, float[] output,
+      int fromUnit, int toUnit) {
     Arguments.checkForward(geometry, input, batch, height, width, output);
+    Arguments.checkUnits(fromUnit, toUnit, workUnits());
     if (simd != null) {
-      simd.run(input, batch, height, width, output);
+      simd.run(input, batch, height, width, output, fromUnit, toUnit);
       return;
     }
+    int fromChannel = fromUnit * BLOCK;
+    int toChannel = Math.min(toUnit * BLOCK, geometry.outChannels());
     int in = geometry.inChannels();
     int out = geometry.outChannels();
     int outH = geometry.outputHeight(height);
@@ -45,7 +55,7 @@ public final class TunedPointwiseKernel extends GenericKernel {
         int outRow = (n * out) * outPlane + i * outW;
         int j = 0;
         for (; j + 1 < outW; j += 2) {
-          for (int k = 0; k < out; k += BLOCK) {
+          for (int k = fromChannel; k < toChannel; k += BLOCK) {
             int channels = Math.min(BLOCK, out - k);
             if (channels == BLOCK) {
               block4x2(input, inRow + j * sw, sw, inPlane, output, outRow + j + k * outPlane,
@@ -61,7 +71,7 @@ public final class TunedPointwiseKernel extends GenericKernel {
           }
         }
         for (; j < outW; j++) {
-          for (int k = 0; k < out; k++) {
+          for (int k = fromChannel; k < toChannel; k++) {
             int first = k - k % BLOCK;
             single(input, inRow + j * sw, inPlane, output, outRow + j + k * outPlane, first,
                 k - first, Math.min(BLOCK, out - first));

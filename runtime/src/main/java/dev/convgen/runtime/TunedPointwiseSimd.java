@@ -24,15 +24,18 @@ final class TunedPointwiseSimd implements KernelBody {
   }
 
   @Override
-  public void run(float[] input, int batch, int height, int width, float[] output) {
+  public void run(float[] input, int batch, int height, int width, float[] output, int fromUnit,
+      int toUnit) {
     int plane = height * width;
-    int fullBlocks = out - out % TunedPointwiseKernel.BLOCK;
+    int from = fromUnit * TunedPointwiseKernel.BLOCK;
+    int to = Math.min(toUnit * TunedPointwiseKernel.BLOCK, out);
+    int fullBlocks = Math.min(to, out - out % TunedPointwiseKernel.BLOCK);
     for (int n = 0; n < batch; n++) {
       int xo = n * in * plane;
       int yo = n * out * plane;
       if (plane < 16) {
         for (int j = 0; j < plane; j++) {
-          for (int k = 0; k < out; k++) {
+          for (int k = from; k < to; k++) {
             single(input, xo + j, plane, output, yo + j + k * plane, k);
           }
         }
@@ -41,10 +44,10 @@ final class TunedPointwiseSimd implements KernelBody {
       // A last partial block overlaps the previous one (same values rewritten): no scalar tail.
       for (int p = 0; p < plane; p += 16) {
         int j = Math.min(p, plane - 16);
-        for (int k = 0; k < fullBlocks; k += 4) {
+        for (int k = from; k < fullBlocks; k += 4) {
           block(input, xo + j, plane, output, yo + j + k * plane, k);
         }
-        for (int k = fullBlocks; k < out; k++) {
+        for (int k = Math.max(from, fullBlocks); k < to; k++) {
           for (int q = j; q < j + 16; q++) {
             single(input, xo + q, plane, output, yo + q + k * plane, k);
           }
