@@ -43,6 +43,7 @@ public final class QuickProfile {
     OptionsBuilder jmh = new OptionsBuilder();
     jmh.include(ConvBenchmark.class.getSimpleName() + ".forward")
         .include(PeakFmaBenchmark.class.getSimpleName())
+        .include(ParallelBenchmark.class.getSimpleName())
         .forks(1)
         .warmupIterations(2).warmupTime(TimeValue.seconds(1))
         .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
@@ -55,12 +56,17 @@ public final class QuickProfile {
     Collection<RunResult> results = new Runner(built).run();
 
     Map<BenchShape, Map<String, Double>> micros = new EnumMap<>(BenchShape.class);
+    Map<BenchShape, double[]> threads = new EnumMap<>(BenchShape.class);
     double peak = 0;
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
       double score = result.getPrimaryResult().getScore();
       if (benchmark.endsWith("fma8")) {
         peak = score * 16 / 1000; // ops/us, 16 flop per 8-lane FMA
+      } else if (benchmark.contains(ParallelBenchmark.class.getSimpleName())) {
+        BenchShape shape = BenchShape.valueOf(result.getParams().getParam("shape"));
+        int count = Integer.parseInt(result.getParams().getParam("threads"));
+        threads.computeIfAbsent(shape, s -> new double[3])[count] = score;
       } else {
         BenchShape shape = BenchShape.valueOf(result.getParams().getParam("shape"));
         micros.computeIfAbsent(shape, s -> new LinkedHashMap<>())
@@ -69,7 +75,7 @@ public final class QuickProfile {
     }
     Map<BenchShape, Double> torch = peers(options.get("--torch"));
     Map<BenchShape, Double> ort = peers(options.get("--ort"));
-    Report report = new Report(micros, peak, torch, ort);
+    Report report = new Report(micros, peak, torch, ort, threads);
     Files.writeString(out.resolve("results.md"), report.table());
     Files.writeString(out.resolve("results.svg"), report.chart());
     System.out.println(report.table());
@@ -118,13 +124,16 @@ public final class QuickProfile {
     private final double peak;
     private final Map<BenchShape, Double> torch;
     private final Map<BenchShape, Double> ort;
+    private final Map<BenchShape, double[]> threads;
 
     Report(Map<BenchShape, Map<String, Double>> micros, double peak,
-        Map<BenchShape, Double> torch, Map<BenchShape, Double> ort) {
+        Map<BenchShape, Double> torch, Map<BenchShape, Double> ort,
+        Map<BenchShape, double[]> threads) {
       this.micros = micros;
       this.peak = peak;
       this.torch = torch;
       this.ort = ort;
+      this.threads = threads;
     }
 
     static double flops(BenchShape shape) {
@@ -201,6 +210,16 @@ public final class QuickProfile {
       t.append(String.format(Locale.ROOT, "- specialized / tuned generic, geometric mean over all"
           + " shapes: %.2fx (min %.2fx)%n", geometricMean(allTuned),
           allTuned.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN)));
+      if (!threads.isEmpty()) {
+        t.append("\nSpecialized, 1 thread vs 2 threads (ParallelLayer over a caller's executor):\n\n"
+            + "| shape | 1 thread GFLOP/s | 2 threads GFLOP/s | speed-up |\n|---|---:|---:|---:|\n");
+        for (Map.Entry<BenchShape, double[]> e : threads.entrySet()) {
+          double one = flops(e.getKey()) / (e.getValue()[1] * 1e3);
+          double two = flops(e.getKey()) / (e.getValue()[2] * 1e3);
+          t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2fx |%n", e.getKey().label,
+              one, two, two / one));
+        }
+      }
       return t.toString();
     }
 

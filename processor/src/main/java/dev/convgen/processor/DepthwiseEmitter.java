@@ -95,8 +95,8 @@ final class DepthwiseEmitter {
     }
     int channels = g.inChannels();
     int multiplier = g.multiplier();
-    forward.beginControlFlow("for (int n = 0; n < batch; n++)")
-        .beginControlFlow("for (int c = fromUnit; c < toUnit; c++)")
+    KernelClassWriter.imageLoop(forward, channels)
+        .beginControlFlow("for (int c = first; c < last; c++)")
         .addStatement("int xo = (n * $L + c) * $L", channels, inPlane);
     if (multiplier == 1) {
       forward.addStatement("plane(input, xo, output, (n * $L + c) * $L, c$L)",

@@ -97,9 +97,11 @@ final class KernelClassWriter {
   static MethodSpec.Builder forwardUnitsMethod(
       TypeSpec.Builder type, StageSpec stage, boolean simd, int units, String unitName) {
     type.addMethod(MethodSpec.methodBuilder("workUnits")
-        .addJavadoc("$L.\n", unitName)
+        .addJavadoc("$L per image.\n", unitName)
         .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(TypeName.INT).addStatement("return $L", units).build());
+        .addParameter(TypeName.INT, "batch")
+        .returns(TypeName.INT)
+        .addStatement("return $T.workUnits(batch, $L)", ARGUMENTS, units).build());
     MethodSpec.Builder forward = MethodSpec.methodBuilder("forwardUnits")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
@@ -116,7 +118,7 @@ final class KernelClassWriter {
     }
     forward.addStatement(
             "$T.checkForward(GEOMETRY, input, batch, height, width, output)", ARGUMENTS)
-        .addStatement("$T.checkUnits(fromUnit, toUnit, $L)", ARGUMENTS, units);
+        .addStatement("$T.checkUnits(fromUnit, toUnit, workUnits(batch))", ARGUMENTS);
     if (simd) {
       forward.beginControlFlow("if (simd != null)")
           .addStatement("simd.run(input, batch, height, width, output, fromUnit, toUnit)")
@@ -124,6 +126,17 @@ final class KernelClassWriter {
           .endControlFlow();
     }
     return forward;
+  }
+
+  /**
+   * Opens the loop over the images that work units {@code [fromUnit, toUnit)} touch, with
+   * {@code first} and {@code last} the unit range within image {@code n}; the caller closes it.
+   */
+  static CodeBlock.Builder imageLoop(CodeBlock.Builder code, int unitsPerImage) {
+    return code.beginControlFlow("for (int n = fromUnit / $L; n < batch && n * $L < toUnit; n++)",
+            unitsPerImage, unitsPerImage)
+        .addStatement("int first = Math.max(fromUnit - n * $L, 0)", unitsPerImage)
+        .addStatement("int last = Math.min(toUnit - n * $L, $L)", unitsPerImage, unitsPerImage);
   }
 
   /**

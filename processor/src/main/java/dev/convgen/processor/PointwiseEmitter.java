@@ -51,35 +51,31 @@ final class PointwiseEmitter {
   private static CodeBlock batchLoops(KernelPlan.Pointwise plan, boolean scalar) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
-    CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("int fromChannel = fromUnit * $L", plan.channelBlock())
-        .addStatement("int toChannel = Math.min(toUnit * $L, $L)", plan.channelBlock(),
-            g.outChannels());
+    int block = plan.channelBlock();
+    int units = (g.outChannels() + block - 1) / block;
+    CodeBlock.Builder code = CodeBlock.builder();
+    String call;
     if (stage.fixedSize()) {
       int inImage = g.inChannels() * stage.height() * stage.width();
       int outImage = g.outChannels() * stage.outputHeight() * stage.outputWidth();
-      return code.beginControlFlow("for (int n = 0; n < batch; n++)")
-          .addStatement("image(input, n * $L, output, n * $L, fromChannel, toChannel)", inImage,
-              outImage)
-          .endControlFlow()
-          .build();
+      call = "image(input, n * " + inImage + ", output, n * " + outImage
+          + ", fromChannel, toChannel)";
+    } else if (!scalar) {
+      code.addStatement("int plane = height * width");
+      call = "image(input, n * " + g.inChannels() + " * plane, output, n * " + g.outChannels()
+          + " * plane, fromChannel, toChannel, plane)";
+    } else {
+      code.addStatement("int outH = GEOMETRY.outputHeight(height)")
+          .addStatement("int outW = GEOMETRY.outputWidth(width)")
+          .addStatement("int inImage = $L * height * width", g.inChannels())
+          .addStatement("int outImage = $L * outH * outW", g.outChannels());
+      call = "image(input, n * inImage, output, n * outImage, fromChannel, toChannel, height,"
+          + " width, outH, outW)";
     }
-    if (!scalar) {
-      return code.addStatement("int plane = height * width")
-          .beginControlFlow("for (int n = 0; n < batch; n++)")
-          .addStatement("image(input, n * $L * plane, output, n * $L * plane, fromChannel,"
-              + " toChannel, plane)", g.inChannels(), g.outChannels())
-          .endControlFlow()
-          .build();
-    }
-    return code
-        .addStatement("int outH = GEOMETRY.outputHeight(height)")
-        .addStatement("int outW = GEOMETRY.outputWidth(width)")
-        .addStatement("int inImage = $L * height * width", g.inChannels())
-        .addStatement("int outImage = $L * outH * outW", g.outChannels())
-        .beginControlFlow("for (int n = 0; n < batch; n++)")
-        .addStatement("image(input, n * inImage, output, n * outImage, fromChannel, toChannel,"
-            + " height, width, outH, outW)")
+    return KernelClassWriter.imageLoop(code, units)
+        .addStatement("int fromChannel = first * $L", block)
+        .addStatement("int toChannel = Math.min(last * $L, $L)", block, g.outChannels())
+        .addStatement(call)
         .endControlFlow()
         .build();
   }

@@ -62,6 +62,11 @@ public final class Arguments {
     }
   }
 
+  /** {@code batch x unitsPerImage}, the work units of a forward pass. */
+  public static int workUnits(int batch, int unitsPerImage) {
+    return Math.multiplyExact(Math.max(batch, 0), unitsPerImage);
+  }
+
   /** Checks a range of work units of {@link ConvKernel#forwardUnits}. */
   public static void checkUnits(int fromUnit, int toUnit, int units) {
     if (fromUnit < 0 || fromUnit > toUnit || toUnit > units) {

@@ -18,25 +18,27 @@ public interface ConvKernel extends ConvLayer {
   Activation activation();
 
   /**
-   * How many independent slices of work one forward pass has: output-channel blocks for pointwise
-   * kernels, input channels (with their multiplier outputs) for depthwise kernels. Slices write
-   * disjoint parts of the output, so they may run on different threads.
+   * How many independent slices of work a forward pass over {@code batch} images has: per image,
+   * output-channel blocks for pointwise kernels or input channels (with their multiplier outputs)
+   * for depthwise kernels. Units are numbered image by image, so a contiguous range covers whole
+   * images where it can. Slices write disjoint parts of the output and may run on different
+   * threads.
    */
-  int workUnits();
+  int workUnits(int batch);
 
   /**
    * Computes only work units {@code [fromUnit, toUnit)} of {@link #forward}; the rest of
    * {@code output} is left as it is. Used by {@link ParallelLayer}.
    *
    * @throws IllegalArgumentException as {@link #forward}, or when the range is not within
-   *     {@code [0, workUnits()]}
+   *     {@code [0, workUnits(batch)]}
    */
   void forwardUnits(float[] input, int batch, int height, int width, float[] output,
       int fromUnit, int toUnit);
 
   @Override
   default void forward(float[] input, int batch, int height, int width, float[] output) {
-    forwardUnits(input, batch, height, width, output, 0, workUnits());
+    forwardUnits(input, batch, height, width, output, 0, workUnits(Math.max(batch, 0)));
   }
 
   @Override

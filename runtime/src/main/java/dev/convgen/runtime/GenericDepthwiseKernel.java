@@ -27,15 +27,15 @@ public final class GenericDepthwiseKernel extends GenericKernel {
   }
 
   @Override
-  public int workUnits() {
-    return geometry.inChannels();
+  public int workUnits(int batch) {
+    return Arguments.workUnits(batch, geometry.inChannels());
   }
 
   @Override
   public void forwardUnits(float[] input, int batch, int height, int width, float[] output,
       int fromUnit, int toUnit) {
     Arguments.checkForward(geometry, input, batch, height, width, output);
-    Arguments.checkUnits(fromUnit, toUnit, workUnits());
+    Arguments.checkUnits(fromUnit, toUnit, workUnits(batch));
     ConvGeometry g = geometry;
     int channels = g.inChannels();
     int multiplier = g.multiplier();
@@ -43,8 +43,10 @@ public final class GenericDepthwiseKernel extends GenericKernel {
     int kw = g.kernelW();
     int outH = g.outputHeight(height);
     int outW = g.outputWidth(width);
-    for (int n = 0; n < batch; n++) {
-      for (int c = fromUnit; c < toUnit; c++) {
+    for (int n = fromUnit / channels; n < batch && n * channels < toUnit; n++) {
+      int first = Math.max(fromUnit - n * channels, 0);
+      int last = Math.min(toUnit - n * channels, channels);
+      for (int c = first; c < last; c++) {
         int xPlane = (n * channels + c) * height * width;
         for (int m = 0; m < multiplier; m++) {
           int k = c * multiplier + m;

@@ -34,15 +34,15 @@ public final class GenericPointwiseKernel extends GenericKernel {
   }
 
   @Override
-  public int workUnits() {
-    return geometry.outChannels();
+  public int workUnits(int batch) {
+    return Arguments.workUnits(batch, geometry.outChannels());
   }
 
   @Override
   public void forwardUnits(float[] input, int batch, int height, int width, float[] output,
       int fromUnit, int toUnit) {
     Arguments.checkForward(geometry, input, batch, height, width, output);
-    Arguments.checkUnits(fromUnit, toUnit, workUnits());
+    Arguments.checkUnits(fromUnit, toUnit, workUnits(batch));
     int in = geometry.inChannels();
     int out = geometry.outChannels();
     int strideH = geometry.strideH();
@@ -51,8 +51,10 @@ public final class GenericPointwiseKernel extends GenericKernel {
     int outW = geometry.outputWidth(width);
     int inPlane = height * width;
     int outPlane = outH * outW;
-    for (int n = 0; n < batch; n++) {
-      for (int k = fromUnit; k < toUnit; k++) {
+    for (int n = fromUnit / out; n < batch && n * out < toUnit; n++) {
+      int first = Math.max(fromUnit - n * out, 0);
+      int last = Math.min(toUnit - n * out, out);
+      for (int k = first; k < last; k++) {
         int yPlane = (n * out + k) * outPlane;
         java.util.Arrays.fill(output, yPlane, yPlane + outPlane, bias[k]);
         for (int c = 0; c < in; c++) {

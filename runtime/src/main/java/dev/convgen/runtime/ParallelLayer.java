@@ -92,7 +92,7 @@ public final class ParallelLayer implements ConvLayer {
 
   private void split(ConvKernel kernel, float[] input, int batch, int height, int width,
       float[] output) {
-    int units = kernel.workUnits();
+    int units = kernel.workUnits(batch);
     int parts = Math.min(parallelism, units);
     if (parts <= 1) {
       kernel.forwardUnits(input, batch, height, width, output, 0, units);

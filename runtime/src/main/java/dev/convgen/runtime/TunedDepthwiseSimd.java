@@ -22,8 +22,10 @@ final class TunedDepthwiseSimd implements KernelBody {
     boolean flat = p.outW == width;
     int channels = g.inChannels();
     int multiplier = g.multiplier();
-    for (int n = 0; n < batch; n++) {
-      for (int c = fromUnit; c < toUnit; c++) {
+    for (int n = fromUnit / channels; n < batch && n * channels < toUnit; n++) {
+      int first = Math.max(fromUnit - n * channels, 0);
+      int last = Math.min(toUnit - n * channels, channels);
+      for (int c = first; c < last; c++) {
         int xo = (n * channels + c) * height * width;
         for (int m = 0; m < multiplier; m++) {
           int k = c * multiplier + m;

@@ -27,21 +27,19 @@ public final class TunedPointwiseKernel extends GenericKernel {
 
   /** Blocks of {@value #BLOCK} output channels. */
   @Override
-  public int workUnits() {
-    return (geometry.outChannels() + BLOCK - 1) / BLOCK;
+  public int workUnits(int batch) {
+    return Arguments.workUnits(batch, (geometry.outChannels() + BLOCK - 1) / BLOCK);
   }
 
   @Override
   public void forwardUnits(float[] input, int batch, int height, int width, float[] output,
       int fromUnit, int toUnit) {
     Arguments.checkForward(geometry, input, batch, height, width, output);
-    Arguments.checkUnits(fromUnit, toUnit, workUnits());
+    Arguments.checkUnits(fromUnit, toUnit, workUnits(batch));
     if (simd != null) {
       simd.run(input, batch, height, width, output, fromUnit, toUnit);
       return;
     }
-    int fromChannel = fromUnit * BLOCK;
-    int toChannel = Math.min(toUnit * BLOCK, geometry.outChannels());
     int in = geometry.inChannels();
     int out = geometry.outChannels();
     int outH = geometry.outputHeight(height);
@@ -49,7 +47,12 @@ public final class TunedPointwiseKernel extends GenericKernel {
     int inPlane = height * width;
     int outPlane = outH * outW;
     int sw = geometry.strideW();
-    for (int n = 0; n < batch; n++) {
+    int units = (out + BLOCK - 1) / BLOCK;
+    for (int n = fromUnit / units; n < batch && n * units < toUnit; n++) {
+      int first = Math.max(fromUnit - n * units, 0);
+      int last = Math.min(toUnit - n * units, units);
+      int fromChannel = first * BLOCK;
+      int toChannel = Math.min(last * BLOCK, out);
       for (int i = 0; i < outH; i++) {
         int inRow = (n * in) * inPlane + i * geometry.strideH() * width;
         int outRow = (n * out) * outPlane + i * outW;
@@ -72,9 +75,9 @@ public final class TunedPointwiseKernel extends GenericKernel {
         }
         for (; j < outW; j++) {
           for (int k = fromChannel; k < toChannel; k++) {
-            int first = k - k % BLOCK;
-            single(input, inRow + j * sw, inPlane, output, outRow + j + k * outPlane, first,
-                k - first, Math.min(BLOCK, out - first));
+            int blockStart = k - k % BLOCK;
+            single(input, inRow + j * sw, inPlane, output, outRow + j + k * outPlane, blockStart,
+                k - blockStart, Math.min(BLOCK, out - blockStart));
           }
         }
       }

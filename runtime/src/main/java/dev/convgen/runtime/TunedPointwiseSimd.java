@@ -27,10 +27,13 @@ final class TunedPointwiseSimd implements KernelBody {
   public void run(float[] input, int batch, int height, int width, float[] output, int fromUnit,
       int toUnit) {
     int plane = height * width;
-    int from = fromUnit * TunedPointwiseKernel.BLOCK;
-    int to = Math.min(toUnit * TunedPointwiseKernel.BLOCK, out);
-    int fullBlocks = Math.min(to, out - out % TunedPointwiseKernel.BLOCK);
-    for (int n = 0; n < batch; n++) {
+    int units = (out + TunedPointwiseKernel.BLOCK - 1) / TunedPointwiseKernel.BLOCK;
+    for (int n = fromUnit / units; n < batch && n * units < toUnit; n++) {
+      int first = Math.max(fromUnit - n * units, 0);
+      int last = Math.min(toUnit - n * units, units);
+      int from = first * TunedPointwiseKernel.BLOCK;
+      int to = Math.min(last * TunedPointwiseKernel.BLOCK, out);
+      int fullBlocks = Math.min(to, out - out % TunedPointwiseKernel.BLOCK);
       int xo = n * in * plane;
       int yo = n * out * plane;
       if (plane < 16) {
