@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -47,6 +49,7 @@ public final class QuickProfile {
         .forks(1)
         .warmupIterations(2).warmupTime(TimeValue.seconds(1))
         .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
+        .addProfiler(GCProfiler.class)
         .result(out.resolve("jmh.json").toString())
         .resultFormat(ResultFormatType.JSON);
     if (options.containsKey("--shapes")) {
@@ -57,6 +60,7 @@ public final class QuickProfile {
 
     Map<BenchShape, Map<String, Double>> micros = new EnumMap<>(BenchShape.class);
     Map<BenchShape, double[]> threads = new EnumMap<>(BenchShape.class);
+    Map<BenchShape, Double> bytesPerOp = new EnumMap<>(BenchShape.class);
     double peak = 0;
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
@@ -69,13 +73,17 @@ public final class QuickProfile {
         threads.computeIfAbsent(shape, s -> new double[3])[count] = score;
       } else {
         BenchShape shape = BenchShape.valueOf(result.getParams().getParam("shape"));
-        micros.computeIfAbsent(shape, s -> new LinkedHashMap<>())
-            .put(result.getParams().getParam("kernel"), score);
+        String kernel = result.getParams().getParam("kernel");
+        micros.computeIfAbsent(shape, s -> new LinkedHashMap<>()).put(kernel, score);
+        Result<?> allocated = result.getSecondaryResults().get("gc.alloc.rate.norm");
+        if (allocated != null && kernel.equals("specialized")) {
+          bytesPerOp.put(shape, allocated.getScore());
+        }
       }
     }
     Map<BenchShape, Double> torch = peers(options.get("--torch"));
     Map<BenchShape, Double> ort = peers(options.get("--ort"));
-    Report report = new Report(micros, peak, torch, ort, threads);
+    Report report = new Report(micros, peak, torch, ort, threads, bytesPerOp);
     Files.writeString(out.resolve("results.md"), report.table());
     Files.writeString(out.resolve("results.svg"), report.chart());
     System.out.println(report.table());
@@ -125,10 +133,12 @@ public final class QuickProfile {
     private final Map<BenchShape, Double> torch;
     private final Map<BenchShape, Double> ort;
     private final Map<BenchShape, double[]> threads;
+    private final Map<BenchShape, Double> bytesPerOp;
 
     Report(Map<BenchShape, Map<String, Double>> micros, double peak,
         Map<BenchShape, Double> torch, Map<BenchShape, Double> ort,
-        Map<BenchShape, double[]> threads) {
+        Map<BenchShape, double[]> threads, Map<BenchShape, Double> bytesPerOp) {
+      this.bytesPerOp = bytesPerOp;
       this.micros = micros;
       this.peak = peak;
       this.torch = torch;
@@ -183,7 +193,8 @@ public final class QuickProfile {
           + " measured in the same run: %.1f GFLOP/s. Noisy shared machine: compare ratios.%n%n",
           peak));
       t.append("| shape | MFLOP | specialized | tuned generic | textbook | spec/tuned | spec/textbook"
-          + " | PyTorch | ONNX Runtime |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          + " | PyTorch | ONNX Runtime | specialized B/op |\n"
+          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       List<Double> seedTextbook = new ArrayList<>();
       List<Double> allTuned = new ArrayList<>();
       for (BenchShape shape : micros.keySet()) {
@@ -195,12 +206,14 @@ public final class QuickProfile {
         }
         allTuned.add(spec / tuned);
         t.append(String.format(Locale.ROOT,
-            "| %s | %.1f | %.1f | %.1f | %.2f | %.2fx | %.1fx | %s | %s |%n", shape.label,
+            "| %s | %.1f | %.1f | %.1f | %.2f | %.2fx | %.1fx | %s | %s | %s |%n", shape.label,
             flops(shape) / 1e6, spec, tuned, textbook, spec / tuned, spec / textbook,
-            peer(torch.get(shape)), peer(ort.get(shape))));
+            peer(torch.get(shape)), peer(ort.get(shape)),
+            bytesPerOp.containsKey(shape)
+                ? String.format(Locale.ROOT, "%.0f", bytesPerOp.get(shape)) : ""));
       }
       t.append(String.format(Locale.ROOT,
-          "| **MobileNet-v1, 13 blocks** | | **%.1f** | %.1f | %.2f | %.2fx | %.1fx | %s | %s |%n%n",
+          "| **MobileNet-v1, 13 blocks** | | **%.1f** | %.1f | %.2f | %.2fx | %.1fx | %s | %s | |%n%n",
           mobileNetTotal("specialized"), mobileNetTotal("tuned"), mobileNetTotal("textbook"),
           mobileNetTotal("specialized") / mobileNetTotal("tuned"),
           mobileNetTotal("specialized") / mobileNetTotal("textbook"),
