@@ -98,4 +98,7 @@ public @interface ConvSpec {
 
   /** Input width; see {@link #height()}. */
   int width() default 0;
+
+  /** Unrolling policy of the generated SIMD kernels; see {@link Unroll}. */
+  Unroll unroll() default Unroll.AUTO;
 }

@@ -2,6 +2,7 @@ package dev.convgen.bench;
 
 import dev.convgen.annotations.ConvSpec;
 import dev.convgen.annotations.Kind;
+import dev.convgen.annotations.Unroll;
 
 /**
  * The benchmarked shapes, declared as a user would: the seeds' layers and the separable blocks of
@@ -28,6 +29,17 @@ import dev.convgen.annotations.Kind;
 @ConvSpec(name = "Mb7", in = 512, out = 512, kernel = 3, stride = 1, height = 14, width = 14)
 @ConvSpec(name = "Mb12", in = 512, out = 1024, kernel = 3, stride = 2, height = 14, width = 14)
 @ConvSpec(name = "Mb13", in = 1024, out = 1024, kernel = 3, stride = 1, height = 7, width = 7)
+// The same seed shapes with every input channel unrolled (Unroll.FULL), to measure what it buys.
+@ConvSpec(name = "Pointwise56Full", in = 32, out = 64, height = 56, width = 56,
+    unroll = Unroll.FULL)
+@ConvSpec(name = "Pointwise32Full", in = 32, out = 64, height = 32, width = 32,
+    unroll = Unroll.FULL)
+@ConvSpec(name = "Separable56Full", in = 32, out = 64, kernel = 3, height = 56, width = 56,
+    unroll = Unroll.FULL)
+@ConvSpec(name = "Separable32Full", in = 32, out = 64, kernel = 3, height = 32, width = 32,
+    unroll = Unroll.FULL)
+@ConvSpec(name = "Mb7Full", in = 512, out = 512, kernel = 3, height = 14, width = 14,
+    unroll = Unroll.FULL)
 final class BenchLayers {
   private BenchLayers() {}
 }

@@ -31,7 +31,12 @@ public enum BenchShape {
   MB6("mbv1 256->512 s2 28", 1, 28, 1),
   MB7("mbv1 512->512 s1 14 (x5)", 1, 14, 5),
   MB12("mbv1 512->1024 s2 14", 1, 14, 1),
-  MB13("mbv1 1024->1024 s1 7", 1, 7, 1);
+  MB13("mbv1 1024->1024 s1 7", 1, 7, 1),
+  PW_8x32x56x56_64_FULL("pointwise 8x32x56x56 -> 64 [FULL unroll]", 8, 56, 0),
+  PW_1x32x32x32_64_FULL("pointwise 1x32x32x32 -> 64 [FULL unroll]", 1, 32, 0),
+  DS_8x32x56x56_64_FULL("separable 8x32x56x56 -> 64 [FULL unroll]", 8, 56, 0),
+  DS_1x32x32x32_64_FULL("separable 1x32x32x32 -> 64 [FULL unroll]", 1, 32, 0),
+  MB7_FULL("mbv1 512->512 s1 14 [FULL unroll]", 1, 14, 0);
 
   final String label;
   final int batch;
@@ -68,7 +73,12 @@ public enum BenchShape {
 
   /** Whether this is one of the seeds' shapes (the textbook target is over these). */
   boolean isSeed() {
-    return mobileNetRepeats == 0 && this != DS_ANYSIZE_8x32x56x56_64;
+    return mobileNetRepeats == 0 && this != DS_ANYSIZE_8x32x56x56_64 && !isFullUnroll();
+  }
+
+  /** A variant generated with {@code Unroll.FULL}, to compare with the planner's choice. */
+  boolean isFullUnroll() {
+    return name().endsWith("_FULL");
   }
 
   /** The generated layer with random weights (seeded: the same for every implementation). */
@@ -95,6 +105,13 @@ public enum BenchShape {
       case MB7 -> new BenchLayers_Mb7(w.dw(512), w.pw(512, 512), w.bias(512));
       case MB12 -> new BenchLayers_Mb12(w.dw(512), w.pw(512, 1024), w.bias(1024));
       case MB13 -> new BenchLayers_Mb13(w.dw(1024), w.pw(1024, 1024), w.bias(1024));
+      case PW_8x32x56x56_64_FULL -> new BenchLayers_Pointwise56Full(w.pw(32, 64), w.bias(64));
+      case PW_1x32x32x32_64_FULL -> new BenchLayers_Pointwise32Full(w.pw(32, 64), w.bias(64));
+      case DS_8x32x56x56_64_FULL ->
+          new BenchLayers_Separable56Full(w.dw(32), w.pw(32, 64), w.bias(64));
+      case DS_1x32x32x32_64_FULL ->
+          new BenchLayers_Separable32Full(w.dw(32), w.pw(32, 64), w.bias(64));
+      case MB7_FULL -> new BenchLayers_Mb7Full(w.dw(512), w.pw(512, 512), w.bias(512));
     };
   }
 

@@ -18,6 +18,9 @@ final class KernelPlanner {
   /** Most taps unrolled into one straight-line expression. */
   static final int MAX_UNROLLED_TAPS = 64;
 
+  /** Input channels per straight-line reduction method under {@code Unroll.FULL}. */
+  static final int FULL_UNROLL_CHUNK = 8;
+
   /** Bytecode budget per generated method; the JIT limit is 8000. */
   static final int METHOD_BYTES_BUDGET = 6000;
 

@@ -11,6 +11,8 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.convgen.processor.Expressions.Size;
 import dev.convgen.runtime.ConvGeometry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiFunction;
 import javax.lang.model.element.Modifier;
 
@@ -219,12 +221,105 @@ final class PointwiseEmitter {
     TypeSpec.Builder simd = KernelClassWriter.simdClass()
         .addMethod(run.build())
         .addMethod(image.build())
-        .addMethod(vectorBlockMethod(plan, "block", plan.channelBlock(), plane));
+        .addMethods(vectorBlockMethods(plan, "block", plan.channelBlock(), plane));
     if (g.outChannels() % plan.channelBlock() != 0) {
-      simd.addMethod(vectorBlockMethod(plan, "lastBlock", g.outChannels() % plan.channelBlock(),
-          plane));
+      simd.addMethods(vectorBlockMethods(plan, "lastBlock",
+          g.outChannels() % plan.channelBlock(), plane));
     }
     return simd.build();
+  }
+
+  private static List<MethodSpec> vectorBlockMethods(
+      KernelPlan.Pointwise plan, String name, int channels, Size plane) {
+    if (!plan.stage().fullUnroll()) {
+      return List.of(vectorBlockMethod(plan, name, channels, plane));
+    }
+    int in = plan.stage().geometry().inChannels();
+    int chunk = KernelPlanner.FULL_UNROLL_CHUNK;
+    int chunks = (in + chunk - 1) / chunk;
+    List<MethodSpec> methods = new ArrayList<>();
+    MethodSpec.Builder dispatcher = blockSignature(name, plane);
+    String planeArg = plane.isLiteral() ? "" : ", plane";
+    for (int i = 0; i < chunks; i++) {
+      String chunkName = chunks == 1 ? name : name + "Channels" + i * chunk + "to"
+          + (Math.min(in, (i + 1) * chunk) - 1);
+      methods.add(straightLineChunk(plan, blockSignature(chunkName, plane), channels, plane,
+          i * chunk, Math.min(in, (i + 1) * chunk)));
+      dispatcher.addStatement("$L(input, xc, output, yk, k$L)", chunkName, planeArg);
+    }
+    if (chunks > 1) {
+      methods.add(0, dispatcher
+          .addJavadoc("Unroll.FULL: the reduction over $L input channels, straight-line in $L"
+              + " methods; partial sums pass through the output tile.\n", in, chunks)
+          .build());
+    }
+    return methods;
+  }
+
+  private static MethodSpec.Builder blockSignature(String name, Size plane) {
+    MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(FLOATS, "input").addParameter(TypeName.INT, "xc")
+        .addParameter(FLOATS, "output").addParameter(TypeName.INT, "yk")
+        .addParameter(TypeName.INT, "k");
+    if (!plane.isLiteral()) {
+      method.addParameter(TypeName.INT, "plane");
+    }
+    return method;
+  }
+
+  /**
+   * Input channels {@code [from, to)} of the micro-kernel, unrolled: literal offsets, no loop. The
+   * first chunk starts from the bias, later ones from the partial sums in the output tile; the
+   * last applies the activation.
+   */
+  private static MethodSpec straightLineChunk(KernelPlan.Pointwise plan, MethodSpec.Builder method,
+      int channels, Size plane, int from, int to) {
+    StageSpec stage = plan.stage();
+    int in = stage.geometry().inChannels();
+    ClassName vector = KernelClassWriter.FLOAT_VECTOR;
+    boolean last = to == in;
+    method.addStatement("float[] w = weight")
+        .addStatement("int wp = k * $L", in);
+    for (int r = 0; r < channels; r++) {
+      String row = plus("yk", plane.times(r));
+      if (from > 0) {
+        method.addStatement("$T a$L_0 = $T.fromArray(F, output, $L)", vector, r, vector, row)
+            .addStatement("$T a$L_1 = $T.fromArray(F, output, $L)", vector, r, vector,
+                plus(row, 8));
+      } else {
+        if (stage.bias()) {
+          method.addStatement("$T a$L_0 = $T.broadcast(F, bias[$L])", vector, r, vector,
+              plus("k", r));
+        } else {
+          method.addStatement("$T a$L_0 = $T.zero(F)", vector, r, vector);
+        }
+        method.addStatement("$T a$L_1 = a$L_0", vector, r, r);
+      }
+    }
+    method.addStatement("$T x0, x1, $L", vector, String.join(", ", names("w", channels)));
+    for (int c = from; c < to; c++) {
+      String offset = plane.times(c);
+      method.addStatement("x0 = $T.fromArray(F, input, $L)", vector, plus("xc", offset))
+          .addStatement("x1 = $T.fromArray(F, input, $L)", vector, plus(plus("xc", offset), 8));
+      for (int r = 0; r < channels; r++) {
+        method.addStatement("w$L = $T.broadcast(F, w[$L])", r, vector, plus("wp", c * channels + r));
+      }
+      for (int r = 0; r < channels; r++) {
+        method.addStatement("a$L_0 = x0.fma(w$L, a$L_0)", r, r, r)
+            .addStatement("a$L_1 = x1.fma(w$L, a$L_1)", r, r, r);
+      }
+    }
+    for (int r = 0; r < channels; r++) {
+      String row = plus("yk", plane.times(r));
+      for (int half = 0; half < 2; half++) {
+        String value = "a" + r + "_" + half;
+        method.addStatement("$L.intoArray(output, $L)",
+            last ? Expressions.activateVector(stage.activation(), value) : value,
+            plus(row, 8 * half));
+      }
+    }
+    return method.build();
   }
 
   /**

@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import dev.convgen.annotations.Activation;
 import dev.convgen.annotations.AutoPad;
 import dev.convgen.annotations.Kind;
+import dev.convgen.annotations.Unroll;
 import dev.convgen.runtime.ConvGeometry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,11 +142,12 @@ final class SpecValidator {
     }
 
     List<StageSpec> stages = new ArrayList<>();
+    boolean full = spec.enumValue("unroll", Unroll.class) == Unroll.FULL;
     boolean bias = spec.booleanValue("bias");
     Activation activation = spec.enumValue("activation", Activation.class);
     if (kind == Kind.POINTWISE) {
       stages.add(new StageSpec(ConvGeometry.pointwise(in, out, stride[0], stride[1]),
-          bias, activation, height, width));
+          bias, activation, height, width, full));
     } else {
       if ((long) in * multiplier > Integer.MAX_VALUE) {
         error(spec, "multiplier", Message.TOO_LARGE, "depthwise output channels", in, multiplier,
@@ -155,14 +157,14 @@ final class SpecValidator {
       ConvGeometry depthwise = ConvGeometry.depthwise(in, multiplier, kernel[0], kernel[1],
           stride[0], stride[1], pads[0], pads[1], pads[2], pads[3], dilation[0], dilation[1]);
       if (kind == Kind.DEPTHWISE) {
-        stages.add(new StageSpec(depthwise, bias, activation, height, width));
+        stages.add(new StageSpec(depthwise, bias, activation, height, width, full));
       } else {
         stages.add(new StageSpec(depthwise, spec.booleanValue("depthwiseBias"),
-            spec.enumValue("depthwiseActivation", Activation.class), height, width));
+            spec.enumValue("depthwiseActivation", Activation.class), height, width, full));
         boolean fixed = height > 0;
         stages.add(new StageSpec(ConvGeometry.pointwise(depthwise.outChannels(), out, 1, 1),
             bias, activation, fixed ? depthwise.outputHeight(height) : 0,
-            fixed ? depthwise.outputWidth(width) : 0));
+            fixed ? depthwise.outputWidth(width) : 0, full));
       }
     }
     for (StageSpec stage : stages) {

@@ -85,6 +85,13 @@ class GeneratedKernelsTest {
     addCase("PerAxisPad", "in = 3, kind = Kind.DEPTHWISE, kernel = 3, padding = {2, 0},"
             + " dilation = {3, 1}, bias = false",
         ConvGeometry.depthwise(3, 1, 3, 3, 1, 1, 2, 0, 2, 0, 3, 1), false, 1, 9, 9);
+    // Unroll.FULL: straight-line SIMD reduction, split into methods of 32 input channels.
+    addCase("Full1", "in = 70, out = 10, unroll = Unroll.FULL",
+        ConvGeometry.pointwise(70, 10, 1, 1), true, 2, 9, 5);
+    addCase("Full2", "in = 33, out = 8, bias = false, unroll = Unroll.FULL, height = 9, width = 7",
+        ConvGeometry.pointwise(33, 8, 1, 1), false, 1, 9, 7);
+    addCase("Full3", "in = 16, out = 5, unroll = Unroll.FULL, height = 4, width = 4",
+        ConvGeometry.pointwise(16, 5, 1, 1), true, 1, 4, 4);
     for (int i = 0; i < 40; i++) {
       randomDepthwise("RD" + i, random);
     }
