@@ -18,7 +18,6 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -42,21 +41,30 @@ public final class QuickProfile {
     Path out = Path.of(options.getOrDefault("--out", "bench/target/profile"));
     Files.createDirectories(out);
     int iterations = Integer.parseInt(options.getOrDefault("--iterations", "3"));
-    OptionsBuilder jmh = new OptionsBuilder();
-    jmh.include(ConvBenchmark.class.getSimpleName() + ".forward")
-        .include(PeakFmaBenchmark.class.getSimpleName())
-        .include(ParallelBenchmark.class.getSimpleName())
-        .forks(1)
-        .warmupIterations(2).warmupTime(TimeValue.seconds(1))
-        .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
-        .addProfiler(GCProfiler.class)
-        .result(out.resolve("jmh.json").toString())
-        .resultFormat(ResultFormatType.JSON);
-    if (options.containsKey("--shapes")) {
-      jmh.param("shape", options.get("--shapes").split(","));
+    List<String> mainShapes = new ArrayList<>();
+    List<String> fullShapes = new ArrayList<>();
+    for (BenchShape shape : BenchShape.values()) {
+      (shape.isFullUnroll() ? fullShapes : mainShapes).add(shape.name());
     }
-    Options built = jmh.build();
-    Collection<RunResult> results = new Runner(built).run();
+    if (options.containsKey("--shapes")) {
+      List<String> only = List.of(options.get("--shapes").split(","));
+      mainShapes.retainAll(only);
+      fullShapes.retainAll(only);
+    }
+    List<RunResult> results = new ArrayList<>();
+    // 1. every shape, three implementations; 2. Unroll.FULL variants, generated only;
+    // 3. one vs two threads; 4. the FMA peak.
+    results.addAll(run(out.resolve("jmh.json"), iterations, ConvBenchmark.class.getSimpleName()
+        + ".forward", Map.of("shape", mainShapes, "kernel", KERNELS), true));
+    if (!fullShapes.isEmpty()) {
+      results.addAll(run(out.resolve("jmh-unroll-full.json"), iterations,
+          ConvBenchmark.class.getSimpleName() + ".forward",
+          Map.of("shape", fullShapes, "kernel", List.of("specialized")), true));
+    }
+    results.addAll(run(out.resolve("jmh-threads.json"), iterations,
+        ParallelBenchmark.class.getSimpleName(), Map.of(), false));
+    results.addAll(run(out.resolve("jmh-peak.json"), iterations,
+        PeakFmaBenchmark.class.getSimpleName(), Map.of(), false));
 
     Map<BenchShape, Map<String, Double>> micros = new EnumMap<>(BenchShape.class);
     Map<BenchShape, double[]> threads = new EnumMap<>(BenchShape.class);
@@ -87,8 +95,24 @@ public final class QuickProfile {
     Files.writeString(out.resolve("results.md"), report.table());
     Files.writeString(out.resolve("results.svg"), report.chart());
     System.out.println(report.table());
-    System.out.println("wrote " + out.resolve("jmh.json") + ", " + out.resolve("results.md")
-        + ", " + out.resolve("results.svg"));
+    System.out.println("wrote " + out.resolve("results.md") + ", " + out.resolve("results.svg")
+        + " and the JMH JSON files in " + out);
+  }
+
+  private static Collection<RunResult> run(Path json, int iterations, String include,
+      Map<String, List<String>> params, boolean allocation) throws RunnerException {
+    OptionsBuilder jmh = new OptionsBuilder();
+    jmh.include(include)
+        .forks(1)
+        .warmupIterations(2).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
+        .result(json.toString())
+        .resultFormat(ResultFormatType.JSON);
+    params.forEach((name, values) -> jmh.param(name, values.toArray(new String[0])));
+    if (allocation) {
+      jmh.addProfiler(GCProfiler.class);
+    }
+    return new Runner(jmh.build()).run();
   }
 
   private static final Pattern PEER_LINE =
@@ -198,6 +222,9 @@ public final class QuickProfile {
       List<Double> seedTextbook = new ArrayList<>();
       List<Double> allTuned = new ArrayList<>();
       for (BenchShape shape : micros.keySet()) {
+        if (shape.isFullUnroll()) {
+          continue;
+        }
         double spec = gflops(shape, "specialized");
         double tuned = gflops(shape, "tuned");
         double textbook = gflops(shape, "textbook");
@@ -223,6 +250,18 @@ public final class QuickProfile {
       t.append(String.format(Locale.ROOT, "- specialized / tuned generic, geometric mean over all"
           + " shapes: %.2fx (min %.2fx)%n", geometricMean(allTuned),
           allTuned.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN)));
+      List<BenchShape> full = micros.keySet().stream().filter(BenchShape::isFullUnroll).toList();
+      if (!full.isEmpty()) {
+        t.append("\nUnroll.FULL vs the planner's choice (generated kernels, GFLOP/s):\n\n"
+            + "| shape | AUTO | FULL | FULL / AUTO |\n|---|---:|---:|---:|\n");
+        for (BenchShape shape : full) {
+          BenchShape auto = BenchShape.valueOf(shape.name().replace("_FULL", ""));
+          double a = gflops(auto, "specialized");
+          double f = gflops(shape, "specialized");
+          t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2fx |%n", auto.label, a, f,
+              f / a));
+        }
+      }
       if (!threads.isEmpty()) {
         t.append("\nSpecialized, 1 thread vs 2 threads (ParallelLayer over a caller's executor):\n\n"
             + "| shape | 1 thread GFLOP/s | 2 threads GFLOP/s | speed-up |\n|---|---:|---:|---:|\n");
@@ -248,7 +287,8 @@ public final class QuickProfile {
     String chart() {
       String[] names = {"specialized", "tuned generic", "textbook", "PyTorch", "ONNX Runtime"};
       String[] colors = {"#1f77b4", "#ff7f0e", "#9e9e9e", "#2ca02c", "#d62728"};
-      List<BenchShape> shapes = new ArrayList<>(micros.keySet());
+      List<BenchShape> shapes = micros.keySet().stream()
+          .filter(shape -> !shape.isFullUnroll()).toList();
       double max = 1;
       for (BenchShape shape : shapes) {
         for (double v : values(shape)) {
