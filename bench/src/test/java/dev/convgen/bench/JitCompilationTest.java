@@ -44,10 +44,10 @@ class JitCompilationTest {
     }
     for (String hot : List.of(
         "dev.convgen.bench.BenchLayers_Pointwise32$Simd::block",
-        "dev.convgen.bench.BenchLayers_Depthwise56$Simd::plane",
+        "dev.convgen.bench.BenchLayers_Depthwise56$Simd::span",
         "dev.convgen.bench.BenchLayers_Mb2$Depthwise::plane",
         "dev.convgen.bench.BenchLayers_Mb2$Pointwise$Simd::block",
-        "dev.convgen.bench.BenchLayers_Mb13$Depthwise$Simd::plane",
+        "dev.convgen.bench.BenchLayers_Mb13$Depthwise$Simd::span",
         "dev.convgen.bench.BenchLayers_Mb13$Pointwise$Simd::block")) {
       assertTrue(c2.contains(hot), hot + " not compiled by C2; C2 compiled: " + c2);
     }

@@ -41,6 +41,7 @@ final class DepthwiseEmitter {
       type.addType(KernelClassWriter.simdClass()
           .addMethod(KernelClassWriter.simdRun().addCode(batchLoops(stage)).build())
           .addMethod(simdPlane(plan))
+          .addMethod(span(plan))
           .build());
     }
     return type.build();
@@ -207,16 +208,19 @@ final class DepthwiseEmitter {
     return method.build();
   }
 
+  /** Vectors of 8 pixels per call of the SIMD {@code span} leaf method. */
+  static final int SPAN_VECTORS = 8;
+
   /**
-   * The SIMD plane (stride 1): the interior 8 output pixels at a time, one FMA per tap, with no
-   * bounds checks; borders through the scalar helpers. When the output is as wide as the input
-   * (padding left + right = kernel extent - 1), the interior is one flat loop across rows whose
-   * wrapped edge columns are then overwritten by the border code: long loops even for 7x7 planes.
+   * The SIMD plane (stride 1): scalar control flow (borders, remainders) around calls of the
+   * {@code span} leaf, which computes up to {@value #SPAN_VECTORS} x 8 interior pixels with no
+   * bounds checks. When the output is as wide as the input (padding left + right = kernel extent
+   * - 1), the interior is one flat run across rows whose wrapped edge columns are then rewritten
+   * by the border code: long runs even for 7x7 planes.
    */
   private static MethodSpec simdPlane(KernelPlan.Depthwise plan) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
-    ClassName vector = KernelClassWriter.FLOAT_VECTOR;
     String[] s = sizes(stage);
     String width = s[1];
     String outH = s[2];
@@ -226,26 +230,8 @@ final class DepthwiseEmitter {
     String colHi = s[7];
     MethodSpec.Builder method = planeMethod(stage);
     String sizeArgs = stage.fixedSize() ? "" : ", height, width";
+    String spanWidth = stage.fixedSize() ? "" : ", width";
     String[] rowOffsets = tapPreamble(plan, method);
-    int taps = g.kernelH() * g.kernelW();
-    boolean hoist = taps <= 16;
-    method.addStatement("$T vb = $T.broadcast(F, bk)", vector, vector);
-    if (hoist) {
-      for (int t = 0; t < taps; t++) {
-        method.addStatement("$T v$L = $T.broadcast(F, w$L)", vector, t, vector, t);
-      }
-    }
-    CodeBlock.Builder vectorPixel = CodeBlock.builder().addStatement("$T acc = vb", vector);
-    for (int r = 0; r < g.kernelH(); r++) {
-      for (int c = 0; c < g.kernelW(); c++) {
-        int t = r * g.kernelW() + c;
-        vectorPixel.addStatement("acc = $T.fromArray(F, input, $L).fma($L, acc)", vector,
-            plus(plus("x", rowOffsets[r]), c * g.dilationW()),
-            hoist ? "v" + t : "FloatVector.broadcast(F, w" + t + ")");
-      }
-    }
-    String store = Expressions.activateVector(stage.activation(), "acc") + ".intoArray(output, yr + j)";
-    vectorPixel.addStatement(store);
     if (!rowLo.equals("0")) {
       method.beginControlFlow("for (int i = 0; i < $L; i++)", rowLo)
           .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
@@ -260,26 +246,18 @@ final class DepthwiseEmitter {
             || Integer.parseInt(colHi) <= Integer.parseInt(colLo);
         int qLo = Integer.parseInt(rowLo) * w + Integer.parseInt(colLo);
         int qHi = empty ? qLo : (Integer.parseInt(rowHi) - 1) * w + Integer.parseInt(colHi);
-        method.addStatement("int qHi = $L", qHi)
+        method.addStatement("int end = $L", qHi)
             .addStatement("int xb = $L", plus("xo", -g.padTop() * w - g.padLeft()))
-            .addStatement("int yr = yo")
             .addStatement("int j = $L", qLo);
       } else {
-        method.addStatement("int qHi = rowHi > rowLo && colHi > colLo ? (rowHi - 1) * width + colHi"
+        method.addStatement("int end = rowHi > rowLo && colHi > colLo ? (rowHi - 1) * width + colHi"
                 + " : rowLo * width + colLo")
             .addStatement("int xb = $L", plus(plus("xo", times("width", -g.padTop())),
                 -g.padLeft()))
-            .addStatement("int yr = yo")
             .addStatement("int j = rowLo * width + colLo");
       }
-      method.beginControlFlow("for (; j <= qHi - 8; j += 8)")
-          .addStatement("int x = xb + j")
-          .addCode(vectorPixel.build())
-          .endControlFlow()
-          .beginControlFlow("for (; j < qHi; j++)")
-          .addStatement("int x = xb + j")
-          .addCode(interiorPixel(plan, rowOffsets))
-          .endControlFlow()
+      method.addStatement("int yr = yo")
+          .addCode(spanCalls(plan, rowOffsets, "xb", spanWidth))
           .beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
           .addStatement("int row = yo + i * $L", width)
           .beginControlFlow("for (int c = 0; c < $L; c++)", colLo)
@@ -298,15 +276,9 @@ final class DepthwiseEmitter {
           .endControlFlow()
           .addStatement("int xp = $L", plus(plus("xo", "(" + plus("i", -g.padTop()) + ") * "
               + width), -g.padLeft()))
+          .addStatement("int end = $L", colHi)
           .addStatement("int j = $L", colLo)
-          .beginControlFlow("for (; j <= $L - 8; j += 8)", colHi)
-          .addStatement("int x = xp + j")
-          .addCode(vectorPixel.build())
-          .endControlFlow()
-          .beginControlFlow("for (; j < $L; j++)", colHi)
-          .addStatement("int x = xp + j")
-          .addCode(interiorPixel(plan, rowOffsets))
-          .endControlFlow()
+          .addCode(spanCalls(plan, rowOffsets, "xp", spanWidth))
           .beginControlFlow("for (j = $L; j < $L; j++)", colHi, outW)
           .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
           .endControlFlow()
@@ -318,6 +290,84 @@ final class DepthwiseEmitter {
           .endControlFlow();
     }
     return method.build();
+  }
+
+  /**
+   * Interior pixels {@code [j, end)} of output run {@code yr}, first tap of pixel j at
+   * {@code input[base + j]}: {@code span} calls for whole vectors, then scalar pixels.
+   */
+  private static CodeBlock spanCalls(KernelPlan.Depthwise plan, String[] rowOffsets, String base,
+      String spanWidth) {
+    return CodeBlock.builder()
+        .beginControlFlow("while (j + 8 <= end)")
+        .addStatement("int vectors = Math.min((end - j) >> 3, $L)", SPAN_VECTORS)
+        .addStatement("span(input, $L + j, output, yr + j, vectors, k$L)", base, spanWidth)
+        .addStatement("j += vectors * 8")
+        .endControlFlow()
+        .beginControlFlow("for (; j < end; j++)")
+        .addStatement("int x = $L + j", base)
+        .add(interiorPixel(plan, rowOffsets))
+        .endControlFlow()
+        .build();
+  }
+
+  /**
+   * The SIMD leaf: {@code vectors} x 8 consecutive interior pixels, all taps unrolled, one FMA per
+   * tap. Kept small, branch-free and bounded on purpose: a long-running method holding Vector API
+   * code was measured to be deoptimized now and then, and each time it ran interpreted, boxing
+   * every vector (75 MB allocated per call, ~1000x slower).
+   */
+  private static MethodSpec span(KernelPlan.Depthwise plan) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    ClassName vector = KernelClassWriter.FLOAT_VECTOR;
+    MethodSpec.Builder method = MethodSpec.methodBuilder("span")
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(FLOATS, "input").addParameter(TypeName.INT, "x")
+        .addParameter(FLOATS, "output").addParameter(TypeName.INT, "y")
+        .addParameter(TypeName.INT, "vectors").addParameter(TypeName.INT, "k");
+    if (!stage.fixedSize()) {
+      method.addParameter(TypeName.INT, "width");
+    }
+    int taps = g.kernelH() * g.kernelW();
+    boolean hoist = taps <= 16;
+    method.addStatement("int wo = k * $L", taps);
+    if (stage.bias()) {
+      method.addStatement("$T vb = $T.broadcast(F, bias[k])", vector, vector);
+    } else {
+      method.addStatement("$T vb = $T.zero(F)", vector, vector);
+    }
+    if (hoist) {
+      for (int t = 0; t < taps; t++) {
+        method.addStatement("$T v$L = $T.broadcast(F, weight[$L])", vector, t, vector,
+            plus("wo", t));
+      }
+    }
+    String[] rowOffsets = new String[g.kernelH()];
+    for (int r = 0; r < g.kernelH(); r++) {
+      if (stage.fixedSize() || r == 0) {
+        rowOffsets[r] = Integer.toString(r * g.dilationH() * stage.width());
+      } else {
+        rowOffsets[r] = "row" + r;
+        method.addStatement("int row$L = $L", r, times("width", r * g.dilationH()));
+      }
+    }
+    method.beginControlFlow("for (int v = 0; v < vectors; v++)")
+        .addStatement("$T acc = vb", vector);
+    for (int r = 0; r < g.kernelH(); r++) {
+      for (int c = 0; c < g.kernelW(); c++) {
+        int t = r * g.kernelW() + c;
+        method.addStatement("acc = $T.fromArray(F, input, $L).fma($L, acc)", vector,
+            plus(plus("x", rowOffsets[r]), c * g.dilationW()),
+            hoist ? "v" + t : "FloatVector.broadcast(F, weight[" + plus("wo", t) + "])");
+      }
+    }
+    return method.addStatement("$L.intoArray(output, y)",
+            Expressions.activateVector(stage.activation(), "acc"))
+        .addStatement("x += 8")
+        .addStatement("y += 8")
+        .endControlFlow()
+        .build();
   }
 
   /** One interior output value at {@code yr + j}, first tap at {@code input[x]}: no checks. */

@@ -49,37 +49,62 @@ final class TunedDepthwiseSimd implements KernelBody {
     }
   }
 
-  /** Output {@code yo + q} for q in [from, to), first tap at {@code input[xb + q]}. */
+  /**
+   * Output {@code yo + q} for q in [from, to), first tap at {@code input[xb + q]}: bounded
+   * {@link #vectors} calls, then scalar pixels.
+   */
   private void span(float[] input, int xb, float[] output, int yo, int from, int to, int width,
       int k) {
-    ConvGeometry g = kernel.geometry;
-    float[] w = kernel.weight;
-    int kh = g.kernelH();
-    int kw = g.kernelW();
-    int rowStep = g.dilationH() * width;
-    int dw = g.dilationW();
-    int wo = k * kh * kw;
-    FloatVector vb = FloatVector.broadcast(F, kernel.bias[k]);
     int q = from;
-    for (; q <= to - 8; q += 8) {
-      FloatVector acc = vb;
-      int x = xb + q;
-      int wp = wo;
-      for (int r = 0; r < kh; r++) {
-        for (int c = 0; c < kw; c++) {
-          acc = FloatVector.fromArray(F, input, x + c * dw)
-              .fma(FloatVector.broadcast(F, w[wp++]), acc);
-        }
-        x += rowStep;
-      }
-      switch (kernel.activation) {
-        case RELU -> acc.max(0f).intoArray(output, yo + q);
-        case RELU6 -> acc.max(0f).min(6f).intoArray(output, yo + q);
-        default -> acc.intoArray(output, yo + q);
-      }
+    while (q + 8 <= to) {
+      int count = Math.min((to - q) >> 3, 8);
+      vectors(input, xb + q, output, yo + q, count, width, k);
+      q += count * 8;
     }
     for (; q < to; q++) {
       output[yo + q] = kernel.interior(input, xb + q, width, k);
+    }
+  }
+
+  /**
+   * {@code count} x 8 interior pixels. With run-time kernel sizes the taps are loops, so the output
+   * tile is the accumulator (tap-outer order): no vector value is carried through a nested loop,
+   * which C2 on JDK 17 could not keep in registers (measured: every vector boxed).
+   */
+  private void vectors(float[] input, int x, float[] output, int y, int count, int width, int k) {
+    ConvGeometry g = kernel.geometry;
+    float[] w = kernel.weight;
+    FloatVector bias = FloatVector.broadcast(F, kernel.bias[k]);
+    for (int v = 0; v < count; v++) {
+      bias.intoArray(output, y + 8 * v);
+    }
+    int wp = k * g.kernelH() * g.kernelW();
+    int rowStep = g.dilationH() * width;
+    for (int r = 0; r < g.kernelH(); r++) {
+      for (int c = 0; c < g.kernelW(); c++) {
+        FloatVector tap = FloatVector.broadcast(F, w[wp++]);
+        int offset = x + r * rowStep + c * g.dilationW();
+        for (int v = 0; v < count; v++) {
+          FloatVector.fromArray(F, input, offset + 8 * v)
+              .fma(tap, FloatVector.fromArray(F, output, y + 8 * v))
+              .intoArray(output, y + 8 * v);
+        }
+      }
+    }
+    switch (kernel.activation) {
+      case RELU -> {
+        for (int v = 0; v < count; v++) {
+          FloatVector.fromArray(F, output, y + 8 * v).max(0f).intoArray(output, y + 8 * v);
+        }
+      }
+      case RELU6 -> {
+        for (int v = 0; v < count; v++) {
+          FloatVector.fromArray(F, output, y + 8 * v).max(0f).min(6f)
+              .intoArray(output, y + 8 * v);
+        }
+      }
+      default -> {
+      }
     }
   }
 }
