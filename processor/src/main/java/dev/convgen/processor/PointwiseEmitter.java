@@ -297,17 +297,15 @@ final class PointwiseEmitter {
         method.addStatement("$T a$L_1 = a$L_0", vector, r, r);
       }
     }
-    method.addStatement("$T x0, x1, $L", vector, String.join(", ", names("w", channels)));
+    method.addStatement("$T x0, x1, w0", vector);
     for (int c = from; c < to; c++) {
       String offset = plane.times(c);
       method.addStatement("x0 = $T.fromArray(F, input, $L)", vector, plus("xc", offset))
           .addStatement("x1 = $T.fromArray(F, input, $L)", vector, plus(plus("xc", offset), 8));
       for (int r = 0; r < channels; r++) {
-        method.addStatement("w$L = $T.broadcast(F, w[$L])", r, vector, plus("wp", c * channels + r));
-      }
-      for (int r = 0; r < channels; r++) {
-        method.addStatement("a$L_0 = x0.fma(w$L, a$L_0)", r, r, r)
-            .addStatement("a$L_1 = x1.fma(w$L, a$L_1)", r, r, r);
+        method.addStatement("w0 = $T.broadcast(F, w[$L])", vector, plus("wp", c * channels + r))
+            .addStatement("a$L_0 = x0.fma(w0, a$L_0)", r, r)
+            .addStatement("a$L_1 = x1.fma(w0, a$L_1)", r, r);
       }
     }
     for (int r = 0; r < channels; r++) {
@@ -364,11 +362,11 @@ final class PointwiseEmitter {
         .addStatement("$T x0 = $T.fromArray(F, input, xc)", vector, vector)
         .addStatement("$T x1 = $T.fromArray(F, input, xc + 8)", vector, vector);
     for (int r = 0; r < channels; r++) {
-      code.addStatement("$T w$L = $T.broadcast(F, w[$L])", vector, r, vector, plus("wp", r));
-    }
-    for (int r = 0; r < channels; r++) {
-      code.addStatement("a$L_0 = x0.fma(w$L, a$L_0)", r, r, r)
-          .addStatement("a$L_1 = x1.fma(w$L, a$L_1)", r, r, r);
+      code.addStatement(r == 0 ? "$T w0 = $T.broadcast(F, w[$L])" : "w0 = $T.broadcast(F, w[$L])",
+              r == 0 ? new Object[] {vector, vector, plus("wp", r)}
+                  : new Object[] {vector, plus("wp", r)})
+          .addStatement("a$L_0 = x0.fma(w0, a$L_0)", r, r)
+          .addStatement("a$L_1 = x1.fma(w0, a$L_1)", r, r);
     }
     code.addStatement("xc += $L", plane)
         .addStatement("wp += $L", channels)
@@ -441,7 +439,7 @@ final class PointwiseEmitter {
     }
     code.addStatement("int xc = xp");
     code.addStatement("float $L", String.join(", ", names("x", pixels)));
-    code.addStatement("float $L", String.join(", ", names("w", channels)));
+    code.addStatement("float w0");
     boolean loop = in > unroll;
     if (loop) {
       code.beginControlFlow("for (int c = 0; c < $L; c += $L)", in, unroll);
@@ -453,11 +451,9 @@ final class PointwiseEmitter {
                 : Integer.toString(q * Integer.parseInt(pixelStride))));
       }
       for (int r = 0; r < channels; r++) {
-        code.addStatement("w$L = w[$L]", r, plus("wp", u * channels + r));
-      }
-      for (int r = 0; r < channels; r++) {
+        code.addStatement("w0 = w[$L]", plus("wp", u * channels + r));
         for (int q = 0; q < pixels; q++) {
-          code.addStatement("a$L_$L += w$L * x$L", r, q, r, q);
+          code.addStatement("a$L_$L += w0 * x$L", r, q, q);
         }
       }
       if (u < unroll - 1 || loop) {

@@ -4,14 +4,14 @@ import dev.convgen.annotations.Activation;
 
 /**
  * Pointwise convolution with run-time shapes, written with the techniques of the generated
- * kernels: weights packed in blocks of 4 output channels, a 4-channel x 16-pixel SIMD micro-kernel
- * (stride 1, when {@link Vectorization#enabled()}), a 4 x 2 register-blocked scalar kernel
+ * kernels: weights packed in blocks of 6 output channels, a 6-channel x 16-pixel SIMD micro-kernel
+ * (stride 1, when {@link Vectorization#enabled()}), a 6 x 2 register-blocked scalar kernel
  * otherwise, and tails handled by run-time loops. The baseline that answers "does compile-time
  * specialization pay?".
  */
 public final class TunedPointwiseKernel extends GenericKernel {
 
-  static final int BLOCK = 4;
+  static final int BLOCK = 6;
 
   private final float[] packed;
   private final KernelBody simd;
@@ -61,7 +61,7 @@ public final class TunedPointwiseKernel extends GenericKernel {
           for (int k = fromChannel; k < toChannel; k += BLOCK) {
             int channels = Math.min(BLOCK, out - k);
             if (channels == BLOCK) {
-              block4x2(input, inRow + j * sw, sw, inPlane, output, outRow + j + k * outPlane,
+              block6x2(input, inRow + j * sw, sw, inPlane, output, outRow + j + k * outPlane,
                   outPlane, k);
             } else {
               for (int r = 0; r < channels; r++) {
@@ -84,7 +84,7 @@ public final class TunedPointwiseKernel extends GenericKernel {
     }
   }
 
-  private void block4x2(float[] x, int xp, int sw, int inPlane, float[] y, int yk, int outPlane,
+  private void block6x2(float[] x, int xp, int sw, int inPlane, float[] y, int yk, int outPlane,
       int k) {
     int in = geometry.inChannels();
     float[] w = packed;
@@ -97,17 +97,31 @@ public final class TunedPointwiseKernel extends GenericKernel {
     float a21 = a20;
     float a30 = bias[k + 3];
     float a31 = a30;
+    float a40 = bias[k + 4];
+    float a41 = a40;
+    float a50 = bias[k + 5];
+    float a51 = a50;
     for (int c = 0; c < in; c++) {
       float x0 = x[xp];
       float x1 = x[xp + sw];
-      a00 += w[wp] * x0;
-      a01 += w[wp] * x1;
-      a10 += w[wp + 1] * x0;
-      a11 += w[wp + 1] * x1;
-      a20 += w[wp + 2] * x0;
-      a21 += w[wp + 2] * x1;
-      a30 += w[wp + 3] * x0;
-      a31 += w[wp + 3] * x1;
+      float w0 = w[wp];
+      a00 += w0 * x0;
+      a01 += w0 * x1;
+      w0 = w[wp + 1];
+      a10 += w0 * x0;
+      a11 += w0 * x1;
+      w0 = w[wp + 2];
+      a20 += w0 * x0;
+      a21 += w0 * x1;
+      w0 = w[wp + 3];
+      a30 += w0 * x0;
+      a31 += w0 * x1;
+      w0 = w[wp + 4];
+      a40 += w0 * x0;
+      a41 += w0 * x1;
+      w0 = w[wp + 5];
+      a50 += w0 * x0;
+      a51 += w0 * x1;
       xp += inPlane;
       wp += BLOCK;
     }
@@ -119,6 +133,10 @@ public final class TunedPointwiseKernel extends GenericKernel {
     y[yk + 2 * outPlane + 1] = activation.apply(a21);
     y[yk + 3 * outPlane] = activation.apply(a30);
     y[yk + 3 * outPlane + 1] = activation.apply(a31);
+    y[yk + 4 * outPlane] = activation.apply(a40);
+    y[yk + 4 * outPlane + 1] = activation.apply(a41);
+    y[yk + 5 * outPlane] = activation.apply(a50);
+    y[yk + 5 * outPlane + 1] = activation.apply(a51);
   }
 
   /** Output channel {@code first + r} of one pixel, from the block packed at {@code first}. */

@@ -47,7 +47,7 @@ final class TunedPointwiseSimd implements KernelBody {
       // A last partial block overlaps the previous one (same values rewritten): no scalar tail.
       for (int p = 0; p < plane; p += 16) {
         int j = Math.min(p, plane - 16);
-        for (int k = from; k < fullBlocks; k += 4) {
+        for (int k = from; k < fullBlocks; k += TunedPointwiseKernel.BLOCK) {
           block(input, xo + j, plane, output, yo + j + k * plane, k);
         }
         for (int k = Math.max(from, fullBlocks); k < to; k++) {
@@ -70,23 +70,33 @@ final class TunedPointwiseSimd implements KernelBody {
     FloatVector a21 = a20;
     FloatVector a30 = FloatVector.broadcast(F, bias[k + 3]);
     FloatVector a31 = a30;
+    FloatVector a40 = FloatVector.broadcast(F, bias[k + 4]);
+    FloatVector a41 = a40;
+    FloatVector a50 = FloatVector.broadcast(F, bias[k + 5]);
+    FloatVector a51 = a50;
     for (int c = 0; c < in; c++) {
       FloatVector x0 = FloatVector.fromArray(F, x, xc);
       FloatVector x1 = FloatVector.fromArray(F, x, xc + 8);
       FloatVector w0 = FloatVector.broadcast(F, w[wp]);
-      FloatVector w1 = FloatVector.broadcast(F, w[wp + 1]);
-      FloatVector w2 = FloatVector.broadcast(F, w[wp + 2]);
-      FloatVector w3 = FloatVector.broadcast(F, w[wp + 3]);
       a00 = x0.fma(w0, a00);
       a01 = x1.fma(w0, a01);
-      a10 = x0.fma(w1, a10);
-      a11 = x1.fma(w1, a11);
-      a20 = x0.fma(w2, a20);
-      a21 = x1.fma(w2, a21);
-      a30 = x0.fma(w3, a30);
-      a31 = x1.fma(w3, a31);
+      w0 = FloatVector.broadcast(F, w[wp + 1]);
+      a10 = x0.fma(w0, a10);
+      a11 = x1.fma(w0, a11);
+      w0 = FloatVector.broadcast(F, w[wp + 2]);
+      a20 = x0.fma(w0, a20);
+      a21 = x1.fma(w0, a21);
+      w0 = FloatVector.broadcast(F, w[wp + 3]);
+      a30 = x0.fma(w0, a30);
+      a31 = x1.fma(w0, a31);
+      w0 = FloatVector.broadcast(F, w[wp + 4]);
+      a40 = x0.fma(w0, a40);
+      a41 = x1.fma(w0, a41);
+      w0 = FloatVector.broadcast(F, w[wp + 5]);
+      a50 = x0.fma(w0, a50);
+      a51 = x1.fma(w0, a51);
       xc += plane;
-      wp += 4;
+      wp += TunedPointwiseKernel.BLOCK;
     }
     store(a00, y, yk);
     store(a01, y, yk + 8);
@@ -96,6 +106,10 @@ final class TunedPointwiseSimd implements KernelBody {
     store(a21, y, yk + 2 * plane + 8);
     store(a30, y, yk + 3 * plane);
     store(a31, y, yk + 3 * plane + 8);
+    store(a40, y, yk + 4 * plane);
+    store(a41, y, yk + 4 * plane + 8);
+    store(a50, y, yk + 5 * plane);
+    store(a51, y, yk + 5 * plane + 8);
   }
 
   private void store(FloatVector v, float[] y, int offset) {
