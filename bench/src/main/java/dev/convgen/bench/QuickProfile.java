@@ -300,7 +300,7 @@ public final class QuickProfile {
       max = Math.max(max, peak);
       int bar = 9;
       int group = bar * 5 + 10;
-      int left = 260;
+      int left = 320;
       int plot = 600;
       int height = 60 + group * shapes.size() + 40;
       StringBuilder svg = new StringBuilder();
