@@ -81,6 +81,22 @@ public enum BenchShape {
     return name().endsWith("_FULL");
   }
 
+  /** A random input of this shape for {@code layer}. */
+  float[] input(ConvLayer layer) {
+    Random random = new Random(7);
+    float[] input = new float[batch * layer.inChannels() * size * size];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = random.nextFloat() * 2 - 1;
+    }
+    return input;
+  }
+
+  /** An output array sized for {@code layer} on this shape. */
+  float[] output(ConvLayer layer) {
+    return new float[batch * layer.outChannels() * layer.outputHeight(size)
+        * layer.outputWidth(size)];
+  }
+
   /** The generated layer with random weights (seeded: the same for every implementation). */
   ConvLayer specialized() {
     Weights w = new Weights(this);

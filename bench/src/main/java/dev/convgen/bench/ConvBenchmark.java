@@ -1,7 +1,6 @@
 package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,13 +46,8 @@ public class ConvBenchmark {
       case "textbook" -> shape.generic(false);
       default -> throw new IllegalArgumentException("kernel: unknown " + kernel);
     };
-    Random random = new Random(7);
-    input = new float[shape.batch * layer.inChannels() * shape.size * shape.size];
-    for (int i = 0; i < input.length; i++) {
-      input[i] = random.nextFloat() * 2 - 1;
-    }
-    output = new float[shape.batch * layer.outChannels() * layer.outputHeight(shape.size)
-        * layer.outputWidth(shape.size)];
+    input = shape.input(layer);
+    output = shape.output(layer);
   }
 
   @Benchmark

@@ -16,9 +16,8 @@ public final class JitDriver {
     for (int i = 1; i < args.length; i++) {
       BenchShape shape = BenchShape.valueOf(args[i]);
       ConvLayer layer = shape.specialized();
-      float[] x = new float[shape.batch * layer.inChannels() * shape.size * shape.size];
-      float[] y = new float[shape.batch * layer.outChannels() * layer.outputHeight(shape.size)
-          * layer.outputWidth(shape.size)];
+      float[] x = shape.input(layer);
+      float[] y = shape.output(layer);
       long end = System.nanoTime() + (long) (seconds * 1e9);
       while (System.nanoTime() < end) {
         layer.forward(x, shape.batch, shape.size, shape.size, y);

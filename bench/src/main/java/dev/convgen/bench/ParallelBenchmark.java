@@ -2,7 +2,6 @@ package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.ParallelLayer;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -51,13 +50,8 @@ public class ParallelBenchmark {
     } else {
       layer = specialized;
     }
-    Random random = new Random(7);
-    input = new float[shape.batch * layer.inChannels() * shape.size * shape.size];
-    for (int i = 0; i < input.length; i++) {
-      input[i] = random.nextFloat() * 2 - 1;
-    }
-    output = new float[shape.batch * layer.outChannels() * layer.outputHeight(shape.size)
-        * layer.outputWidth(shape.size)];
+    input = shape.input(layer);
+    output = shape.output(layer);
   }
 
   @TearDown

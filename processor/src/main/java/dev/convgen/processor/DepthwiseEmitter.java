@@ -112,6 +112,16 @@ final class DepthwiseEmitter {
     return forward.endControlFlow().endControlFlow().build();
   }
 
+  /** Output rows {@code [from, to)} computed entirely as border; nothing when known empty. */
+  private static void borderRows(
+      MethodSpec.Builder method, String from, String to, String sizeArgs) {
+    if (!from.equals(to)) {
+      method.beginControlFlow("for (int i = $L; i < $L; i++)", from, to)
+          .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
+          .endControlFlow();
+    }
+  }
+
   /** The header shared by the scalar and SIMD {@code plane} methods. */
   private static MethodSpec.Builder planeMethod(StageSpec stage) {
     MethodSpec.Builder method = MethodSpec.methodBuilder("plane")
@@ -169,11 +179,7 @@ final class DepthwiseEmitter {
     MethodSpec.Builder method = planeMethod(stage);
     String sizeArgs = stage.fixedSize() ? "" : ", height, width";
     String[] rowOffsets = tapPreamble(plan, method);
-    if (!rowLo.equals("0")) {
-      method.beginControlFlow("for (int i = 0; i < $L; i++)", rowLo)
-          .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
-          .endControlFlow();
-    }
+    borderRows(method, "0", rowLo, sizeArgs);
     method.beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
         .addStatement("int yr = yo + i * $L", outW);
     if (!colLo.equals("0")) {
@@ -200,11 +206,7 @@ final class DepthwiseEmitter {
         .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
         .endControlFlow()
         .endControlFlow();
-    if (!rowHi.equals(outH)) {
-      method.beginControlFlow("for (int i = $L; i < $L; i++)", rowHi, outH)
-          .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
-          .endControlFlow();
-    }
+    borderRows(method, rowHi, outH, sizeArgs);
     return method.build();
   }
 
@@ -232,11 +234,7 @@ final class DepthwiseEmitter {
     String sizeArgs = stage.fixedSize() ? "" : ", height, width";
     String spanWidth = stage.fixedSize() ? "" : ", width";
     String[] rowOffsets = tapPreamble(plan, method);
-    if (!rowLo.equals("0")) {
-      method.beginControlFlow("for (int i = 0; i < $L; i++)", rowLo)
-          .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
-          .endControlFlow();
-    }
+    borderRows(method, "0", rowLo, sizeArgs);
     boolean flat = g.padLeft() + g.padRight() == g.extentW() - 1;
     if (flat) {
       method.addComment("interior rows as one flat run of pixels; wrapped edge columns fixed below");
@@ -284,11 +282,7 @@ final class DepthwiseEmitter {
           .endControlFlow()
           .endControlFlow();
     }
-    if (!rowHi.equals(outH)) {
-      method.beginControlFlow("for (int i = $L; i < $L; i++)", rowHi, outH)
-          .addStatement("borderRow(input, xo, output, yo, i, k$L)", sizeArgs)
-          .endControlFlow();
-    }
+    borderRows(method, rowHi, outH, sizeArgs);
     return method.build();
   }
 

@@ -102,16 +102,7 @@ final class KernelClassWriter {
         .addParameter(TypeName.INT, "batch")
         .returns(TypeName.INT)
         .addStatement("return $T.workUnits(batch, $L)", ARGUMENTS, units).build());
-    MethodSpec.Builder forward = MethodSpec.methodBuilder("forwardUnits")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(FLOATS, "input")
-        .addParameter(TypeName.INT, "batch")
-        .addParameter(TypeName.INT, "height")
-        .addParameter(TypeName.INT, "width")
-        .addParameter(FLOATS, "output")
-        .addParameter(TypeName.INT, "fromUnit")
-        .addParameter(TypeName.INT, "toUnit");
+    MethodSpec.Builder forward = unitsSignature("forwardUnits");
     if (stage.fixedSize()) {
       forward.addStatement("$T.checkFixedSize($S, height, $L)", ARGUMENTS, "height", stage.height())
           .addStatement("$T.checkFixedSize($S, width, $L)", ARGUMENTS, "width", stage.width());
@@ -154,7 +145,12 @@ final class KernelClassWriter {
 
   /** The {@code run} method of {@link #simdClass()}, loops to be added. */
   static MethodSpec.Builder simdRun() {
-    return MethodSpec.methodBuilder("run")
+    return unitsSignature("run");
+  }
+
+  /** {@code public void name(input, batch, height, width, output, fromUnit, toUnit)}. */
+  private static MethodSpec.Builder unitsSignature(String name) {
+    return MethodSpec.methodBuilder(name)
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .addParameter(FLOATS, "input")
