@@ -1,0 +1,38 @@
+package dev.convgen.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.convgen.runtime.ConvLayer;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated kernels and blocks allocate nothing per call once warm: this thread's allocated
+ * bytes (HotSpot's per-thread counter) do not move across 100 forward passes. (JMH's
+ * {@code gc.alloc.rate.norm} shows a few bytes per millisecond even for the textbook kernel, which
+ * has no allocation site: harness noise, hence this direct check.)
+ */
+class SteadyStateAllocationTest {
+
+  @Test
+  void forwardPassesAllocateNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    for (BenchShape shape : new BenchShape[] {BenchShape.PW_1x32x32x32_64,
+        BenchShape.DS_1x32x32x32_64, BenchShape.MB13, BenchShape.MB12}) {
+      ConvLayer layer = shape.specialized();
+      float[] x = shape.input(layer);
+      float[] y = shape.output(layer);
+      long warm = System.nanoTime() + 1_500_000_000L; // until the JIT has compiled the kernel
+      while (System.nanoTime() < warm) {
+        layer.forward(x, shape.batch, shape.size, shape.size, y);
+      }
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 100; i++) {
+        layer.forward(x, shape.batch, shape.size, shape.size, y);
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertEquals(0, allocated, shape.label + ": bytes allocated by 100 forward passes");
+    }
+  }
+}
