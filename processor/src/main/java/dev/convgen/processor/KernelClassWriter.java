@@ -9,6 +9,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.convgen.runtime.ConvGeometry;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -42,7 +43,10 @@ final class KernelClassWriter {
   static TypeSpec.Builder kernelClass(String simpleName, StageSpec stage, CodeBlock packWeights,
       CodeBlock javadoc, boolean simd) {
     var g = stage.geometry();
-    CodeBlock geometry = g.isPointwise()
+    // The factory that reproduces the validated geometry exactly (a 1-channel 1x1 depthwise spec
+    // is also "pointwise", but keeps its declared dilation).
+    CodeBlock geometry = g.equals(ConvGeometry.pointwise(
+            g.inChannels(), g.outChannels(), g.strideH(), g.strideW()))
         ? CodeBlock.of("$T.pointwise($L, $L, $L, $L)", CONV_GEOMETRY, g.inChannels(),
             g.outChannels(), g.strideH(), g.strideW())
         : CodeBlock.of("$T.depthwise($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",

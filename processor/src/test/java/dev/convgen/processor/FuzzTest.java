@@ -156,7 +156,12 @@ class FuzzTest {
         new Spec("@ConvSpec(name = \"F4\", in = 4096, kind = Kind.DEPTHWISE, kernel = 3,"
             + " bias = false)",
             ConvGeometry.depthwise(4096, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), false, Activation.NONE,
-            1, 4, 3));
+            1, 4, 3),
+        // found by the fuzzer (seed 7): one channel, 1x1, with a declared dilation
+        new Spec("@ConvSpec(name = \"F5\", in = 1, kind = Kind.DEPTHWISE, kernel = 1,"
+            + " stride = {1, 3}, dilation = {2, 3}, bias = false)",
+            ConvGeometry.depthwise(1, 1, 1, 1, 1, 3, 0, 0, 0, 0, 2, 3), false, Activation.NONE,
+            1, 5, 7));
     Compilation compilation = SpecCompiler.compile(specs.stream().map(Spec::annotation).toList(),
         true);
     SpecCompiler.classFiles(compilation).forEach((name, bytes) ->
