@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
 import java.util.List;
 import java.util.stream.Stream;
 import java.nio.file.Files;
@@ -103,6 +105,28 @@ class InvalidSpecTest {
     assertTrue(error.getMessage(null).contains(
         "another @ConvSpec on Holder is already named \"Block\""), error.getMessage(null));
     assertEquals(4, error.getLineNumber());
+  }
+
+  @Test
+  void aGeneratedNameThatClashesWithAnExistingTypeIsReported() {
+    Compilation compilation = Compiler.javac().withProcessors(new ConvSpecProcessor()).compile(
+        JavaFileObjects.forSourceString("test.Holder_Block", "package test; class Holder_Block {}"),
+        JavaFileObjects.forSourceString("test.Holder",
+            SpecCompiler.holderSource(List.of("@ConvSpec(name = \"Block\", in = 8, out = 8)"))));
+    assertEquals(1, compilation.errors().size(), compilation.errors()::toString);
+    assertTrue(compilation.errors().get(0).getMessage(null).contains(
+        "the generated class test.Holder_Block would clash with an existing type"));
+  }
+
+  @Test
+  void theAnnotationIsRefusedOnAMethod() {
+    Compilation compilation = Compiler.javac().withProcessors(new ConvSpecProcessor()).compile(
+        JavaFileObjects.forSourceString("test.Holder", "package test;\n"
+            + "import dev.convgen.annotations.*;\n"
+            + "class Holder { @ConvSpec(in = 8, out = 8) void f() {} }"));
+    assertEquals(1, compilation.errors().size(), compilation.errors()::toString);
+    assertTrue(compilation.errors().get(0).getMessage(null).contains("not applicable"),
+        compilation.errors().get(0).getMessage(null));
   }
 
   @Test
