@@ -281,21 +281,15 @@ final class PointwiseEmitter {
     boolean last = to == in;
     method.addStatement("float[] w = weight")
         .addStatement("int wp = k * $L", in);
-    for (int r = 0; r < channels; r++) {
-      String row = plus("yk", plane.times(r));
-      if (from > 0) {
+    if (from > 0) {
+      for (int r = 0; r < channels; r++) {
+        String row = plus("yk", plane.times(r));
         method.addStatement("$T a$L_0 = $T.fromArray(F, output, $L)", vector, r, vector, row)
             .addStatement("$T a$L_1 = $T.fromArray(F, output, $L)", vector, r, vector,
                 plus(row, 8));
-      } else {
-        if (stage.bias()) {
-          method.addStatement("$T a$L_0 = $T.broadcast(F, bias[$L])", vector, r, vector,
-              plus("k", r));
-        } else {
-          method.addStatement("$T a$L_0 = $T.zero(F)", vector, r, vector);
-        }
-        method.addStatement("$T a$L_1 = a$L_0", vector, r, r);
       }
+    } else {
+      method.addCode(biasAccumulators(stage, channels));
     }
     method.addStatement("$T x0, x1, w0", vector);
     for (int c = from; c < to; c++) {
@@ -308,16 +302,38 @@ final class PointwiseEmitter {
             .addStatement("a$L_1 = x1.fma(w0, a$L_1)", r, r);
       }
     }
+    return method.addCode(storeAccumulators(stage, channels, plane, last)).build();
+  }
+
+  /** {@code a<r>_0, a<r>_1} for output channels {@code k + r}, starting at the bias (or zero). */
+  private static CodeBlock biasAccumulators(StageSpec stage, int channels) {
+    ClassName vector = KernelClassWriter.FLOAT_VECTOR;
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (int r = 0; r < channels; r++) {
+      if (stage.bias()) {
+        code.addStatement("$T a$L_0 = $T.broadcast(F, bias[$L])", vector, r, vector, plus("k", r));
+      } else {
+        code.addStatement("$T a$L_0 = $T.zero(F)", vector, r, vector);
+      }
+      code.addStatement("$T a$L_1 = a$L_0", vector, r, r);
+    }
+    return code.build();
+  }
+
+  /** Stores the accumulators to the output tile at {@code yk}, with the activation if final. */
+  private static CodeBlock storeAccumulators(
+      StageSpec stage, int channels, Size plane, boolean activate) {
+    CodeBlock.Builder code = CodeBlock.builder();
     for (int r = 0; r < channels; r++) {
       String row = plus("yk", plane.times(r));
       for (int half = 0; half < 2; half++) {
         String value = "a" + r + "_" + half;
-        method.addStatement("$L.intoArray(output, $L)",
-            last ? Expressions.activateVector(stage.activation(), value) : value,
+        code.addStatement("$L.intoArray(output, $L)",
+            activate ? Expressions.activateVector(stage.activation(), value) : value,
             plus(row, 8 * half));
       }
     }
-    return method.build();
+    return code.build();
   }
 
   /**
@@ -329,34 +345,18 @@ final class PointwiseEmitter {
    */
   private static MethodSpec vectorBlockMethod(
       KernelPlan.Pointwise plan, String name, int channels, Size plane) {
-    MethodSpec.Builder method = MethodSpec.methodBuilder(name)
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(FLOATS, "input").addParameter(TypeName.INT, "xc")
-        .addParameter(FLOATS, "output").addParameter(TypeName.INT, "yk")
-        .addParameter(TypeName.INT, "k");
-    if (!plane.isLiteral()) {
-      method.addParameter(TypeName.INT, "plane");
-    }
-    return method.addCode(vectorChannelBlock(plan, "k", channels, plane)).build();
+    return blockSignature(name, plane).addCode(vectorChannelBlock(plan, channels, plane)).build();
   }
 
+  /** The rolled micro-kernel for output channels {@code k .. k + channels - 1}. */
   private static CodeBlock vectorChannelBlock(
-      KernelPlan.Pointwise plan, String first, int channels, Size plane) {
+      KernelPlan.Pointwise plan, int channels, Size plane) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
     ClassName vector = KernelClassWriter.FLOAT_VECTOR;
     CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("int wp = $L", first.matches("\\d+")
-            ? Integer.toString(Integer.parseInt(first) * g.inChannels())
-            : first + " * " + g.inChannels());
-    for (int r = 0; r < channels; r++) {
-      if (stage.bias()) {
-        code.addStatement("$T a$L_0 = $T.broadcast(F, bias[$L])", vector, r, vector, plus(first, r));
-      } else {
-        code.addStatement("$T a$L_0 = $T.zero(F)", vector, r, vector);
-      }
-      code.addStatement("$T a$L_1 = a$L_0", vector, r, r);
-    }
+        .addStatement("int wp = k * $L", g.inChannels())
+        .add(biasAccumulators(stage, channels));
     code.addStatement("float[] w = weight");
     code.beginControlFlow("for (int c = 0; c < $L; c++)", g.inChannels())
         .addStatement("$T x0 = $T.fromArray(F, input, xc)", vector, vector)
@@ -368,23 +368,16 @@ final class PointwiseEmitter {
           .addStatement("a$L_0 = x0.fma(w0, a$L_0)", r, r)
           .addStatement("a$L_1 = x1.fma(w0, a$L_1)", r, r);
     }
-    code.addStatement("xc += $L", plane)
+    return code.addStatement("xc += $L", plane)
         .addStatement("wp += $L", channels)
-        .endControlFlow();
-    for (int r = 0; r < channels; r++) {
-      String row = plus("yk", plane.times(r));
-      code.addStatement("$L.intoArray(output, $L)",
-              Expressions.activateVector(stage.activation(), "a" + r + "_0"), row)
-          .addStatement("$L.intoArray(output, $L)",
-              Expressions.activateVector(stage.activation(), "a" + r + "_1"), plus(row, 8));
-    }
-    return code.build();
+        .endControlFlow()
+        .add(storeAccumulators(stage, channels, plane, true))
+        .build();
   }
 
   /** All output channels for {@code pixels} consecutive output pixels starting at column j. */
   private static CodeBlock pixelBlock(KernelPlan.Pointwise plan, int pixels, String pixelStride,
       Size inPlane, Size outPlane) {
-    ConvGeometry g = plan.stage().geometry();
     CodeBlock.Builder code = CodeBlock.builder()
         .addStatement("int xp = inRow + j$L", pixelStride.equals("1") ? "" : " * " + pixelStride)
         .addStatement("int yp = outRow + j");
