@@ -9,9 +9,9 @@ public final class GenericKernels {
 
   /**
    * The tuned generic kernel: run-time shapes, written with the same techniques as the generated
-   * kernels (packed weights, register blocking, SIMD when {@link Vectorization#enabled()}).
-   *
-   * @throws IllegalArgumentException for dense or grouped KxK convolutions
+   * kernels (packed weights, register blocking, SIMD when {@link Vectorization#enabled()}) for
+   * pointwise and depthwise geometries. Dense and grouped KxK geometries have no tuned generic
+   * kernel yet and get the textbook one.
    */
   public static ConvKernel tuned(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
@@ -21,17 +21,15 @@ public final class GenericKernels {
     if (geometry.isDepthwise()) {
       return new TunedDepthwiseKernel(geometry, weight, bias, activation);
     }
-    throw unsupported(geometry);
+    return new GenericGroupedKernel(geometry, weight, bias, activation);
   }
 
   /**
-   * The textbook generic kernel for a pointwise or depthwise geometry: straightforward loops, the
-   * reference for tests.
+   * The textbook generic kernel for any geometry (pointwise, depthwise, dense or grouped):
+   * straightforward loops, the reference for tests.
    *
    * @param weight PyTorch layout {@code [out, in / groups, kh, kw]}
    * @param bias {@code [out]}, or null for none
-   * @throws IllegalArgumentException for dense or grouped KxK convolutions, which convgen does not
-   *     support yet
    */
   public static ConvKernel create(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
@@ -41,12 +39,6 @@ public final class GenericKernels {
     if (geometry.isDepthwise()) {
       return new GenericDepthwiseKernel(geometry, weight, bias, activation);
     }
-    throw unsupported(geometry);
-  }
-
-  private static IllegalArgumentException unsupported(ConvGeometry geometry) {
-    return new IllegalArgumentException("geometry: convgen supports pointwise (1x1, groups = 1)"
-        + " and depthwise (groups = inChannels) convolutions; dense and grouped KxK convolutions"
-        + " are not supported yet, got " + geometry.describe());
+    return new GenericGroupedKernel(geometry, weight, bias, activation);
   }
 }

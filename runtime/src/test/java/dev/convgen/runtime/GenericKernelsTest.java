@@ -16,30 +16,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The generic kernels against ONNX's conformance data and the textbook reference loop. */
 class GenericKernelsTest {
 
+  /** Every ONNX case: dense, grouped, depthwise, dilated, strided, padded, with and without bias. */
   @ParameterizedTest
-  @ValueSource(strings = {"test_Conv2d_depthwise", "test_Conv2d_depthwise_padded",
-      "test_Conv2d_depthwise_strided", "test_Conv2d_depthwise_with_multiplier"})
-  void depthwiseMatchesOnnxConformance(String name) {
+  @MethodSource("conformanceCases")
+  void matchesOnnxConformance(String name) {
     ConformanceCase c = ConformanceCase.load(name);
-    ConvKernel kernel = GenericKernels.create(c.geometry(), c.weight(), c.bias(), Activation.NONE);
-    int[] x = c.inputShape();
-    float[] y = new float[c.expected().length];
-    kernel.forward(c.input(), x[0], x[2], x[3], y);
-    Tolerance.assertClose(name, c.expected(), y, 1e-5);
+    for (ConvKernel kernel : new ConvKernel[] {
+        GenericKernels.create(c.geometry(), c.weight(), c.bias(), Activation.NONE),
+        GenericKernels.tuned(c.geometry(), c.weight(), c.bias(), Activation.NONE)}) {
+      int[] x = c.inputShape();
+      float[] y = new float[c.expected().length];
+      kernel.forward(c.input(), x[0], x[2], x[3], y);
+      Tolerance.assertClose(name + " " + kernel.getClass().getSimpleName(), c.expected(), y, 1e-5);
+    }
   }
 
-  /** Cases convgen does not support yet must be refused clearly, not skipped. */
-  @ParameterizedTest
-  @ValueSource(strings = {"test_Conv2d", "test_Conv2d_dilated", "test_Conv2d_groups",
-      "test_Conv2d_no_bias", "test_Conv2d_padding", "test_Conv2d_strided"})
-  void denseAndGroupedConformanceCasesAreRejected(String name) {
-    ConformanceCase c = ConformanceCase.load(name);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GenericKernels.create(c.geometry(), c.weight(), c.bias(), Activation.NONE));
-    assertTrue(e.getMessage().contains("dense and grouped KxK convolutions are not supported yet"),
-        e.getMessage());
-    assertTrue(e.getMessage().contains("k" + c.geometry().kernelH() + "x" + c.geometry().kernelW()),
-        e.getMessage());
+  static Stream<String> conformanceCases() {
+    return ConformanceCase.NAMES.stream();
   }
 
   @Test
@@ -69,6 +62,28 @@ class GenericKernelsTest {
       checkAgainstReference(g, 2, h, w, activation, true);
       checkAgainstReference(g, 1, h, w, activation, false);
     }
+  }
+
+  /** Dense and grouped geometries, including grouped 1x1 and rectangular dilated kernels. */
+  @ParameterizedTest
+  @MethodSource("groupedShapes")
+  void groupedMatchesReference(int in, int out, int groups, int kh, int kw, int sh, int sw,
+      int pt, int pl, int pb, int pr, int dh, int dw, int h, int w) {
+    ConvGeometry g = new ConvGeometry(in, out, groups, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw);
+    for (Activation activation : Activation.values()) {
+      checkAgainstReference(g, 2, h, w, activation, true);
+      checkAgainstReference(g, 1, h, w, activation, false);
+    }
+  }
+
+  static Stream<Arguments> groupedShapes() {
+    return Stream.of(
+        // in, out, groups, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, h, w
+        Arguments.of(3, 5, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 7, 9),
+        Arguments.of(4, 6, 2, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 8, 8),
+        Arguments.of(6, 3, 3, 5, 3, 2, 1, 2, 1, 1, 0, 2, 1, 11, 6),
+        Arguments.of(8, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 5, 5),
+        Arguments.of(2, 2, 1, 2, 2, 3, 3, 1, 0, 0, 1, 1, 1, 5, 5));
   }
 
   @ParameterizedTest
