@@ -74,6 +74,12 @@ public @interface ConvSpec {
   /** Dilation of the depthwise taps, {@code {d}} or {@code {dh, dw}}. */
   int[] dilation() default 1;
 
+  /**
+   * {@link Kind#DENSE} only: channel groups, a divisor of {@code in} and {@code out}; output channel
+   * {@code k} reads input channels of group {@code k / (out / groups)}. PyTorch's {@code groups}.
+   */
+  int groups() default 1;
+
   /** Depthwise channel multiplier: filters per input channel (depthwise out = in x multiplier). */
   int multiplier() default 1;
 

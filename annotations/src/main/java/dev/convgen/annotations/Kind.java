@@ -16,5 +16,11 @@ public enum Kind {
    */
   DEPTHWISE,
   /** A depthwise KxK stage followed by a pointwise 1x1 stage, as in MobileNet and Xception. */
-  SEPARABLE
+  SEPARABLE,
+  /**
+   * A standard KxK convolution: every output channel reads every input channel of its group
+   * ({@code groups = 1}, the default, reads all of them; see {@link ConvSpec#groups()}). The
+   * baseline that separable blocks replace, and the usual network stem.
+   */
+  DENSE
 }

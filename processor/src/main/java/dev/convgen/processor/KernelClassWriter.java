@@ -49,8 +49,13 @@ final class KernelClassWriter {
             g.inChannels(), g.outChannels(), g.strideH(), g.strideW()))
         ? CodeBlock.of("$T.pointwise($L, $L, $L, $L)", CONV_GEOMETRY, g.inChannels(),
             g.outChannels(), g.strideH(), g.strideW())
-        : CodeBlock.of("$T.depthwise($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+        : g.isDepthwise()
+        ? CodeBlock.of("$T.depthwise($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
             CONV_GEOMETRY, g.inChannels(), g.multiplier(), g.kernelH(), g.kernelW(),
+            g.strideH(), g.strideW(), g.padTop(), g.padLeft(), g.padBottom(), g.padRight(),
+            g.dilationH(), g.dilationW())
+        : CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+            CONV_GEOMETRY, g.inChannels(), g.outChannels(), g.groups(), g.kernelH(), g.kernelW(),
             g.strideH(), g.strideW(), g.padTop(), g.padLeft(), g.padBottom(), g.padRight(),
             g.dilationH(), g.dilationW());
     TypeSpec.Builder type = TypeSpec.classBuilder(simpleName)

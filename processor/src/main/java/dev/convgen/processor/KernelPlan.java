@@ -4,7 +4,7 @@ package dev.convgen.processor;
  * How one stage will be computed: the schedule chosen by {@link KernelPlanner}. The stage says
  * what is computed; the plan says in which blocks and how far loops are unrolled.
  */
-sealed interface KernelPlan permits KernelPlan.Pointwise, KernelPlan.Depthwise {
+sealed interface KernelPlan permits KernelPlan.Pointwise, KernelPlan.Spatial {
 
   StageSpec stage();
 
@@ -20,8 +20,9 @@ sealed interface KernelPlan permits KernelPlan.Pointwise, KernelPlan.Depthwise {
       boolean simd) implements KernelPlan {}
 
   /**
-   * A depthwise kernel with all taps unrolled into straight-line code ({@code unrollAllTaps}), or
-   * with the taps of one kernel row unrolled inside a loop over kernel rows (large kernels).
+   * A KxK kernel computed plane by plane (depthwise, grouped or dense): all taps of one filter
+   * unrolled into straight-line code ({@code unrollAllTaps}), or the taps of one kernel row unrolled
+   * inside a loop over kernel rows (large kernels).
    */
-  record Depthwise(StageSpec stage, boolean unrollAllTaps, boolean simd) implements KernelPlan {}
+  record Spatial(StageSpec stage, boolean unrollAllTaps, boolean simd) implements KernelPlan {}
 }

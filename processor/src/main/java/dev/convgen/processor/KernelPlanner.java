@@ -47,7 +47,7 @@ final class KernelPlanner {
     }
     boolean unrollAllTaps =
         stage.geometry().kernelH() * stage.geometry().kernelW() <= MAX_UNROLLED_TAPS;
-    return new KernelPlan.Depthwise(
+    return new KernelPlan.Spatial(
         stage, unrollAllTaps, simdAvailable && unitStride(stage) && unrollAllTaps);
   }
 

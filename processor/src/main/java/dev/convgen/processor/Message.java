@@ -18,6 +18,11 @@ enum Message {
       + " has the same number of filters"),
   DEPTHWISE_OUT_MISMATCH("depthwise out (%d) must equal in x multiplier (%d x %d = %d); set one of"
       + " them consistently"),
+  DENSE_MULTIPLIER("multiplier applies to DEPTHWISE and SEPARABLE specs only; a DENSE spec sets out"
+      + " (and groups) instead"),
+  DENSE_ONLY("%s applies to DENSE specs only; this spec is %s"),
+  GROUPS_NOT_DIVISOR("groups (%d) must divide both in (%d) and out (%d): each group has"
+      + " in / groups inputs and out / groups outputs"),
   SEPARABLE_ONLY("%s applies to the depthwise stage of a SEPARABLE spec only; this spec is %s"),
   PADDING_AND_AUTOPAD("padding and autoPad = %s cannot both be given: remove one"),
   NEGATIVE_PADDING("padding must be zero or more, got %s"),

@@ -12,8 +12,8 @@ import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Turns a validated spec into one source file: the kernel class itself for pointwise and depthwise
- * specs; for separable specs a {@code SeparableBlock} subclass holding its two generated stages as
+ * Turns a validated spec into one source file: the kernel class itself for pointwise, depthwise
+ * and dense specs; for separable specs a {@code SeparableBlock} subclass holding its two generated stages as
  * nested {@code Depthwise} and {@code Pointwise} kernel classes.
  */
 final class SpecEmitter {
@@ -24,7 +24,7 @@ final class SpecEmitter {
 
   private final KernelPlanner planner;
   private final PointwiseEmitter pointwise = new PointwiseEmitter();
-  private final DepthwiseEmitter depthwise = new DepthwiseEmitter();
+  private final SpatialEmitter spatial = new SpatialEmitter();
 
   SpecEmitter(KernelPlanner planner) {
     this.planner = planner;
@@ -58,7 +58,7 @@ final class SpecEmitter {
     if (plan instanceof KernelPlan.Pointwise p) {
       return pointwise.emit(simpleName, p, javadoc);
     }
-    return depthwise.emit(simpleName, (KernelPlan.Depthwise) plan, javadoc);
+    return spatial.emit(simpleName, (KernelPlan.Spatial) plan, javadoc);
   }
 
   private TypeSpec separable(KernelSpec spec, String origin) {
@@ -103,7 +103,9 @@ final class SpecEmitter {
   /** E.g. "depthwise 3x3, 32 -> 32 channels, stride 1x1, padding 1,1,1,1, dilation 1x1, bias, ReLU". */
   private static String describe(StageSpec stage) {
     ConvGeometry g = stage.geometry();
-    String kind = g.isPointwise() ? "Pointwise 1x1" : "Depthwise " + g.kernelH() + "x" + g.kernelW();
+    String kind = (g.isPointwise() ? "Pointwise" : g.isDepthwise() ? "Depthwise"
+        : g.groups() == 1 ? "Dense" : "Grouped (" + g.groups() + " groups)")
+        + " " + g.kernelH() + "x" + g.kernelW();
     StringBuilder text = new StringBuilder(kind)
         .append(", ").append(g.inChannels()).append(" -> ").append(g.outChannels())
         .append(" channels, stride ").append(g.strideH()).append("x").append(g.strideW());

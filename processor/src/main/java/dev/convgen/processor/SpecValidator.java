@@ -85,6 +85,7 @@ final class SpecValidator {
     }
     int out = spec.intValue("out");
     int multiplier = spec.intValue("multiplier");
+    int groups = spec.intValue("groups");
     switch (kind) {
       case POINTWISE:
         if (kernel[0] != 1 || kernel[1] != 1) {
@@ -111,10 +112,23 @@ final class SpecValidator {
           }
         }
         break;
+      case DENSE:
+        requireOut(spec, kind, out);
+        if (spec.isExplicit("multiplier")) {
+          error(spec, "multiplier", Message.DENSE_MULTIPLIER);
+        }
+        if (requirePositive(spec, "groups", groups) && in > 0 && out > 0
+            && (in % groups != 0 || out % groups != 0)) {
+          error(spec, "groups", Message.GROUPS_NOT_DIVISOR, groups, in, out);
+        }
+        break;
       default:
         requirePositive(spec, "multiplier", multiplier);
         requireOut(spec, kind, out);
         break;
+    }
+    if (kind != Kind.DENSE && spec.isExplicit("groups")) {
+      error(spec, "groups", Message.DENSE_ONLY, "groups", kind);
     }
     if (kind != Kind.SEPARABLE) {
       for (String separableOnly : List.of("depthwiseBias", "depthwiseActivation")) {
@@ -148,6 +162,10 @@ final class SpecValidator {
     if (kind == Kind.POINTWISE) {
       stages.add(new StageSpec(ConvGeometry.pointwise(in, out, stride[0], stride[1]),
           bias, activation, height, width, full));
+    } else if (kind == Kind.DENSE) {
+      stages.add(new StageSpec(new ConvGeometry(in, out, groups, kernel[0], kernel[1],
+          stride[0], stride[1], pads[0], pads[1], pads[2], pads[3], dilation[0], dilation[1]),
+          bias, activation, height, width, full));
     } else {
       if ((long) in * multiplier > Integer.MAX_VALUE) {
         error(spec, "multiplier", Message.TOO_LARGE, "depthwise output channels", in, multiplier,
@@ -175,7 +193,8 @@ final class SpecValidator {
     if (errors.errorCount() > errorsBefore) {
       return Optional.empty();
     }
-    String name = explicitName.isEmpty() ? derivedName(kind, in, out, multiplier, kernel, stride)
+    String name = explicitName.isEmpty()
+        ? derivedName(kind, in, out, kind == Kind.DENSE ? groups : multiplier, kernel, stride)
         : explicitName;
     return Optional.of(new KernelSpec(spec.holder(), spec.mirror(), name,
         generatedClassName(elements, spec.holder(), name), kind, List.copyOf(stages)));
@@ -347,15 +366,18 @@ final class SpecValidator {
     return true;
   }
 
+  /** @param factor the depthwise multiplier, or the groups of a dense spec */
   static String derivedName(
-      Kind kind, int in, int out, int multiplier, int[] kernel, int[] stride) {
+      Kind kind, int in, int out, int factor, int[] kernel, int[] stride) {
     String k = "k" + kernel[0] + (kernel[0] == kernel[1] ? "" : "x" + kernel[1]);
     String s = "s" + stride[0] + (stride[0] == stride[1] ? "" : "x" + stride[1]);
     switch (kind) {
       case POINTWISE:
         return "Pointwise" + in + "to" + out + s;
       case DEPTHWISE:
-        return "Depthwise" + in + (multiplier == 1 ? "" : "x" + multiplier) + k + s;
+        return "Depthwise" + in + (factor == 1 ? "" : "x" + factor) + k + s;
+      case DENSE:
+        return "Conv" + in + "to" + out + (factor == 1 ? "" : "g" + factor) + k + s;
       default:
         return "Separable" + in + "to" + out + k + s;
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * Differential fuzzing: seeded random valid specs (pointwise and depthwise: channels, kernel 1..7
+ * Differential fuzzing: seeded random valid specs (pointwise, depthwise, dense and grouped: channels, kernel 1..7
  * incl. rectangular, stride 1..3, dilation 1..3, asymmetric pads, multiplier, bias, activation,
  * size fixed or not) are generated and compiled in-process, run on random data that includes
  * negative zeros, NaN and infinities, and compared with the generic kernel and the textbook loop.
@@ -42,7 +42,8 @@ class FuzzTest {
     for (int first = 0; first < SPECS; first += PER_COMPILATION) {
       List<Spec> specs = new ArrayList<>();
       for (int i = first; i < Math.min(SPECS, first + PER_COMPILATION); i++) {
-        specs.add(random.nextInt(3) == 0 ? pointwise(i, random) : depthwise(i, random));
+        int family = random.nextInt(4);
+        specs.add(family == 0 ? pointwise(i, random) : spatial(i, random, family == 1));
       }
       Compilation compilation = SpecCompiler.compile(
           specs.stream().map(Spec::annotation).toList(), true);
@@ -108,7 +109,8 @@ class FuzzTest {
         ConvGeometry.pointwise(in, out, sh, sw), bias, activation, 1 + random.nextInt(2), h, w);
   }
 
-  private static Spec depthwise(int index, Random random) {
+  /** A depthwise spec, or a dense/grouped one (fewer channels: its cost grows with in x out). */
+  private static Spec spatial(int index, Random random, boolean dense) {
     int kh = 1 + random.nextInt(7);
     int kw = 1 + random.nextInt(7);
     int dh = 1 + random.nextInt(3);
@@ -119,20 +121,23 @@ class FuzzTest {
         random.nextInt(extentW)};
     int sh = 1 + random.nextInt(3);
     int sw = 1 + random.nextInt(3);
-    int channels = 1 + random.nextInt(random.nextBoolean() ? 8 : 300);
+    int groups = 1 + random.nextInt(4);
+    int channels = dense ? groups * (1 + random.nextInt(random.nextBoolean() ? 4 : 24))
+        : 1 + random.nextInt(random.nextBoolean() ? 8 : 300);
     int multiplier = 1 + random.nextInt(3);
+    int out = dense ? groups * (1 + random.nextInt(16)) : channels * multiplier;
     int h = Math.max(1, extentH - pads[0] - pads[2]) + random.nextInt(14);
     int w = Math.max(1, extentW - pads[1] - pads[3]) + random.nextInt(14);
     boolean bias = random.nextBoolean();
     Activation activation = Activation.values()[random.nextInt(3)];
     boolean fixed = random.nextBoolean();
-    return new Spec(String.format("@ConvSpec(name = \"F%d\", in = %d, multiplier = %d, kind ="
-            + " Kind.DEPTHWISE, kernel = {%d, %d}, stride = {%d, %d}, padding = {%d, %d, %d, %d},"
+    return new Spec(String.format("@ConvSpec(name = \"F%d\", in = %d, out = %d, kind ="
+            + " Kind.%s, kernel = {%d, %d}, stride = {%d, %d}, padding = {%d, %d, %d, %d},"
             + " dilation = {%d, %d}, bias = %b, activation = Activation.%s%s)", index, channels,
-        multiplier, kh, kw, sh, sw, pads[0], pads[1], pads[2], pads[3], dh, dw, bias, activation,
-        fixed ? ", height = " + h + ", width = " + w : ""),
-        ConvGeometry.depthwise(channels, multiplier, kh, kw, sh, sw, pads[0], pads[1], pads[2],
-            pads[3], dh, dw), bias, activation, 1 + random.nextInt(2), h, w);
+        out, dense ? "DENSE, groups = " + groups : "DEPTHWISE", kh, kw, sh, sw, pads[0], pads[1],
+        pads[2], pads[3], dh, dw, bias, activation, fixed ? ", height = " + h + ", width = " + w : ""),
+        new ConvGeometry(channels, out, dense ? groups : channels, kh, kw, sh, sw, pads[0],
+            pads[1], pads[2], pads[3], dh, dw), bias, activation, 1 + random.nextInt(2), h, w);
   }
 
   /** Extremes: 1 channel, a 1x1 input, a kernel as large as the padded input, stride larger than

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -95,6 +96,20 @@ class GeneratedKernelsTest {
     for (int i = 0; i < 40; i++) {
       randomDepthwise("RD" + i, random);
     }
+    // Dense and grouped: accumulated plane by plane, SIMD at stride 1.
+    addDense("G0", 3, 5, 1, new int[] {3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, true, Activation.RELU,
+        2, 9, 11, false);
+    addDense("G1", 4, 6, 2, new int[] {3, 3, 2, 2, 0, 1, 1, 0, 1, 1}, false, Activation.NONE,
+        1, 8, 9, true);
+    addDense("G2", 6, 9, 3, new int[] {5, 3, 1, 1, 2, 1, 2, 1, 2, 1}, true, Activation.RELU6,
+        1, 17, 12, true);
+    addDense("G3", 8, 4, 4, new int[] {1, 1, 1, 1, 0, 0, 0, 0, 1, 1}, true, Activation.NONE,
+        2, 5, 19, false); // grouped 1x1
+    addDense("G4", 3, 8, 1, new int[] {3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, Activation.RELU6,
+        1, 21, 20, false); // a network stem
+    for (int i = 0; i < 15; i++) {
+      randomDense("RG" + i, random);
+    }
     for (int i = 0; i < 25; i++) {
       addPointwise("RP" + i, 1 + random.nextInt(40), 1 + random.nextInt(40),
           1 + random.nextInt(3), 1 + random.nextInt(3), random.nextBoolean(),
@@ -140,7 +155,30 @@ class GeneratedKernelsTest {
         s[3], s[4], s[5], s[6], s[7], s[8], s[9]), bias, activation, batch, h, w));
   }
 
-  private static void randomDepthwise(String name, Random random) {
+  /** {@code s} as for {@link #addDepthwise}. */
+  private static void addDense(String name, int in, int out, int groups, int[] s, boolean bias,
+      Activation activation, int batch, int h, int w, boolean fixed) {
+    String annotation = String.format("@ConvSpec(name = \"%s\", in = %d, out = %d, groups = %d,"
+        + " kind = Kind.DENSE, kernel = {%d, %d}, stride = {%d, %d},"
+        + " padding = {%d, %d, %d, %d}, dilation = {%d, %d}, bias = %b,"
+        + " activation = Activation.%s%s)", name, in, out, groups, s[0], s[1], s[2], s[3], s[4],
+        s[5], s[6], s[7], s[8], s[9], bias, activation,
+        fixed ? ", height = " + h + ", width = " + w : "");
+    CASES.add(new Case(name, annotation, new ConvGeometry(in, out, groups, s[0], s[1], s[2],
+        s[3], s[4], s[5], s[6], s[7], s[8], s[9]), bias, activation, batch, h, w));
+  }
+
+  private static void randomDense(String name, Random random) {
+    int groups = 1 + random.nextInt(3);
+    int[] s = randomWindow(random);
+    addDense(name, groups * (1 + random.nextInt(4)), groups * (1 + random.nextInt(4)), groups,
+        Arrays.copyOf(s, 10), random.nextBoolean(),
+        Activation.values()[random.nextInt(3)], 1 + random.nextInt(2), s[10], s[11],
+        random.nextBoolean());
+  }
+
+  /** Kernel, stride, pads and dilation as for {@link #addDepthwise}, then a valid input h, w. */
+  private static int[] randomWindow(Random random) {
     int kh = 1 + random.nextInt(7);
     int kw = 1 + random.nextInt(7);
     int dh = 1 + random.nextInt(3);
@@ -153,17 +191,22 @@ class GeneratedKernelsTest {
     int right = random.nextInt(extentW);
     int h = Math.max(1, extentH - top - bottom) + random.nextInt(12);
     int w = Math.max(1, extentW - left - right) + random.nextInt(12);
+    return new int[] {kh, kw, 1 + random.nextInt(3), 1 + random.nextInt(3), top, left, bottom,
+        right, dh, dw, h, w};
+  }
+
+  private static void randomDepthwise(String name, Random random) {
+    int[] s = randomWindow(random);
     addDepthwise(name, 1 + random.nextInt(10), 1 + random.nextInt(3),
-        new int[] {kh, kw, 1 + random.nextInt(3), 1 + random.nextInt(3), top, left, bottom,
-            right, dh, dw},
-        random.nextBoolean(), Activation.values()[random.nextInt(3)], 1 + random.nextInt(2), h, w,
+        Arrays.copyOf(s, 10), random.nextBoolean(),
+        Activation.values()[random.nextInt(3)], 1 + random.nextInt(2), s[10], s[11],
         random.nextBoolean());
   }
 
   @ParameterizedTest(name = "simd = {0}")
   @ValueSource(booleans = {true, false})
   void everySingleStageKernelMatchesGenericAndReference(boolean simd) throws Exception {
-    assertTrue(CASES.size() >= 70);
+    assertTrue(CASES.size() >= 90);
     assertTrue(Vectorization.available(), "the tests run with --add-modules jdk.incubator.vector");
     int vectorized = 0;
     for (Case c : CASES) {
@@ -236,18 +279,19 @@ class GeneratedKernelsTest {
     }
   }
 
-  /** The generated kernels against ONNX's own expected outputs, for every depthwise case. */
+  /** The generated kernels against ONNX's own expected outputs, for every conformance case. */
   @Test
-  void generatedDepthwiseKernelsMatchOnnxConformance() throws Exception {
-    List<String> names = List.of("test_Conv2d_depthwise", "test_Conv2d_depthwise_padded",
-        "test_Conv2d_depthwise_strided", "test_Conv2d_depthwise_with_multiplier");
+  void generatedKernelsMatchOnnxConformance() throws Exception {
+    List<String> names = ConformanceCase.NAMES;
     List<String> annotations = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       ConvGeometry g = ConformanceCase.load(names.get(i)).geometry();
       annotations.add(String.format("@ConvSpec(name = \"C%d\", in = %d, out = %d,"
-              + " kind = Kind.DEPTHWISE, kernel = {%d, %d}, stride = {%d, %d},"
+              + " kind = Kind.%s, kernel = {%d, %d}, stride = {%d, %d},"
               + " padding = {%d, %d, %d, %d}, dilation = {%d, %d}, bias = %b)",
-          i, g.inChannels(), g.outChannels(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
+          i, g.inChannels(), g.outChannels(),
+          g.isDepthwise() ? "DEPTHWISE" : "DENSE, groups = " + g.groups(),
+          g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
           g.padTop(), g.padLeft(), g.padBottom(), g.padRight(), g.dilationH(), g.dilationW(),
           ConformanceCase.load(names.get(i)).bias() != null));
     }

@@ -77,7 +77,19 @@ class InvalidSpecTest {
             "kernel 65x65 exceeds the supported maximum of 64 per side", "65"),
         Arguments.of("@ConvSpec(in = 65536, out = 8, kernel = 3, height = 256, width = 256)",
             "one input image of 65536 x 256 x 256 = 4294967296 floats overflows int indexing",
-            "256"));
+            "256"),
+        Arguments.of("@ConvSpec(in = 8, out = 12, kind = Kind.DENSE, kernel = 3, groups = 3)",
+            "groups (3) must divide both in (8) and out (12)", "3"),
+        Arguments.of("@ConvSpec(in = 8, out = 12, kind = Kind.DENSE, kernel = 3, groups = 0)",
+            "groups must be positive, got 0", "0"),
+        Arguments.of("@ConvSpec(in = 8, out = 16, kernel = 3, groups = 2)",
+            "groups applies to DENSE specs only; this spec is SEPARABLE", "2"),
+        Arguments.of("@ConvSpec(in = 8, out = 16, kind = Kind.DENSE, kernel = 3, multiplier = 2)",
+            "multiplier applies to DEPTHWISE and SEPARABLE specs only", "2"),
+        Arguments.of("@ConvSpec(in = 8, kind = Kind.DENSE, kernel = 3)",
+            "out is required for a DENSE spec", "@ConvSpec"),
+        Arguments.of("@ConvSpec(in = 46341, out = 46341, kind = Kind.DENSE)",
+            "weights of 46341 x 46341 x 1 = 2147488281 floats overflows int indexing", "46341"));
   }
 
   @ParameterizedTest

@@ -10,29 +10,40 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
+import java.util.Arrays;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Emits a depthwise kernel. Each output plane is split into an interior, where every tap falls
- * inside the input and the taps are unrolled with literal offsets and no bounds checks, and a
- * border (rows above and below, columns left and right) computed with checked taps. With a fixed
- * input size the split is resolved at compile time; otherwise it is computed once per call.
+ * Emits a KxK kernel that works plane by plane: depthwise, grouped or dense. Each output plane is
+ * split into an interior, where every tap falls inside the input and the taps are unrolled with
+ * literal offsets and no bounds checks, and a border (rows above and below, columns left and
+ * right) computed with checked taps. With a fixed input size the split is resolved at compile
+ * time; otherwise it is computed once per call.
+ *
+ * <p>A depthwise output plane reads one input plane, so bias and activation are fused into its
+ * single pass. A dense or grouped output plane reads {@code in / groups} input planes: it is
+ * filled with the bias, then each input plane's filter is accumulated into it by the same
+ * {@code plane} code (taps of one filter unrolled, reading the plane it adds to), and the
+ * activation is applied in a last pass while the plane is still in cache.
  */
-final class DepthwiseEmitter {
+final class SpatialEmitter {
 
   /** Run-time sizes passed to {@code plane} when the spec leaves height and width open. */
   private static final List<String> PLANE_SIZES =
       List.of("height", "width", "outH", "outW", "rowLo", "rowHi", "colLo", "colHi");
 
-  TypeSpec emit(String simpleName, KernelPlan.Depthwise plan, CodeBlock javadoc) {
+  TypeSpec emit(String simpleName, KernelPlan.Spatial plan, CodeBlock javadoc) {
     StageSpec stage = plan.stage();
     TypeSpec.Builder type = KernelClassWriter.kernelClass(
         simpleName, stage, CodeBlock.of("weight.clone()"), javadoc, plan.simd());
+    ConvGeometry g = stage.geometry();
     type.addMethod(KernelClassWriter.forwardUnitsMethod(type, stage, plan.simd(),
-                stage.geometry().inChannels(), "Input channels (each with its "
-                    + stage.geometry().multiplier() + " output channel(s))")
+                accumulates(stage) ? g.outChannels() : g.inChannels(),
+                accumulates(stage) ? "Output channels" : "Input channels (each with its "
+                    + g.multiplier() + " output channel(s))")
             .addCode(batchLoops(stage)).build())
         .addMethod(plane(plan))
         .addMethod(borderRow(stage))
@@ -45,6 +56,19 @@ final class DepthwiseEmitter {
           .build());
     }
     return type.build();
+  }
+
+  /**
+   * Whether output planes sum several input planes (dense and grouped kernels): {@code plane} then
+   * adds one filter's contribution to the output instead of writing the finished value.
+   */
+  private static boolean accumulates(StageSpec stage) {
+    return !stage.geometry().isDepthwise();
+  }
+
+  /** The assignment operator of a plane's stores: {@code =} or {@code +=}. */
+  private static String store(StageSpec stage) {
+    return accumulates(stage) ? "+=" : "=";
   }
 
   /** Literal or run-time values of the sizes a plane needs, in {@link #PLANE_SIZES} order. */
@@ -94,6 +118,9 @@ final class DepthwiseEmitter {
       outPlane = "outPlane";
       extra = ", " + String.join(", ", PLANE_SIZES);
     }
+    if (accumulates(stage)) {
+      return accumulatingLoops(stage, forward, inPlane, outPlane, extra);
+    }
     int channels = g.inChannels();
     int multiplier = g.multiplier();
     KernelClassWriter.imageLoop(forward, channels)
@@ -112,6 +139,37 @@ final class DepthwiseEmitter {
     return forward.endControlFlow().endControlFlow().build();
   }
 
+  /**
+   * Dense and grouped kernels: per output plane, the bias fill, one {@code plane} call per input
+   * channel of its group, and the activation pass.
+   */
+  private static CodeBlock accumulatingLoops(StageSpec stage, CodeBlock.Builder forward,
+      String inPlane, String outPlane, String extra) {
+    ConvGeometry g = stage.geometry();
+    int out = g.outChannels();
+    int perGroupIn = g.inChannelsPerGroup();
+    int perGroupOut = out / g.groups();
+    String firstInput = g.groups() == 1 ? "n * " + g.inChannels()
+        : "n * " + g.inChannels() + " + k / " + perGroupOut + " * " + perGroupIn;
+    KernelClassWriter.imageLoop(forward, out)
+        .beginControlFlow("for (int k = first; k < last; k++)")
+        .addStatement("int yo = (n * $L + k) * $L", out, outPlane)
+        .addStatement("$T.fill(output, yo, yo + $L, $L)", Arrays.class, outPlane,
+            stage.bias() ? "bias[k]" : "0f")
+        .addStatement("int xo = ($L) * $L", firstInput, inPlane)
+        .beginControlFlow("for (int c = 0; c < $L; c++)", perGroupIn)
+        .addStatement("plane(input, xo + c * $L, output, yo, k * $L + c$L)", inPlane, perGroupIn,
+            extra)
+        .endControlFlow();
+    if (stage.activation() != Activation.NONE) {
+      forward.beginControlFlow("for (int p = yo; p < yo + $L; p++)", outPlane)
+          .addStatement("float v = output[p]")
+          .addStatement("output[p] = $L", activate(stage.activation(), "v"))
+          .endControlFlow();
+    }
+    return forward.endControlFlow().endControlFlow().build();
+  }
+
   /** Output rows {@code [from, to)} computed entirely as border; nothing when known empty. */
   private static void borderRows(
       MethodSpec.Builder method, String from, String to, String sizeArgs) {
@@ -125,7 +183,9 @@ final class DepthwiseEmitter {
   /** The header shared by the scalar and SIMD {@code plane} methods. */
   private static MethodSpec.Builder planeMethod(StageSpec stage) {
     MethodSpec.Builder method = MethodSpec.methodBuilder("plane")
-        .addJavadoc("Output channel {@code k} of one image, reading input plane {@code xo}.\n")
+        .addJavadoc(accumulates(stage)
+            ? "Adds filter {@code k} applied to input plane {@code xo} to output plane {@code yo}.\n"
+            : "Output channel {@code k} of one image, reading input plane {@code xo}.\n")
         .addModifiers(Modifier.PRIVATE)
         .addParameter(FLOATS, "input").addParameter(TypeName.INT, "xo")
         .addParameter(FLOATS, "output").addParameter(TypeName.INT, "yo")
@@ -140,12 +200,14 @@ final class DepthwiseEmitter {
    * Declares the bias {@code bk}, the taps {@code w0..} (when unrolled) and the kernel-row offsets
    * {@code row1..} (when the width is a run-time value); returns each kernel row's offset.
    */
-  private static String[] tapPreamble(KernelPlan.Depthwise plan, MethodSpec.Builder method) {
+  private static String[] tapPreamble(KernelPlan.Spatial plan, MethodSpec.Builder method) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
     int kh = g.kernelH();
     int taps = kh * g.kernelW();
-    method.addStatement("float bk = $L", stage.bias() ? "bias[k]" : "0f");
+    if (!accumulates(stage)) {
+      method.addStatement("float bk = $L", stage.bias() ? "bias[k]" : "0f");
+    }
     if (plan.unrollAllTaps()) {
       method.addStatement("int wo = k * $L", taps);
       for (int t = 0; t < taps; t++) {
@@ -165,7 +227,7 @@ final class DepthwiseEmitter {
   }
 
   /** One output plane {@code k}: border rows, then interior rows with border columns. */
-  private static MethodSpec plane(KernelPlan.Depthwise plan) {
+  private static MethodSpec plane(KernelPlan.Spatial plan) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
     String[] s = sizes(stage);
@@ -184,7 +246,7 @@ final class DepthwiseEmitter {
         .addStatement("int yr = yo + i * $L", outW);
     if (!colLo.equals("0")) {
       method.beginControlFlow("for (int j = 0; j < $L; j++)", colLo)
-          .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
+          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
           .endControlFlow();
     }
     if (stage.fixedSize()) {
@@ -203,7 +265,7 @@ final class DepthwiseEmitter {
         .addCode(interiorPixel(plan, rowOffsets))
         .endControlFlow();
     method.beginControlFlow("for (int j = $L; j < $L; j++)", colHi, outW)
-        .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
+        .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
         .endControlFlow()
         .endControlFlow();
     borderRows(method, rowHi, outH, sizeArgs);
@@ -220,7 +282,7 @@ final class DepthwiseEmitter {
    * - 1), the interior is one flat run across rows whose wrapped edge columns are then rewritten
    * by the border code: long runs even for 7x7 planes.
    */
-  private static MethodSpec simdPlane(KernelPlan.Depthwise plan) {
+  private static MethodSpec simdPlane(KernelPlan.Spatial plan) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
     String[] s = sizes(stage);
@@ -235,7 +297,8 @@ final class DepthwiseEmitter {
     String spanWidth = stage.fixedSize() ? "" : ", width";
     String[] rowOffsets = tapPreamble(plan, method);
     borderRows(method, "0", rowLo, sizeArgs);
-    boolean flat = g.padLeft() + g.padRight() == g.extentW() - 1;
+    // (Not when accumulating: the wrapped columns would add garbage that the border cannot undo.)
+    boolean flat = !accumulates(stage) && g.padLeft() + g.padRight() == g.extentW() - 1;
     if (flat) {
       method.addComment("interior rows as one flat run of pixels; wrapped edge columns fixed below");
       if (stage.fixedSize()) {
@@ -259,10 +322,10 @@ final class DepthwiseEmitter {
           .beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
           .addStatement("int row = yo + i * $L", width)
           .beginControlFlow("for (int c = 0; c < $L; c++)", colLo)
-          .addStatement("output[row + c] = borderPixel(input, xo, i, c, k$L)", sizeArgs)
+          .addStatement("output[row + c] $L borderPixel(input, xo, i, c, k$L)", store(stage), sizeArgs)
           .endControlFlow()
           .beginControlFlow("for (int c = $L; c < $L; c++)", colHi, width)
-          .addStatement("output[row + c] = borderPixel(input, xo, i, c, k$L)", sizeArgs)
+          .addStatement("output[row + c] $L borderPixel(input, xo, i, c, k$L)", store(stage), sizeArgs)
           .endControlFlow()
           .endControlFlow();
     } else {
@@ -270,7 +333,7 @@ final class DepthwiseEmitter {
       method.beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
           .addStatement("int yr = yo + i * $L", outW)
           .beginControlFlow("for (int j = 0; j < $L; j++)", colLo)
-          .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
+          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
           .endControlFlow()
           .addStatement("int xp = $L", plus(plus("xo", "(" + plus("i", -g.padTop()) + ") * "
               + width), -g.padLeft()))
@@ -278,7 +341,7 @@ final class DepthwiseEmitter {
           .addStatement("int j = $L", colLo)
           .addCode(spanCalls(plan, rowOffsets, "xp", spanWidth))
           .beginControlFlow("for (j = $L; j < $L; j++)", colHi, outW)
-          .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
+          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
           .endControlFlow()
           .endControlFlow();
     }
@@ -290,7 +353,7 @@ final class DepthwiseEmitter {
    * Interior pixels {@code [j, end)} of output run {@code yr}, first tap of pixel j at
    * {@code input[base + j]}: {@code span} calls for whole vectors, then scalar pixels.
    */
-  private static CodeBlock spanCalls(KernelPlan.Depthwise plan, String[] rowOffsets, String base,
+  private static CodeBlock spanCalls(KernelPlan.Spatial plan, String[] rowOffsets, String base,
       String spanWidth) {
     return CodeBlock.builder()
         .beginControlFlow("while (j + 8 <= end)")
@@ -311,7 +374,7 @@ final class DepthwiseEmitter {
    * code was measured to be deoptimized now and then, and each time it ran interpreted, boxing
    * every vector (75 MB allocated per call, ~1000x slower).
    */
-  private static MethodSpec span(KernelPlan.Depthwise plan) {
+  private static MethodSpec span(KernelPlan.Spatial plan) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
     ClassName vector = KernelClassWriter.FLOAT_VECTOR;
@@ -326,10 +389,9 @@ final class DepthwiseEmitter {
     int taps = g.kernelH() * g.kernelW();
     boolean hoist = taps <= 16;
     method.addStatement("int wo = k * $L", taps);
-    if (stage.bias()) {
-      method.addStatement("$T vb = $T.broadcast(F, bias[k])", vector, vector);
-    } else {
-      method.addStatement("$T vb = $T.zero(F)", vector, vector);
+    if (!accumulates(stage)) {
+      method.addStatement(stage.bias() ? "$T vb = $T.broadcast(F, bias[k])" : "$T vb = $T.zero(F)",
+          vector, vector);
     }
     if (hoist) {
       for (int t = 0; t < taps; t++) {
@@ -346,8 +408,12 @@ final class DepthwiseEmitter {
         method.addStatement("int row$L = $L", r, times("width", r * g.dilationH()));
       }
     }
-    method.beginControlFlow("for (int v = 0; v < vectors; v++)")
-        .addStatement("$T acc = vb", vector);
+    method.beginControlFlow("for (int v = 0; v < vectors; v++)");
+    if (accumulates(stage)) {
+      method.addStatement("$T acc = $T.fromArray(F, output, y)", vector, vector);
+    } else {
+      method.addStatement("$T acc = vb", vector);
+    }
     for (int r = 0; r < g.kernelH(); r++) {
       for (int c = 0; c < g.kernelW(); c++) {
         int t = r * g.kernelW() + c;
@@ -356,8 +422,8 @@ final class DepthwiseEmitter {
             hoist ? "v" + t : "FloatVector.broadcast(F, weight[" + plus("wo", t) + "])");
       }
     }
-    return method.addStatement("$L.intoArray(output, y)",
-            Expressions.activateVector(stage.activation(), "acc"))
+    return method.addStatement("$L.intoArray(output, y)", accumulates(stage) ? "acc"
+            : Expressions.activateVector(stage.activation(), "acc"))
         .addStatement("x += 8")
         .addStatement("y += 8")
         .endControlFlow()
@@ -365,11 +431,12 @@ final class DepthwiseEmitter {
   }
 
   /** One interior output value at {@code yr + j}, first tap at {@code input[x]}: no checks. */
-  private static CodeBlock interiorPixel(KernelPlan.Depthwise plan, String[] rowOffsets) {
+  private static CodeBlock interiorPixel(KernelPlan.Spatial plan, String[] rowOffsets) {
     ConvGeometry g = plan.stage().geometry();
     int kh = g.kernelH();
     int kw = g.kernelW();
-    CodeBlock.Builder code = CodeBlock.builder().addStatement("float acc = bk");
+    CodeBlock.Builder code = CodeBlock.builder()
+        .addStatement("float acc = $L", accumulates(plan.stage()) ? "output[yr + j]" : "bk");
     if (plan.unrollAllTaps()) {
       for (int r = 0; r < kh; r++) {
         for (int c = 0; c < kw; c++) {
@@ -393,7 +460,8 @@ final class DepthwiseEmitter {
           .addStatement("wr += $L", kw)
           .endControlFlow();
     }
-    return code.addStatement("output[yr + j] = $L", activate(plan.stage().activation(), "acc"))
+    return code.addStatement("output[yr + j] = $L", accumulates(plan.stage()) ? "acc"
+            : activate(plan.stage().activation(), "acc"))
         .build();
   }
 
@@ -413,12 +481,15 @@ final class DepthwiseEmitter {
     }
     return method.addStatement("int yr = yo + i * $L", s[3])
         .beginControlFlow("for (int j = 0; j < $L; j++)", s[3])
-        .addStatement("output[yr + j] = borderPixel(input, xo, i, j, k$L)", sizeArgs)
+        .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
         .endControlFlow()
         .build();
   }
 
-  /** One output value near the border: taps outside the input read zero padding. */
+  /**
+   * One output value near the border (or, when accumulating, one filter's contribution to it):
+   * taps outside the input read zero padding.
+   */
   private static MethodSpec borderPixel(StageSpec stage) {
     ConvGeometry g = stage.geometry();
     String[] s = sizes(stage);
@@ -433,7 +504,8 @@ final class DepthwiseEmitter {
     if (!stage.fixedSize()) {
       method.addParameter(TypeName.INT, "height").addParameter(TypeName.INT, "width");
     }
-    method.addStatement("float acc = $L", stage.bias() ? "bias[k]" : "0f")
+    method.addStatement("float acc = $L",
+            accumulates(stage) || !stage.bias() ? "0f" : "bias[k]")
         .addStatement("int ih0 = $L", plus(times("i", g.strideH()), -g.padTop()))
         .addStatement("int iw0 = $L", plus(times("j", g.strideW()), -g.padLeft()))
         .beginControlFlow("for (int r = 0; r < $L; r++)", g.kernelH())
@@ -451,7 +523,7 @@ final class DepthwiseEmitter {
           .endControlFlow();
     }
     return method.endControlFlow()
-        .addStatement("return $L", activate(stage.activation(), "acc"))
+        .addStatement("return $L", accumulates(stage) ? "acc" : activate(stage.activation(), "acc"))
         .build();
   }
 
