@@ -19,6 +19,10 @@ import javax.lang.model.element.Modifier;
 final class SpecEmitter {
 
   static final ClassName SEPARABLE_BLOCK = ClassName.get(KernelClassWriter.RUNTIME, "SeparableBlock");
+  private static final ClassName WEIGHT_BINDER =
+      ClassName.get(KernelClassWriter.RUNTIME + ".weights", "WeightBinder");
+  private static final ClassName STAGE_WEIGHTS =
+      ClassName.get(KernelClassWriter.RUNTIME + ".weights", "StageWeights");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
 
@@ -42,6 +46,7 @@ final class SpecEmitter {
           "$L, generated from\n$L.\n\n$L", describe(stage), origin, usage(stage)));
     }
     type = type.toBuilder()
+        .addMethods(loadMethods(spec))
         .addAnnotation(AnnotationSpec.builder(GENERATED)
             .addMember("value", "$S", ConvSpecProcessor.class.getName())
             .build())
@@ -98,6 +103,54 @@ final class SpecEmitter {
         .addType(depthwiseStage)
         .addType(pointwiseStage)
         .build();
+  }
+
+  /**
+   * {@code load(WeightBinder)} and {@code load(WeightBinder, String prefix)}: the class built from
+   * named tensors, {@code <prefix>.weight} etc. for one stage, {@code <prefix>.dw.*} and
+   * {@code <prefix>.pw.*} for a separable block; the prefix defaults to the spec's name.
+   */
+  private static List<MethodSpec> loadMethods(KernelSpec spec) {
+    ClassName self = spec.className();
+    MethodSpec byName = MethodSpec.methodBuilder("load")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(self)
+        .addJavadoc("Builds this $L from the tensors named {@code $L.*}; see {@link #load($T,"
+                + " String)}.\n", spec.kind() == Kind.SEPARABLE ? "block" : "kernel", spec.name(),
+            WEIGHT_BINDER)
+        .addParameter(WEIGHT_BINDER, "weights")
+        .addStatement("return load(weights, $S)", spec.name())
+        .build();
+    MethodSpec.Builder byPrefix = MethodSpec.methodBuilder("load")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(self)
+        .addParameter(WEIGHT_BINDER, "weights")
+        .addParameter(String.class, "prefix");
+    if (spec.kind() == Kind.SEPARABLE) {
+      StageSpec dw = spec.stages().get(0);
+      StageSpec pw = spec.stages().get(1);
+      byPrefix.addJavadoc("Builds this block from tensors {@code <prefix>.dw.weight} $L,"
+              + " {@code <prefix>.pw.weight} $L and the biases or BatchNorms the stages declare,"
+              + " BatchNorm folded in (naming and checks: {@link $T}).\n",
+              dw.geometry().weightShape(), pw.geometry().weightShape(), WEIGHT_BINDER)
+          .addStatement("$T dw = weights.stage(prefix + $S, Depthwise.GEOMETRY, $L, $S)",
+              STAGE_WEIGHTS, ".dw", dw.bias(), self.simpleName() + " (depthwise stage)")
+          .addStatement("$T pw = weights.stage(prefix + $S, Pointwise.GEOMETRY, $L, $S)",
+              STAGE_WEIGHTS, ".pw", pw.bias(), self.simpleName() + " (pointwise stage)")
+          .addStatement("return new $T(dw.weight()$L, pw.weight()$L)", self,
+              dw.bias() ? ", dw.bias()" : "", pw.bias() ? ", pw.bias()" : "");
+    } else {
+      StageSpec stage = spec.stages().get(0);
+      byPrefix.addJavadoc("Builds this kernel from tensor {@code <prefix>.weight} $L$L, BatchNorm"
+              + " folded in (naming and checks: {@link $T}).\n", stage.geometry().weightShape(),
+              stage.bias() ? " and {@code <prefix>.bias} or a BatchNorm {@code <prefix>.bn.*}" : "",
+              WEIGHT_BINDER)
+          .addStatement("$T stage = weights.stage(prefix, GEOMETRY, $L, $S)", STAGE_WEIGHTS,
+              stage.bias(), self.simpleName())
+          .addStatement("return new $T(stage.weight()$L)", self,
+              stage.bias() ? ", stage.bias()" : "");
+    }
+    return List.of(byName, byPrefix.build());
   }
 
   /** E.g. "depthwise 3x3, 32 -> 32 channels, stride 1x1, padding 1,1,1,1, dilation 1x1, bias, ReLU". */

@@ -41,6 +41,22 @@ public interface ConvKernel extends ConvLayer {
     forwardUnits(input, batch, height, width, output, 0, workUnits(Math.max(batch, 0)));
   }
 
+  /** {@code pointwise}, {@code depthwise 3x3}, {@code dense 3x3} or {@code grouped(4) 3x3}. */
+  @Override
+  default String kind() {
+    ConvGeometry g = geometry();
+    String k = " " + g.kernelH() + "x" + g.kernelW();
+    return g.isPointwise() ? "pointwise" : g.isDepthwise() ? "depthwise" + k
+        : g.groups() == 1 ? "dense" + k : "grouped(" + g.groups() + ")" + k;
+  }
+
+  @Override
+  default String window() {
+    ConvGeometry g = geometry();
+    return g.kernelH() + "x" + g.kernelW() + " s" + g.strideH()
+        + (g.strideH() == g.strideW() ? "" : "x" + g.strideW());
+  }
+
   @Override
   default int inChannels() {
     return geometry().inChannels();

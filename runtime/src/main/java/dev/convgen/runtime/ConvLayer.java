@@ -26,6 +26,24 @@ public interface ConvLayer {
   long macs(int batch, int height, int width);
 
   /**
+   * The named layers this one is made of, in execution order (e.g. {@code dw} and {@code pw} of a
+   * separable block); empty for a single kernel. {@link LayerTable} lists them.
+   */
+  default java.util.List<NamedLayer> parts() {
+    return java.util.List.of();
+  }
+
+  /** What this layer computes, for tables: e.g. {@code depthwise 3x3} or {@code avg pool}. */
+  default String kind() {
+    return getClass().getSimpleName();
+  }
+
+  /** Kernel size and stride for tables, e.g. {@code 3x3 s2}; empty when not a convolution. */
+  default String window() {
+    return "";
+  }
+
+  /**
    * Computes {@code output = layer(input)}.
    *
    * @param input {@code [batch, inChannels, height, width]}, row-major

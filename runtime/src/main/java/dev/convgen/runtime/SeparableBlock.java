@@ -52,6 +52,17 @@ public class SeparableBlock implements ConvLayer {
     return List.of(depthwise, pointwise);
   }
 
+  /** {@code dw} and {@code pw}, the names their weights have (see {@code WeightBinder}). */
+  @Override
+  public List<NamedLayer> parts() {
+    return List.of(new NamedLayer("dw", depthwise), new NamedLayer("pw", pointwise));
+  }
+
+  @Override
+  public String kind() {
+    return "separable";
+  }
+
   @Override
   public final int inChannels() {
     return depthwise.inChannels();

@@ -80,8 +80,9 @@ public final class WeightBinder {
     if (!weight.hasShape(shape) && !linear) {
       throw mismatch(weightName, layer, Arrays.toString(shape), weight);
     }
-    used.add(weightName);
-    Tensor convBias = optional(prefix + ".bias", layer, out);
+    // Marked used only when the whole stage binds, so a failed attempt leaves nothing behind.
+    List<String> taken = new ArrayList<>(List.of(weightName));
+    Tensor convBias = optional(prefix + ".bias", layer, out, taken);
     List<String> present = new ArrayList<>();
     for (String parameter : BATCH_NORM) {
       if (weights.contains(prefix + ".bn." + parameter)) {
@@ -98,6 +99,7 @@ public final class WeightBinder {
         throw missing(prefix + ".bias", layer, "[" + out + "] (or a BatchNorm " + prefix
             + ".bn.*)");
       }
+      used.addAll(taken);
       return new StageWeights(weight.data().clone(), convBias == null ? null
           : convBias.data().clone());
     }
@@ -108,13 +110,15 @@ public final class WeightBinder {
         throw missing(name, layer, "[" + out + "] (a BatchNorm needs weight, bias, running_mean"
             + " and running_var; found " + present + ")");
       }
-      bn[i] = optional(name, layer, out).data();
+      bn[i] = optional(name, layer, out, taken).data();
     }
     if (weights.contains(prefix + ".bn.num_batches_tracked")) {
-      used.add(prefix + ".bn.num_batches_tracked");
+      taken.add(prefix + ".bn.num_batches_tracked");
     }
-    return new BatchNorm(bn[0], bn[1], bn[2], bn[3], batchNormEpsilon)
+    StageWeights folded = new BatchNorm(bn[0], bn[1], bn[2], bn[3], batchNormEpsilon)
         .fold(geometry, weight.data(), convBias == null ? null : convBias.data());
+    used.addAll(taken);
+    return folded;
   }
 
   /**
@@ -155,7 +159,8 @@ public final class WeightBinder {
     }
   }
 
-  private Tensor optional(String name, String layer, int channels) {
+  /** The {@code [channels]} tensor {@code name}, added to {@code taken}; null when absent. */
+  private Tensor optional(String name, String layer, int channels, List<String> taken) {
     Tensor tensor = weights.get(name);
     if (tensor == null) {
       return null;
@@ -163,7 +168,7 @@ public final class WeightBinder {
     if (!tensor.hasShape(channels)) {
       throw mismatch(name, layer, "[" + channels + "]", tensor);
     }
-    used.add(name);
+    taken.add(name);
     return tensor;
   }
 

@@ -1,0 +1,124 @@
+package dev.convgen.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convgen.annotations.Activation;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Sequential models, inverted residual blocks, pooling and the layer table, against the textbook chain. */
+class NetworkTest {
+
+  private final Random random = new Random(11);
+
+  @Test
+  void sequentialEqualsTheChainOfReferenceConvolutions() {
+    ConvGeometry stem = new ConvGeometry(3, 8, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry dw = ConvGeometry.depthwise(8, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw = ConvGeometry.pointwise(8, 16, 1, 1);
+    ConvGeometry fc = ConvGeometry.pointwise(16, 5, 1, 1);
+    float[][] w = {weights(stem), weights(dw), weights(pw), weights(fc)};
+    float[][] b = {bias(stem), bias(dw), bias(pw), bias(fc)};
+    Sequential model = Sequential.builder()
+        .add("stem", GenericKernels.create(stem, w[0], b[0], Activation.RELU6))
+        .add("block1", new SeparableBlock(GenericKernels.create(dw, w[1], b[1], Activation.RELU6),
+            GenericKernels.create(pw, w[2], b[2], Activation.RELU6)))
+        .add("pool", new GlobalAveragePool(16))
+        .add("fc", GenericKernels.create(fc, w[3], b[3], Activation.NONE))
+        .build();
+    float[] x = Tolerance.random(random, 2 * 3 * 13 * 11);
+    float[] y = new float[2 * 5];
+    model.forward(x, 2, 13, 11, y);
+
+    float[] t = ReferenceConv.conv2d(stem, x, 2, 13, 11, w[0], b[0], Activation.RELU6);
+    t = ReferenceConv.conv2d(dw, t, 2, 7, 6, w[1], b[1], Activation.RELU6);
+    t = ReferenceConv.conv2d(pw, t, 2, 7, 6, w[2], b[2], Activation.RELU6);
+    float[] pooled = new float[2 * 16];
+    for (int c = 0; c < 32; c++) {
+      double sum = 0;
+      for (int i = 0; i < 42; i++) {
+        sum += t[c * 42 + i];
+      }
+      pooled[c] = (float) (sum / 42);
+    }
+    float[] expected = ReferenceConv.conv2d(fc, pooled, 2, 1, 1, w[3], b[3], Activation.NONE);
+    Tolerance.assertClose("sequential", expected, y, 1e-5);
+
+    float[] again = new float[y.length];
+    model.forward(x, 2, 13, 11, again); // reused buffers give the same answer
+    assertEquals(java.util.Arrays.toString(y), java.util.Arrays.toString(again));
+
+    String table = LayerTable.format(model, 1, 13, 11);
+    assertTrue(table.contains("block1.dw"), table);
+    assertTrue(table.contains("depthwise 3x3"), table);
+    assertTrue(table.contains("dense 3x3"), table);
+    List<LayerTable.Row> rows = LayerTable.rows(model, 13, 11);
+    assertEquals(List.of("stem", "block1.dw", "block1.pw", "pool", "fc"),
+        rows.stream().map(LayerTable.Row::name).toList());
+    assertEquals(model.parameterCount(),
+        rows.stream().mapToLong(r -> r.layer().parameterCount()).sum());
+    assertEquals(model.macs(1, 13, 11),
+        rows.stream().mapToLong(r -> r.layer().macs(1, r.height(), r.width())).sum());
+    assertTrue(table.contains(String.format(java.util.Locale.ROOT, "%,d",
+        model.macs(1, 13, 11))), table);
+  }
+
+  @Test
+  void invertedResidualAddsTheInputWhenTheShapeIsKept() {
+    ConvGeometry expand = ConvGeometry.pointwise(6, 24, 1, 1);
+    ConvGeometry dw = ConvGeometry.depthwise(24, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry project = ConvGeometry.pointwise(24, 6, 1, 1);
+    float[][] w = {weights(expand), weights(dw), weights(project)};
+    float[][] b = {bias(expand), bias(dw), bias(project)};
+    InvertedResidualBlock block = new InvertedResidualBlock(
+        GenericKernels.create(expand, w[0], b[0], Activation.RELU6),
+        GenericKernels.create(dw, w[1], b[1], Activation.RELU6),
+        GenericKernels.create(project, w[2], b[2], Activation.NONE));
+    assertTrue(block.hasResidual());
+    float[] x = Tolerance.random(random, 2 * 6 * 9 * 10);
+    float[] y = new float[x.length];
+    block.forward(x, 2, 9, 10, y);
+    float[] t = ReferenceConv.conv2d(expand, x, 2, 9, 10, w[0], b[0], Activation.RELU6);
+    t = ReferenceConv.conv2d(dw, t, 2, 9, 10, w[1], b[1], Activation.RELU6);
+    t = ReferenceConv.conv2d(project, t, 2, 9, 10, w[2], b[2], Activation.NONE);
+    for (int i = 0; i < t.length; i++) {
+      t[i] += x[i];
+    }
+    Tolerance.assertClose("inverted residual", t, y, 1e-5);
+
+    ConvGeometry strided = ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    InvertedResidualBlock downsampling = new InvertedResidualBlock(
+        GenericKernels.create(expand, w[0], b[0], Activation.RELU6),
+        GenericKernels.create(strided, w[1], b[1], Activation.RELU6),
+        GenericKernels.create(project, w[2], b[2], Activation.NONE));
+    assertFalse(downsampling.hasResidual());
+  }
+
+  @Test
+  void badChainsAndInputsAreRefusedWithTheirShapes() {
+    ConvGeometry pw = ConvGeometry.pointwise(4, 8, 1, 1);
+    ConvKernel first = GenericKernels.create(pw, weights(pw), null, Activation.NONE);
+    IllegalArgumentException chain = assertThrows(IllegalArgumentException.class,
+        () -> Sequential.builder().add("a", first).add("b", first).build());
+    assertEquals("layers: b expects 4 input channels, but a produces 8", chain.getMessage());
+    Sequential model = Sequential.builder().add("a", first).add("pool", new GlobalAveragePool(8))
+        .build();
+    IllegalArgumentException input = assertThrows(IllegalArgumentException.class,
+        () -> model.forward(new float[10], 1, 3, 3, new float[8]));
+    assertEquals("input: expected [1, 4, 3, 3] = 36 floats, got 10", input.getMessage());
+    float[] x = new float[36];
+    assertThrows(IllegalArgumentException.class, () -> model.forward(x, 1, 3, 3, new float[9]));
+  }
+
+  private float[] weights(ConvGeometry g) {
+    return Tolerance.random(random, (int) g.weightCount());
+  }
+
+  private float[] bias(ConvGeometry g) {
+    return Tolerance.random(random, g.outChannels());
+  }
+}
