@@ -31,7 +31,8 @@ def main(out):
     np.save(os.path.join(out, "f64_big_endian.npy"), values((3, 2), ">f8"))
     np.save(os.path.join(out, "scalar.npy"), values((), "<f4"))
     np.save(os.path.join(out, "fortran.npy"), np.asfortranarray(values((3, 4), "<f4")))
-    np.save(os.path.join(out, "int64.npy"), np.arange(6, dtype="<i8"))
+    np.save(os.path.join(out, "int64.npy"), values((6,), "<f4").astype("<i8") * 4)
+    np.save(os.path.join(out, "complex.npy"), np.zeros(2, dtype="<c8"))
     tensors = {"conv.weight": values((8, 2, 3, 3), "<f4"), "conv.bias": values((8,), "<f4"),
                "empty": values((0, 4), "<f4")}
     np.savez(os.path.join(out, "stored.npz"), **tensors)

@@ -9,7 +9,7 @@ import struct
 
 import numpy as np
 
-_BYTES = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8}
+_BYTES = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64": 8, "I32": 4}
 
 
 def _raw(dtype, array):
@@ -17,7 +17,8 @@ def _raw(dtype, array):
         bits = np.ascontiguousarray(array, dtype="<f4").view("<u4").astype(np.uint64)
         rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
         return rounded.astype("<u2").tobytes()
-    return np.ascontiguousarray(array, dtype={"F32": "<f4", "F16": "<f2", "F64": "<f8"}[dtype]).tobytes()
+    numpy_type = {"F32": "<f4", "F16": "<f2", "F64": "<f8", "I64": "<i8", "I32": "<i4"}[dtype]
+    return np.ascontiguousarray(array, dtype=numpy_type).tobytes()
 
 
 def save(path, tensors, metadata=None):

@@ -2,12 +2,17 @@ package dev.convgen.runtime.weights;
 
 import java.nio.ByteBuffer;
 
-/** Element types convgen reads, each converted to {@code float} on load. */
+/**
+ * Element types convgen reads, each converted to {@code float} on load. Integer types are read for
+ * tensors such as BatchNorm's {@code num_batches_tracked}, which state dicts carry along.
+ */
 enum DType {
   F16(2),
   BF16(2),
   F32(4),
-  F64(8);
+  F64(8),
+  I32(4),
+  I64(8);
 
   private final int bytes;
 
@@ -32,6 +37,16 @@ enum DType {
       case F16 -> {
         for (int i = 0; i < count; i++) {
           target[at + i] = halfToFloat(source.getShort(source.position() + i * 2));
+        }
+      }
+      case I32 -> {
+        for (int i = 0; i < count; i++) {
+          target[at + i] = source.getInt(source.position() + i * 4);
+        }
+      }
+      case I64 -> {
+        for (int i = 0; i < count; i++) {
+          target[at + i] = source.getLong(source.position() + i * 8);
         }
       }
       case BF16 -> {

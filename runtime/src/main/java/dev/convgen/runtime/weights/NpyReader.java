@@ -68,7 +68,8 @@ final class NpyReader {
     }
     if (!(fields.get("descr") instanceof String descr)) {
       throw new WeightFileException(file, "tensor " + name + ": unsupported dtype "
-          + fields.get("descr") + "; convgen loads float16, float32 and float64 arrays");
+          + fields.get("descr") + "; convgen loads float16, float32, float64, int32 and int64"
+          + " arrays");
     }
     if (!(fields.get("fortran_order") instanceof Boolean fortran)) {
       throw new WeightFileException(file, "tensor " + name + ": fortran_order must be True or"
@@ -99,20 +100,24 @@ final class NpyReader {
   }
 
   private static DType dtype(String descr, String file, String name) throws WeightFileException {
-    if (descr.length() == 3 && "<>=|".indexOf(descr.charAt(0)) >= 0 && descr.charAt(1) == 'f') {
-      switch (descr.charAt(2)) {
-        case '2':
-          return DType.F16;
-        case '4':
-          return DType.F32;
-        case '8':
-          return DType.F64;
-        default:
-          break;
-      }
+    String type = descr.length() == 3 && "<>=|".indexOf(descr.charAt(0)) >= 0
+        ? descr.substring(1) : "";
+    switch (type) {
+      case "f2":
+        return DType.F16;
+      case "f4":
+        return DType.F32;
+      case "f8":
+        return DType.F64;
+      case "i4":
+        return DType.I32;
+      case "i8":
+        return DType.I64;
+      default:
+        throw new WeightFileException(file, "tensor " + name + ": unsupported dtype '" + descr
+            + "'; convgen loads float16, float32, float64, int32 and int64 arrays"
+            + " (use array.astype(numpy.float32))");
     }
-    throw new WeightFileException(file, "tensor " + name + ": unsupported dtype '" + descr
-        + "'; convgen loads float16, float32 and float64 arrays (use array.astype(numpy.float32))");
   }
 
   /** The header length: an unsigned 2-byte (version 1) or 4-byte little-endian integer. */

@@ -137,8 +137,10 @@ final class SafetensorsReader {
       case "F16" -> type = DType.F16;
       case "BF16" -> type = DType.BF16;
       case "F64" -> type = DType.F64;
+      case "I32" -> type = DType.I32;
+      case "I64" -> type = DType.I64;
       default -> throw new WeightFileException(file, "tensor " + name + ": unsupported dtype "
-          + dtype + "; convgen loads F32, F16, BF16 and F64 tensors");
+          + dtype + "; convgen loads F32, F16, BF16, F64, I32 and I64 tensors");
     }
     if (offsets.length != 2) {
       throw new WeightFileException(file, "tensor " + name

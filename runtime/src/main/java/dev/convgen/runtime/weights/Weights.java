@@ -18,8 +18,8 @@ import java.util.Set;
  * Named tensors loaded from the files PyTorch and NumPy users export: {@code .npy}
  * ({@code numpy.save}, one tensor named after the file), {@code .npz} ({@code numpy.savez} /
  * {@code savez_compressed}) and {@code .safetensors} ({@code safetensors.torch.save_file}).
- * float32 is read as is; float16, bfloat16 (safetensors) and float64 are converted to float on
- * load. {@code torch.save} files ({@code .pt}, {@code .pth}) are Python pickles and are not read.
+ * float32 is read as is; float16, bfloat16 (safetensors), float64, int32 and int64 (e.g.
+ * BatchNorm's {@code num_batches_tracked}) are converted to float on load. {@code torch.save} files ({@code .pt}, {@code .pth}) are Python pickles and are not read.
  *
  * <p>Every file is validated before values are allocated: a truncated, corrupted or hostile file
  * gives a {@link WeightFileException} naming the file, the tensor and the problem, and memory is

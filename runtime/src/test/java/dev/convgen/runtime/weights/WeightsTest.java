@@ -74,6 +74,15 @@ class WeightsTest {
   }
 
   @Test
+  void readsIntegerTensorsAsFloat() throws IOException {
+    float[] expected = expected(6);
+    for (int i = 0; i < 6; i++) {
+      expected[i] *= 4;
+    }
+    assertArrayEquals(expected, Weights.load(fixture("int64.npy")).get("int64").data());
+  }
+
+  @Test
   void halfPrecisionConversionIsExact() {
     assertEquals(1.0f, DType.halfToFloat((short) 0x3c00));
     assertEquals(-2.0f, DType.halfToFloat((short) 0xc000));
@@ -87,7 +96,7 @@ class WeightsTest {
   @Test
   void refusesFortranOrderIntegersAndUnknownFiles() throws IOException {
     assertFileError(fixture("fortran.npy"), "Fortran-order arrays are not supported");
-    assertFileError(fixture("int64.npy"), "unsupported dtype '<i8'");
+    assertFileError(fixture("complex.npy"), "unsupported dtype '<c8'");
     Path pickle = Files.write(temp.resolve("model.pth"), new byte[] {(byte) 0x80, 2});
     assertFileError(pickle, "torch.save .pt/.pth files are pickles and are not read");
   }
@@ -144,8 +153,8 @@ class WeightsTest {
     assertFileError(safetensors("trailing", ok, 12), "cover 8 of the 12 data bytes");
     assertFileError(safetensors("span", "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],"
         + "\"data_offsets\":[0,8]}}", 8), "do not span the 12 bytes");
-    assertFileError(safetensors("dtype", "{\"a\":{\"dtype\":\"I64\",\"shape\":[1],"
-        + "\"data_offsets\":[0,8]}}", 8), "unsupported dtype I64");
+    assertFileError(safetensors("dtype", "{\"a\":{\"dtype\":\"U8\",\"shape\":[8],"
+        + "\"data_offsets\":[0,8]}}", 8), "unsupported dtype U8");
     assertFileError(safetensors("dup", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],"
         + "\"data_offsets\":[0,8]},\"a\":{\"dtype\":\"F32\",\"shape\":[0],"
         + "\"data_offsets\":[8,8]}}", 8), "tensor a appears twice");

@@ -1,0 +1,92 @@
+package dev.convgen.samples;
+
+import static dev.convgen.annotations.Activation.RELU6;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.annotations.ConvSpec;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.GenericKernels;
+import dev.convgen.runtime.GlobalAveragePool;
+import dev.convgen.runtime.SeparableBlock;
+import dev.convgen.runtime.Sequential;
+import dev.convgen.runtime.weights.StageWeights;
+import dev.convgen.runtime.weights.WeightBinder;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * MobileNet-v1 (Howard et al. 2017, width 1.0): a dense 3x3 stride-2 stem, 13 depthwise-separable
+ * blocks declared below, then global average pooling and a linear classifier. Every stage is
+ * followed by BatchNorm (folded into the weights at load time) and ReLU6; the specs therefore
+ * declare a bias and ReLU6 on both stages. The body's kernels are generated; the stem and the
+ * head are plain runtime code (generic kernels).
+ *
+ * <p>Weights follow {@link WeightBinder}'s convention: {@code stem.weight}, {@code stem.bn.*},
+ * {@code block<i>.dw.weight}, {@code block<i>.dw.bn.*}, {@code block<i>.pw.weight},
+ * {@code block<i>.pw.bn.*}, {@code fc.weight [classes, 1024]} and {@code fc.bias}.
+ */
+@ConvSpec(name = "block1", in = 32, out = 64, kernel = 3, stride = 1, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "block2", in = 64, out = 128, kernel = 3, stride = 2, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "block3", in = 128, out = 128, kernel = 3, stride = 1, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "block4", in = 128, out = 256, kernel = 3, stride = 2, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "block5", in = 256, out = 256, kernel = 3, stride = 1, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "block6", in = 256, out = 512, kernel = 3, stride = 2, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+// Blocks 7-11 share one shape and so one generated class, loaded five times under their names.
+@ConvSpec(name = "block512", in = 512, out = 512, kernel = 3, stride = 1, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "block12", in = 512, out = 1024, kernel = 3, stride = 2, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "block13", in = 1024, out = 1024, kernel = 3, stride = 1, depthwiseBias = true,
+    depthwiseActivation = RELU6, activation = RELU6)
+public final class MobileNetV1 {
+
+  /** Input size the network was designed for. */
+  public static final int RESOLUTION = 224;
+
+  /** The stem: dense 3x3, stride 2, padding 1, 3 -> 32 channels. */
+  public static final ConvGeometry STEM = new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+
+  /** The 13 blocks' loaders, in order; each reads the tensors of its name. */
+  private static final List<Function<WeightBinder, SeparableBlock>> BLOCKS = List.of(
+      MobileNetV1_block1::load, MobileNetV1_block2::load, MobileNetV1_block3::load,
+      MobileNetV1_block4::load, MobileNetV1_block5::load, MobileNetV1_block6::load,
+      w -> MobileNetV1_block512.load(w, "block7"), w -> MobileNetV1_block512.load(w, "block8"),
+      w -> MobileNetV1_block512.load(w, "block9"), w -> MobileNetV1_block512.load(w, "block10"),
+      w -> MobileNetV1_block512.load(w, "block11"), MobileNetV1_block12::load,
+      MobileNetV1_block13::load);
+
+  private MobileNetV1() {}
+
+  /** The whole network with a {@code classes}-way classifier (1000 for ImageNet). */
+  public static Sequential model(WeightBinder weights, int classes) {
+    return build(weights, BLOCKS.size(), classes);
+  }
+
+  /** The stem and the first {@code blocks} separable blocks, without the head. */
+  public static Sequential prefix(WeightBinder weights, int blocks) {
+    return build(weights, blocks, 0);
+  }
+
+  private static Sequential build(WeightBinder weights, int blocks, int classes) {
+    StageWeights stem = weights.stage("stem", STEM, true, "MobileNetV1 stem");
+    Sequential.Builder model = Sequential.builder()
+        .add("stem", GenericKernels.create(STEM, stem.weight(), stem.bias(), Activation.RELU6));
+    for (int i = 0; i < blocks; i++) {
+      model.add("block" + (i + 1), BLOCKS.get(i).apply(weights));
+    }
+    if (classes > 0) {
+      ConvGeometry fc = ConvGeometry.pointwise(1024, classes, 1, 1);
+      model.add("pool", new GlobalAveragePool(1024))
+          .add("fc", GenericKernels.create(fc, weights.tensor("fc.weight", "classifier",
+              classes, 1024), weights.tensor("fc.bias", "classifier", classes), Activation.NONE));
+    }
+    weights.requireAllUsed();
+    return model.build();
+  }
+}
