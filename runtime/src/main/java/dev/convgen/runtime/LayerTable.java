@@ -40,10 +40,10 @@ public final class LayerTable {
   public static String format(ConvLayer model, int batch, int height, int width) {
     List<Row> rows = rows(model, height, width);
     int nameWidth = Math.max(5, rows.stream().mapToInt(r -> r.name().length()).max().orElse(0));
-    String format = "%-" + nameWidth + "s  %-16s %11s  %-7s %14s %11s %15s%n";
+    String format = "%-" + nameWidth + "s  %-16s %12s  %-7s %14s %11s %15s%n";
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT, format, "layer", "kind",
         "in -> out", "kernel", "output", "params", "MACs"));
-    table.append("-".repeat(nameWidth + 83)).append('\n');
+    table.append("-".repeat(nameWidth + 84)).append('\n');
     for (Row row : rows) {
       ConvLayer layer = row.layer();
       table.append(String.format(Locale.ROOT, format, row.name(), layer.kind(),
@@ -52,7 +52,7 @@ public final class LayerTable {
               + layer.outputWidth(row.width()),
           group(layer.parameterCount()), group(layer.macs(batch, row.height(), row.width()))));
     }
-    table.append("-".repeat(nameWidth + 83)).append('\n');
+    table.append("-".repeat(nameWidth + 84)).append('\n');
     table.append(String.format(Locale.ROOT, format, "total", "", "", "",
         model.outChannels() + "x" + model.outputHeight(height) + "x" + model.outputWidth(width),
         group(model.parameterCount()), group(model.macs(batch, height, width))));

@@ -4,12 +4,12 @@ import static dev.convgen.annotations.Activation.RELU6;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.annotations.ConvSpec;
+import dev.convgen.annotations.Kind;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.GenericKernels;
 import dev.convgen.runtime.GlobalAveragePool;
 import dev.convgen.runtime.SeparableBlock;
 import dev.convgen.runtime.Sequential;
-import dev.convgen.runtime.weights.StageWeights;
 import dev.convgen.runtime.weights.WeightBinder;
 import java.util.List;
 import java.util.function.Function;
@@ -18,13 +18,16 @@ import java.util.function.Function;
  * MobileNet-v1 (Howard et al. 2017, width 1.0): a dense 3x3 stride-2 stem, 13 depthwise-separable
  * blocks declared below, then global average pooling and a linear classifier. Every stage is
  * followed by BatchNorm (folded into the weights at load time) and ReLU6; the specs therefore
- * declare a bias and ReLU6 on both stages. The body's kernels are generated; the stem and the
- * head are plain runtime code (generic kernels).
+ * declare a bias and ReLU6 on both stages. The stem and the body are generated (the stem as a
+ * {@code DENSE} spec); the head is plain runtime code (pooling and a generic 1x1 kernel as the
+ * linear layer).
  *
  * <p>Weights follow {@link WeightBinder}'s convention: {@code stem.weight}, {@code stem.bn.*},
  * {@code block<i>.dw.weight}, {@code block<i>.dw.bn.*}, {@code block<i>.pw.weight},
  * {@code block<i>.pw.bn.*}, {@code fc.weight [classes, 1024]} and {@code fc.bias}.
  */
+@ConvSpec(name = "stem", in = 3, out = 32, kind = Kind.DENSE, kernel = 3, stride = 2,
+    activation = RELU6)
 @ConvSpec(name = "block1", in = 32, out = 64, kernel = 3, stride = 1, depthwiseBias = true,
     depthwiseActivation = RELU6, activation = RELU6)
 @ConvSpec(name = "block2", in = 64, out = 128, kernel = 3, stride = 2, depthwiseBias = true,
@@ -49,9 +52,6 @@ public final class MobileNetV1 {
   /** Input size the network was designed for. */
   public static final int RESOLUTION = 224;
 
-  /** The stem: dense 3x3, stride 2, padding 1, 3 -> 32 channels. */
-  public static final ConvGeometry STEM = new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
-
   /** The 13 blocks' loaders, in order; each reads the tensors of its name. */
   private static final List<Function<WeightBinder, SeparableBlock>> BLOCKS = List.of(
       MobileNetV1_block1::load, MobileNetV1_block2::load, MobileNetV1_block3::load,
@@ -74,9 +74,7 @@ public final class MobileNetV1 {
   }
 
   private static Sequential build(WeightBinder weights, int blocks, int classes) {
-    StageWeights stem = weights.stage("stem", STEM, true, "MobileNetV1 stem");
-    Sequential.Builder model = Sequential.builder()
-        .add("stem", GenericKernels.create(STEM, stem.weight(), stem.bias(), Activation.RELU6));
+    Sequential.Builder model = Sequential.builder().add("stem", MobileNetV1_stem.load(weights));
     for (int i = 0; i < blocks; i++) {
       model.add("block" + (i + 1), BLOCKS.get(i).apply(weights));
     }

@@ -7,12 +7,16 @@ import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.GenericKernels;
 import dev.convgen.runtime.SeparableBlock;
 import dev.convgen.runtime.Vectorization;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
 
 /**
  * Runs the seeds' layers: prints shapes and parameter counts, checks the specialized kernels
- * against the generic ones, and gives a quick specialized-vs-generic timing. The timing is a
+ * against the generic ones, and gives a quick specialized-vs-generic timing; then standard vs
+ * separable convolution, the MobileNet-v1 layer table and the PyTorch parity check
+ * ({@link NetworkSamples}). The timing is a
  * smoke check (best of a few repetitions after warm-up); the JMH bench in {@code bench/} is the
  * measurement.
  */
@@ -20,7 +24,7 @@ public final class SeedSamples {
 
   private static final Random RANDOM = new Random(42);
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0; // warm-up per kernel
     System.out.println("convgen samples on " + System.getProperty("java.vm.name") + " "
         + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores, kernels: "
@@ -60,6 +64,11 @@ public final class SeedSamples {
         standard.parameterCount(false), standard.macs(1, 32, 32) / 1_000_000,
         small.parameterCount(), small.macs(1, 32, 32) / 1_000_000,
         small.depthwise().parameterCount(), small.pointwise().parameterCount());
+
+    NetworkSamples networks = new NetworkSamples();
+    networks.standardVsSeparable(seconds);
+    networks.mobileNetV1(seconds);
+    networks.parity(Path.of(System.getProperty("convgen.parity", "parity")));
   }
 
   private static SeparableBlock generic(
@@ -98,7 +107,7 @@ public final class SeedSamples {
   }
 
   /** Warm up for {@code seconds}, then the best of 5 timed calls. */
-  private static double bestSeconds(ConvLayer layer, float[] x, int batch, int height, int width,
+  static double bestSeconds(ConvLayer layer, float[] x, int batch, int height, int width,
       float[] y, double seconds) {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     while (System.nanoTime() < end) {

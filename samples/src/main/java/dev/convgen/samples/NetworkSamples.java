@@ -1,0 +1,152 @@
+package dev.convgen.samples;
+
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.LayerTable;
+import dev.convgen.runtime.SeparableBlock;
+import dev.convgen.runtime.Sequential;
+import dev.convgen.runtime.weights.Tensor;
+import dev.convgen.runtime.weights.WeightBinder;
+import dev.convgen.runtime.weights.Weights;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Networks built from specs: standard vs separable convolution on the seeds' shapes, the
+ * MobileNet-v1 layer table and one timed forward pass, and the PyTorch parity check.
+ */
+final class NetworkSamples {
+
+  private final Random random = new Random(7);
+
+  /** Standard 3x3 convolution vs the separable block, same channels: parameters, MACs, time. */
+  void standardVsSeparable(double seconds) {
+    System.out.printf(Locale.ROOT, "%nstandard 3x3 convolution vs depthwise-separable block,"
+        + " 32 -> 64 channels, both generated%n");
+    float[] dense = random(64 * 32 * 9, 0.1f);
+    float[] dw = random(32 * 9, 0.3f);
+    float[] pw = random(64 * 32, 0.2f);
+    float[] bias = random(64, 0.1f);
+    compare("8x32x56x56", new SeedLayers_Standard56(dense, bias),
+        new SeedLayers_Separable56(dw, pw, bias), 8, 56, 56, seconds);
+    compare("1x32x32x32, no biases", new SeedLayers_Standard32(dense),
+        new SeedLayers_Separable32(dw, pw), 1, 32, 32, seconds);
+  }
+
+  private void compare(String shape, ConvKernel standard, SeparableBlock separable, int batch,
+      int height, int width, double seconds) {
+    float[] x = random(batch * 32 * height * width, 1f);
+    float[] y = new float[batch * 64 * height * width];
+    double tStandard = SeedSamples.bestSeconds(standard, x, batch, height, width, y, seconds);
+    double tSeparable = SeedSamples.bestSeconds(separable, x, batch, height, width, y, seconds);
+    System.out.printf(Locale.ROOT, "  %-22s %10s %12s %10s %9s%n", shape, "params", "MACs", "ms",
+        "GFLOP/s");
+    for (Object[] row : new Object[][] {{"standard 3x3", standard, tStandard},
+        {"separable", separable, tSeparable}}) {
+      ConvLayer layer = (ConvLayer) row[1];
+      double time = (double) row[2];
+      long macs = layer.macs(batch, height, width);
+      System.out.printf(Locale.ROOT, "  %-22s %,10d %,12d %10.3f %9.2f%n", row[0],
+          layer.parameterCount(), macs, time * 1e3, 2.0 * macs / time / 1e9);
+    }
+    System.out.printf(Locale.ROOT, "  separable: x%.1f fewer parameters, x%.1f fewer MACs,"
+            + " x%.1f faster%n", (double) standard.parameterCount() / separable.parameterCount(),
+        (double) standard.macs(batch, height, width) / separable.macs(batch, height, width),
+        tStandard / tSeparable);
+  }
+
+  /** The MobileNet-v1 summary at 224x224 and one forward pass, with random weights. */
+  void mobileNetV1(double seconds) {
+    Sequential model = MobileNetV1.model(new WeightBinder(randomMobileNetV1Weights(1000)), 1000);
+    int size = MobileNetV1.RESOLUTION;
+    System.out.printf(Locale.ROOT, "%nMobileNet-v1 (generated stem and separable blocks, generic"
+        + " head), random weights with BatchNorm folded:%n%s",
+        LayerTable.format(model, 1, size, size));
+    float[] x = random(3 * size * size, 1f);
+    float[] y = new float[1000];
+    // Batch 1 calls each kernel's per-image loop once per pass: HotSpot needs many passes (about
+    // 10 s here) before all of them run C2 code, so this warm-up is longer than the others.
+    double warmUp = Math.max(seconds, 3) * 4;
+    double time = SeedSamples.bestSeconds(model, x, 1, size, size, y, warmUp);
+    System.out.printf(Locale.ROOT, "  one 224x224 image: %.2f ms, %.1f GFLOP/s (after %.0f s of"
+        + " warm-up; the JMH bench measures this properly)%n", time * 1e3,
+        2.0 * model.macs(1, size, size) / time / 1e9, warmUp);
+  }
+
+  /** Runs PyTorch's reference inputs and compares with its outputs. */
+  void parity(Path directory) throws IOException {
+    System.out.printf(Locale.ROOT, "%nparity with PyTorch (samples/%s, written by"
+        + " samples/tools/make_parity.py):%n", directory.getFileName());
+    ConvLayer mobileNet = MobileNetV1.prefix(new WeightBinder(
+        Weights.load(directory.resolve("mobilenet_v1_prefix.safetensors"))), 5);
+    report("MobileNet-v1 stem + blocks 1-5, 1x3x64x64, safetensors (float16 weights)",
+        mobileNet, directory, "mobilenet_v1");
+    ConvLayer mbConv = MbConv.load(new WeightBinder(Weights.load(directory.resolve("mbconv.npz"))));
+    report("MBConv 16 -> 96 -> 16 with residual, 1x16x20x20, npz", mbConv, directory, "mbconv");
+  }
+
+  private static void report(String title, ConvLayer model, Path directory, String name)
+      throws IOException {
+    Tensor input = Weights.load(directory.resolve(name + "_input.npy")).get(name + "_input");
+    float[] expected =
+        Weights.load(directory.resolve(name + "_output.npy")).get(name + "_output").data();
+    int[] shape = input.shape();
+    float[] y = new float[expected.length];
+    model.forward(input.data(), shape[0], shape[2], shape[3], y);
+    double worst = 0;
+    for (int i = 0; i < y.length; i++) {
+      worst = Math.max(worst, Math.abs(y[i] - expected[i]) / Math.max(1.0, Math.abs(expected[i])));
+    }
+    System.out.printf(Locale.ROOT, "  %-72s max rel. diff %.1e %s%n", title, worst,
+        worst <= 1e-4 ? "(within 1e-4: OK)" : "(ABOVE 1e-4: FAILED)");
+    if (worst > 1e-4) {
+      throw new AssertionError(title + " differs from PyTorch by " + worst);
+    }
+  }
+
+  /** Tensors named as {@link MobileNetV1} expects, He-scaled, with random BatchNorm statistics. */
+  private Weights randomMobileNetV1Weights(int classes) {
+    List<Tensor> tensors = new ArrayList<>();
+    convBn(tensors, "stem", new int[] {32, 3, 3, 3});
+    int[][] blocks = {{32, 64}, {64, 128}, {128, 128}, {128, 256}, {256, 256}, {256, 512},
+        {512, 512}, {512, 512}, {512, 512}, {512, 512}, {512, 512}, {512, 1024}, {1024, 1024}};
+    for (int i = 0; i < blocks.length; i++) {
+      convBn(tensors, "block" + (i + 1) + ".dw", new int[] {blocks[i][0], 1, 3, 3});
+      convBn(tensors, "block" + (i + 1) + ".pw", new int[] {blocks[i][1], blocks[i][0], 1, 1});
+    }
+    tensors.add(new Tensor("fc.weight", new int[] {classes, 1024},
+        random(classes * 1024, (float) Math.sqrt(1.0 / 1024))));
+    tensors.add(new Tensor("fc.bias", new int[] {classes}, random(classes, 0.01f)));
+    return Weights.of(tensors);
+  }
+
+  private void convBn(List<Tensor> tensors, String name, int[] shape) {
+    int out = shape[0];
+    int fanIn = shape[1] * shape[2] * shape[3];
+    tensors.add(new Tensor(name + ".weight", shape,
+        random(out * fanIn, (float) Math.sqrt(6.0 / fanIn))));
+    float[] gamma = random(out, 0.25f);
+    float[] variance = random(out, 0.25f);
+    for (int i = 0; i < out; i++) {
+      gamma[i] += 1;
+      variance[i] += 1;
+    }
+    tensors.add(new Tensor(name + ".bn.weight", new int[] {out}, gamma));
+    tensors.add(new Tensor(name + ".bn.bias", new int[] {out}, random(out, 0.1f)));
+    tensors.add(new Tensor(name + ".bn.running_mean", new int[] {out}, random(out, 0.1f)));
+    tensors.add(new Tensor(name + ".bn.running_var", new int[] {out}, variance));
+  }
+
+  /** Uniform in [-scale, scale). */
+  private float[] random(int length, float scale) {
+    float[] values = new float[length];
+    for (int i = 0; i < length; i++) {
+      values[i] = (random.nextFloat() * 2 - 1) * scale;
+    }
+    return values;
+  }
+}
