@@ -20,6 +20,11 @@ import dev.convgen.annotations.Unroll;
 @ConvSpec(name = "Separable56", in = 32, out = 64, kernel = 3, height = 56, width = 56)
 @ConvSpec(name = "SeparableAnySize", in = 32, out = 64, kernel = 3)
 @ConvSpec(name = "Separable32", in = 32, out = 64, kernel = 3, height = 32, width = 32)
+// The standard 3x3 convolutions the separable blocks replace, same channels.
+@ConvSpec(name = "Standard56", in = 32, out = 64, kind = Kind.DENSE, kernel = 3, height = 56,
+    width = 56)
+@ConvSpec(name = "Standard32", in = 32, out = 64, kind = Kind.DENSE, kernel = 3, height = 32,
+    width = 32)
 @ConvSpec(name = "Mb1", in = 32, out = 64, kernel = 3, stride = 1, height = 112, width = 112)
 @ConvSpec(name = "Mb2", in = 64, out = 128, kernel = 3, stride = 2, height = 112, width = 112)
 @ConvSpec(name = "Mb3", in = 128, out = 128, kernel = 3, stride = 1, height = 56, width = 56)

@@ -23,6 +23,8 @@ public enum BenchShape {
   DS_8x32x56x56_64("separable 8x32x56x56 -> 64", 8, 56, 0),
   DS_ANYSIZE_8x32x56x56_64("separable 8x32x56x56 -> 64, H/W at run time", 8, 56, 0),
   DS_1x32x32x32_64("separable 1x32x32x32 -> 64", 1, 32, 0),
+  STD_8x32x56x56_64("standard 3x3 8x32x56x56 -> 64", 8, 56, 0),
+  STD_1x32x32x32_64("standard 3x3 1x32x32x32 -> 64", 1, 32, 0),
   MB1("mbv1 32->64 s1 112", 1, 112, 1),
   MB2("mbv1 64->128 s2 112", 1, 112, 1),
   MB3("mbv1 128->128 s1 56", 1, 56, 1),
@@ -73,7 +75,25 @@ public enum BenchShape {
 
   /** Whether this is one of the seeds' shapes (the textbook target is over these). */
   boolean isSeed() {
-    return mobileNetRepeats == 0 && this != DS_ANYSIZE_8x32x56x56_64 && !isFullUnroll();
+    return mobileNetRepeats == 0 && this != DS_ANYSIZE_8x32x56x56_64 && !isFullUnroll()
+        && !isStandard();
+  }
+
+  /**
+   * A standard (dense) 3x3 convolution, benchmarked beside the separable block it replaces. There
+   * is no tuned generic dense kernel: its "tuned" figure is the textbook kernel's.
+   */
+  boolean isStandard() {
+    return name().startsWith("STD_");
+  }
+
+  /** The separable block with the same channels and input as a standard shape. */
+  BenchShape separableCounterpart() {
+    return switch (this) {
+      case STD_8x32x56x56_64 -> DS_8x32x56x56_64;
+      case STD_1x32x32x32_64 -> DS_1x32x32x32_64;
+      default -> throw new IllegalStateException(name() + " is not a standard convolution");
+    };
   }
 
   /** A variant generated with {@code Unroll.FULL}, to compare with the planner's choice. */
@@ -112,6 +132,8 @@ public enum BenchShape {
       case DS_ANYSIZE_8x32x56x56_64 ->
           new BenchLayers_SeparableAnySize(w.dw(32), w.pw(32, 64), w.bias(64));
       case DS_1x32x32x32_64 -> new BenchLayers_Separable32(w.dw(32), w.pw(32, 64), w.bias(64));
+      case STD_8x32x56x56_64 -> new BenchLayers_Standard56(w.dense(32, 64), w.bias(64));
+      case STD_1x32x32x32_64 -> new BenchLayers_Standard32(w.dense(32, 64), w.bias(64));
       case MB1 -> new BenchLayers_Mb1(w.dw(32), w.pw(32, 64), w.bias(64));
       case MB2 -> new BenchLayers_Mb2(w.dw(64), w.pw(64, 128), w.bias(128));
       case MB3 -> new BenchLayers_Mb3(w.dw(128), w.pw(128, 128), w.bias(128));
@@ -148,6 +170,10 @@ public enum BenchShape {
       return stage(kernel, w.pw(kernel.inChannels(), kernel.outChannels()),
           w.bias(kernel.outChannels()), tuned);
     }
+    if (isStandard()) {
+      return stage(kernel, w.dense(kernel.inChannels(), kernel.outChannels()),
+          w.bias(kernel.outChannels()), tuned);
+    }
     return stage(kernel, w.dw(kernel.inChannels()), null, tuned);
   }
 
@@ -170,6 +196,10 @@ public enum BenchShape {
 
     float[] pw(int in, int out) {
       return values(in * out);
+    }
+
+    float[] dense(int in, int out) {
+      return values(in * out * 9);
     }
 
     float[] bias(int out) {

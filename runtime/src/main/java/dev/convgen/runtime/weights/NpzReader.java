@@ -42,12 +42,19 @@ final class NpzReader {
         }
         try (InputStream in = zip.getInputStream(entry)) {
           tensors.add(NpyReader.read(in, name, file));
-        } catch (ZipException e) {
+        } catch (WeightFileException e) {
+          throw e;
+        } catch (IOException | RuntimeException e) {
+          // Inflater and zip-format failures (EOFException, ZipException, bad entry sizes).
           throw new WeightFileException(file, "tensor " + name + ": corrupted zip entry ("
-              + e.getMessage() + ")", e);
+              + e + ")", e);
         }
       }
-    } catch (ZipException e) {
+    } catch (WeightFileException e) {
+      throw e;
+    } catch (ZipException | RuntimeException e) {
+      // java.util.zip reports malformed archives as ZipException, malformed entry names as
+      // IllegalArgumentException.
       throw new WeightFileException(file, "not a valid .npz (zip) archive: " + e.getMessage(), e);
     }
     return tensors;
