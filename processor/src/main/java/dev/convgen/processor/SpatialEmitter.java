@@ -246,7 +246,8 @@ final class SpatialEmitter {
         .addStatement("int yr = yo + i * $L", outW);
     if (!colLo.equals("0")) {
       method.beginControlFlow("for (int j = 0; j < $L; j++)", colLo)
-          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
+          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)",
+              store(stage), sizeArgs)
           .endControlFlow();
     }
     if (stage.fixedSize()) {
@@ -322,10 +323,12 @@ final class SpatialEmitter {
           .beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
           .addStatement("int row = yo + i * $L", width)
           .beginControlFlow("for (int c = 0; c < $L; c++)", colLo)
-          .addStatement("output[row + c] $L borderPixel(input, xo, i, c, k$L)", store(stage), sizeArgs)
+          .addStatement("output[row + c] $L borderPixel(input, xo, i, c, k$L)",
+              store(stage), sizeArgs)
           .endControlFlow()
           .beginControlFlow("for (int c = $L; c < $L; c++)", colHi, width)
-          .addStatement("output[row + c] $L borderPixel(input, xo, i, c, k$L)", store(stage), sizeArgs)
+          .addStatement("output[row + c] $L borderPixel(input, xo, i, c, k$L)",
+              store(stage), sizeArgs)
           .endControlFlow()
           .endControlFlow();
     } else {
@@ -333,7 +336,8 @@ final class SpatialEmitter {
       method.beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
           .addStatement("int yr = yo + i * $L", outW)
           .beginControlFlow("for (int j = 0; j < $L; j++)", colLo)
-          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
+          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)",
+              store(stage), sizeArgs)
           .endControlFlow()
           .addStatement("int xp = $L", plus(plus("xo", "(" + plus("i", -g.padTop()) + ") * "
               + width), -g.padLeft()))
@@ -341,7 +345,8 @@ final class SpatialEmitter {
           .addStatement("int j = $L", colLo)
           .addCode(spanCalls(plan, rowOffsets, "xp", spanWidth))
           .beginControlFlow("for (j = $L; j < $L; j++)", colHi, outW)
-          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
+          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)",
+              store(stage), sizeArgs)
           .endControlFlow()
           .endControlFlow();
     }

@@ -39,8 +39,6 @@ public final class GenericDepthwiseKernel extends GenericKernel {
     ConvGeometry g = geometry;
     int channels = g.inChannels();
     int multiplier = g.multiplier();
-    int kh = g.kernelH();
-    int kw = g.kernelW();
     int outH = g.outputHeight(height);
     int outW = g.outputWidth(width);
     for (int n = fromUnit / channels; n < batch && n * channels < toUnit; n++) {
@@ -51,22 +49,9 @@ public final class GenericDepthwiseKernel extends GenericKernel {
         for (int m = 0; m < multiplier; m++) {
           int k = c * multiplier + m;
           int yPlane = (n * g.outChannels() + k) * outH * outW;
-          int wBase = k * kh * kw;
           for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
-              float acc = bias[k];
-              for (int r = 0; r < kh; r++) {
-                int ih = i * g.strideH() - g.padTop() + r * g.dilationH();
-                if (ih < 0 || ih >= height) {
-                  continue;
-                }
-                for (int s = 0; s < kw; s++) {
-                  int iw = j * g.strideW() - g.padLeft() + s * g.dilationW();
-                  if (iw >= 0 && iw < width) {
-                    acc += weight[wBase + r * kw + s] * input[xPlane + ih * width + iw];
-                  }
-                }
-              }
+              float acc = bias[k] + window(input, xPlane, height, width, k, i, j);
               output[yPlane + i * outW + j] = activation.apply(acc);
             }
           }

@@ -35,8 +35,6 @@ public final class GenericGroupedKernel extends GenericKernel {
     int out = g.outChannels();
     int perGroupIn = g.inChannelsPerGroup();
     int perGroupOut = out / g.groups();
-    int kh = g.kernelH();
-    int kw = g.kernelW();
     int outH = g.outputHeight(height);
     int outW = g.outputWidth(width);
     for (int n = fromUnit / out; n < batch && n * out < toUnit; n++) {
@@ -49,20 +47,8 @@ public final class GenericGroupedKernel extends GenericKernel {
           for (int j = 0; j < outW; j++) {
             float acc = bias[k];
             for (int ci = 0; ci < perGroupIn; ci++) {
-              int xPlane = (n * in + firstChannel + ci) * height * width;
-              int wBase = (k * perGroupIn + ci) * kh * kw;
-              for (int r = 0; r < kh; r++) {
-                int ih = i * g.strideH() - g.padTop() + r * g.dilationH();
-                if (ih < 0 || ih >= height) {
-                  continue;
-                }
-                for (int s = 0; s < kw; s++) {
-                  int iw = j * g.strideW() - g.padLeft() + s * g.dilationW();
-                  if (iw >= 0 && iw < width) {
-                    acc += weight[wBase + r * kw + s] * input[xPlane + ih * width + iw];
-                  }
-                }
-              }
+              acc += window(input, (n * in + firstChannel + ci) * height * width, height, width,
+                  k * perGroupIn + ci, i, j);
             }
             output[yPlane + i * outW + j] = activation.apply(acc);
           }

@@ -21,6 +21,32 @@ abstract class GenericKernel implements ConvKernel {
     this.activation = activation;
   }
 
+  /**
+   * The textbook window sum: filter {@code filter}'s taps applied around output pixel
+   * {@code (i, j)} of the input plane at {@code plane}, every tap checked against the border (zero
+   * padding). Shared by the depthwise and the grouped textbook kernels.
+   */
+  final float window(float[] input, int plane, int height, int width, int filter, int i, int j) {
+    ConvGeometry g = geometry;
+    int kh = g.kernelH();
+    int kw = g.kernelW();
+    int taps = filter * kh * kw;
+    float sum = 0;
+    for (int r = 0; r < kh; r++) {
+      int ih = i * g.strideH() - g.padTop() + r * g.dilationH();
+      if (ih < 0 || ih >= height) {
+        continue;
+      }
+      for (int s = 0; s < kw; s++) {
+        int iw = j * g.strideW() - g.padLeft() + s * g.dilationW();
+        if (iw >= 0 && iw < width) {
+          sum += weight[taps + r * kw + s] * input[plane + ih * width + iw];
+        }
+      }
+    }
+    return sum;
+  }
+
   @Override
   public final ConvGeometry geometry() {
     return geometry;

@@ -1,5 +1,6 @@
 package dev.convgen.runtime.weights;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -52,9 +53,9 @@ final class NpzReader {
       }
     } catch (WeightFileException e) {
       throw e;
-    } catch (ZipException | RuntimeException e) {
-      // java.util.zip reports malformed archives as ZipException, malformed entry names as
-      // IllegalArgumentException.
+    } catch (ZipException | EOFException | RuntimeException e) {
+      // java.util.zip reports malformed archives as ZipException (or EOFException when a record
+      // runs past the end), malformed entry names as IllegalArgumentException.
       throw new WeightFileException(file, "not a valid .npz (zip) archive: " + e.getMessage(), e);
     }
     return tensors;

@@ -77,7 +77,7 @@ class WeightsTest {
   void readsIntegerTensorsAsFloat() throws IOException {
     float[] expected = expected(6);
     for (int i = 0; i < 6; i++) {
-      expected[i] *= 4;
+      expected[i] = (long) expected[i] * 4; // the fixture: values.astype(int64) * 4
     }
     assertArrayEquals(expected, Weights.load(fixture("int64.npy")).get("int64").data());
   }
