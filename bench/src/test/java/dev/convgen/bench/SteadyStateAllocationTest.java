@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The generated kernels and blocks allocate nothing per call once warm: this thread's allocated
- * bytes (HotSpot's per-thread counter) do not move across 100 forward passes. (JMH's
+ * bytes (HotSpot's per-thread counter) do not move across a window of 100 forward passes. (JMH's
  * {@code gc.alloc.rate.norm} shows a few bytes per millisecond even for the textbook kernel, which
  * has no allocation site: harness noise, hence this direct check.)
  */
@@ -27,11 +27,18 @@ class SteadyStateAllocationTest {
       while (System.nanoTime() < warm) {
         layer.forward(x, shape.batch, shape.size, shape.size, y);
       }
-      long before = threads.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < 100; i++) {
-        layer.forward(x, shape.batch, shape.size, shape.size, y);
+      // A kernel with an allocation site allocates in every window. A window may also see a late
+      // JIT event (a recompilation, or a deoptimization that runs Vector API code interpreted for
+      // a moment and boxes a few vectors: 592 bytes once on JDK 25), so up to 10 windows are
+      // measured and one must allocate nothing.
+      long allocated = -1;
+      for (int window = 0; window < 10 && allocated != 0; window++) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100; i++) {
+          layer.forward(x, shape.batch, shape.size, shape.size, y);
+        }
+        allocated = threads.getCurrentThreadAllocatedBytes() - before;
       }
-      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
       assertEquals(0, allocated, shape.label + ": bytes allocated by 100 forward passes");
     }
   }
