@@ -20,7 +20,7 @@ import java.util.function.Function;
  * followed by BatchNorm (folded into the weights at load time) and ReLU6; the specs therefore
  * declare a bias and ReLU6 on both stages. The stem and the body are generated (the stem as a
  * {@code DENSE} spec); the head is plain runtime code (pooling and a generic 1x1 kernel as the
- * linear layer).
+ * linear layer, the tuned generic kernel).
  *
  * <p>Weights follow {@link WeightBinder}'s convention: {@code stem.weight}, {@code stem.bn.*},
  * {@code block<i>.dw.weight}, {@code block<i>.dw.bn.*}, {@code block<i>.pw.weight},
@@ -81,7 +81,7 @@ public final class MobileNetV1 {
     if (classes > 0) {
       ConvGeometry fc = ConvGeometry.pointwise(1024, classes, 1, 1);
       model.add("pool", new GlobalAveragePool(1024))
-          .add("fc", GenericKernels.create(fc, weights.tensor("fc.weight", "classifier",
+          .add("fc", GenericKernels.tuned(fc, weights.tensor("fc.weight", "classifier",
               classes, 1024), weights.tensor("fc.bias", "classifier", classes), Activation.NONE));
     }
     weights.requireAllUsed();
