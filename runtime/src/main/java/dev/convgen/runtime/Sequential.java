@@ -127,6 +127,26 @@ public class Sequential implements ConvLayer {
     if (output == input) {
       throw new IllegalArgumentException("output: must be a different array from input");
     }
+    float[][] intermediates = buffers.find(batch, height, width);
+    if (intermediates == null) {
+      intermediates = buffers.allocate(batch, height, width,
+          intermediateLengths(batch, height, width));
+    }
+    float[] source = input;
+    int h = height;
+    int w = width;
+    for (int i = 0; i < layers.size(); i++) {
+      ConvLayer layer = layers.get(i).layer();
+      float[] target = i == intermediates.length ? output : intermediates[i];
+      layer.forward(source, batch, h, w, target);
+      source = target;
+      h = layer.outputHeight(h);
+      w = layer.outputWidth(w);
+    }
+  }
+
+  /** Floats in each intermediate tensor for an input size; refuses sizes a layer cannot take. */
+  private long[] intermediateLengths(int batch, int height, int width) {
     long[] lengths = new long[layers.size() - 1];
     int h = height;
     int w = width;
@@ -140,17 +160,6 @@ public class Sequential implements ConvLayer {
       }
       lengths[i] = (long) batch * layer.outChannels() * h * w;
     }
-    float[][] intermediates = buffers.get(lengths);
-    float[] source = input;
-    h = height;
-    w = width;
-    for (int i = 0; i < layers.size(); i++) {
-      ConvLayer layer = layers.get(i).layer();
-      float[] target = i == lengths.length ? output : intermediates[i];
-      layer.forward(source, batch, h, w, target);
-      source = target;
-      h = layer.outputHeight(h);
-      w = layer.outputWidth(w);
-    }
+    return lengths;
   }
 }

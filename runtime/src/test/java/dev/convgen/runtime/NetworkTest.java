@@ -67,6 +67,37 @@ class NetworkTest {
         model.macs(1, 13, 11))), table);
   }
 
+  /**
+   * Intermediates come from per-thread buffers found by input size: once warm, a forward pass
+   * allocates nothing (up to 10 windows of 200 passes, as a late JIT event may allocate once).
+   */
+  @Test
+  void sequentialAllocatesNothingInSteadyState() {
+    ConvGeometry dw = ConvGeometry.depthwise(4, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw = ConvGeometry.pointwise(4, 8, 1, 1);
+    Sequential model = Sequential.builder()
+        .add("dw", GenericKernels.create(dw, weights(dw), bias(dw), Activation.RELU6))
+        .add("pw", GenericKernels.create(pw, weights(pw), bias(pw), Activation.NONE))
+        .add("pool", new GlobalAveragePool(8))
+        .build();
+    float[] x = Tolerance.random(random, 4 * 6 * 6);
+    float[] y = new float[8];
+    for (int i = 0; i < 20_000; i++) {
+      model.forward(x, 1, 6, 6, y);
+    }
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long allocated = -1;
+    for (int window = 0; window < 10 && allocated != 0; window++) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 200; i++) {
+        model.forward(x, 1, 6, 6, y);
+      }
+      allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    }
+    assertEquals(0, allocated, "bytes allocated by 200 forward passes");
+  }
+
   @Test
   void invertedResidualAddsTheInputWhenTheShapeIsKept() {
     ConvGeometry expand = ConvGeometry.pointwise(6, 24, 1, 1);
