@@ -84,8 +84,8 @@ public class Sequential implements ConvLayer {
   @Override
   public int outputHeight(int inputHeight) {
     int h = inputHeight;
-    for (NamedLayer layer : layers) {
-      h = layer.layer().outputHeight(h);
+    for (int i = 0; i < layers.size(); i++) { // indexed: no iterator on the forward path
+      h = layers.get(i).layer().outputHeight(h);
     }
     return h;
   }
@@ -93,8 +93,8 @@ public class Sequential implements ConvLayer {
   @Override
   public int outputWidth(int inputWidth) {
     int w = inputWidth;
-    for (NamedLayer layer : layers) {
-      w = layer.layer().outputWidth(w);
+    for (int i = 0; i < layers.size(); i++) { // indexed: no iterator on the forward path
+      w = layers.get(i).layer().outputWidth(w);
     }
     return w;
   }
