@@ -45,18 +45,19 @@ final class NetworkSamples {
     double tSeparable = SeedSamples.bestSeconds(separable, x, batch, height, width, y, seconds);
     System.out.printf(Locale.ROOT, "  %-22s %10s %12s %10s %9s%n", shape, "params", "MACs", "ms",
         "GFLOP/s");
-    for (Object[] row : new Object[][] {{"standard 3x3", standard, tStandard},
-        {"separable", separable, tSeparable}}) {
-      ConvLayer layer = (ConvLayer) row[1];
-      double time = (double) row[2];
-      long macs = layer.macs(batch, height, width);
-      System.out.printf(Locale.ROOT, "  %-22s %,10d %,12d %10.3f %9.2f%n", row[0],
-          layer.parameterCount(), macs, time * 1e3, 2.0 * macs / time / 1e9);
-    }
+    row("standard 3x3", standard, tStandard, batch, height, width);
+    row("separable", separable, tSeparable, batch, height, width);
     System.out.printf(Locale.ROOT, "  separable: x%.1f fewer parameters, x%.1f fewer MACs,"
             + " x%.1f faster%n", (double) standard.parameterCount() / separable.parameterCount(),
         (double) standard.macs(batch, height, width) / separable.macs(batch, height, width),
         tStandard / tSeparable);
+  }
+
+  private static void row(String name, ConvLayer layer, double seconds, int batch, int height,
+      int width) {
+    long macs = layer.macs(batch, height, width);
+    System.out.printf(Locale.ROOT, "  %-22s %,10d %,12d %10.3f %9.2f%n", name,
+        layer.parameterCount(), macs, seconds * 1e3, 2.0 * macs / seconds / 1e9);
   }
 
   /** The MobileNet-v1 summary at 224x224 and one forward pass, with random weights. */

@@ -102,10 +102,10 @@ final class SafetensorsReader {
       if (json.peek() != JsonToken.END_DOCUMENT) {
         throw new WeightFileException(file, "text after the safetensors header's JSON object");
       }
+    } catch (WeightFileException e) {
+      throw e;
     } catch (IOException | IllegalStateException | NumberFormatException e) {
-      if (e instanceof WeightFileException w) {
-        throw w;
-      }
+      // Gson: malformed JSON, a value of the wrong type, a number that is not an integer.
       throw new WeightFileException(file, "malformed safetensors header: " + e.getMessage(), e);
     }
     return entries;
