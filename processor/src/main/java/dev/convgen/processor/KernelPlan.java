@@ -14,10 +14,12 @@ sealed interface KernelPlan permits KernelPlan.Pointwise, KernelPlan.Spatial {
   /**
    * A register-blocked pointwise kernel: {@code channelBlock} output channels x {@code pixelBlock}
    * pixels of accumulators; the input-channel reduction unrolled {@code reductionUnroll} times.
-   * The SIMD variant keeps {@code channelBlock} channels x 2 vectors of 8 pixels.
+   * The SIMD variant keeps {@code channelBlock} channels x 2 vectors of 8 pixels and walks the
+   * plane in tiles of {@code pixelTile} pixels, every channel block passing over one tile before
+   * the next.
    */
   record Pointwise(StageSpec stage, int channelBlock, int pixelBlock, int reductionUnroll,
-      boolean simd) implements KernelPlan {}
+      int pixelTile, boolean simd) implements KernelPlan {}
 
   /**
    * A KxK kernel computed plane by plane (depthwise, grouped or dense): all taps of one filter

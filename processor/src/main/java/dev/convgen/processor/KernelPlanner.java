@@ -1,12 +1,15 @@
 package dev.convgen.processor;
 
+import dev.convgen.runtime.Schedule;
+
 /**
  * Chooses each stage's schedule, keeping every generated method well under HotSpot's 8000-byte
  * JIT limit ({@code -XX:HugeMethodLimit}); methods above it would run interpreted.
  *
- * <p>Heuristic (x86-64, 16 FP registers): pointwise tiles are {@value #CHANNEL_BLOCK} output
- * channels x 2 pixels (scalar) or x 16 pixels (SIMD), weights loaded one at a time next to their
- * FMAs; the scalar reduction over input channels is unrolled by the largest of 8, 4, 2 that
+ * <p>Heuristic (x86-64, 16 FP registers): pointwise tiles are {@value #SCALAR_CHANNEL_BLOCK} output
+ * channels x 2 pixels (scalar) or 4 to 6 channels x 16 pixels (SIMD, {@code
+ * Schedule.channelBlock}, walking the plane in {@code Schedule.pixelTile}s), weights loaded one at
+ * a time next to their FMAs; the scalar reduction over input channels is unrolled by the largest of 8, 4, 2 that
  * divides the channel count, so offsets are literals and no remainder loop exists. Depthwise unrolls all taps up to {@value #MAX_UNROLLED_TAPS} (7x7 and
  * below); larger kernels loop over kernel rows with one row's taps unrolled.
  *
@@ -15,12 +18,8 @@ package dev.convgen.processor;
  */
 final class KernelPlanner {
 
-  /**
-   * Output channels per register tile: 6 channels x 16 pixels = 12 vector accumulators, plus 2
-   * input vectors and 1 broadcast weight = 15 of the 16 ymm registers. Measured against 4 x 16
-   * (8 accumulators): 57-67 vs 35-48 GFLOP/s on 32 -> 48 and 512 -> 480 channels.
-   */
-  static final int CHANNEL_BLOCK = 6;
+  /** Output channels per scalar register tile (x 2 pixels: 12 accumulators). */
+  static final int SCALAR_CHANNEL_BLOCK = 6;
 
   /** Most taps unrolled into one straight-line expression. */
   static final int MAX_UNROLLED_TAPS = 64;
@@ -62,7 +61,9 @@ final class KernelPlanner {
 
   private KernelPlan.Pointwise planPointwise(StageSpec stage) {
     int in = stage.geometry().inChannels();
-    int channelBlock = Math.min(CHANNEL_BLOCK, stage.geometry().outChannels());
+    boolean simd = simdAvailable && unitStride(stage);
+    int channelBlock = Math.min(simd ? Schedule.channelBlock(in) : SCALAR_CHANNEL_BLOCK,
+        stage.geometry().outChannels());
     int pixelBlock = 2;
     int unroll = 1;
     for (int candidate : new int[] {8, 4, 2}) {
@@ -73,8 +74,9 @@ final class KernelPlanner {
       }
     }
     return new KernelPlan.Pointwise(stage, channelBlock, pixelBlock, unroll,
-        simdAvailable && unitStride(stage));
+        Schedule.pixelTile(in), simd);
   }
+
 
   /**
    * The image method holds up to four copies of the reduction body (full and tail channel block,

@@ -191,20 +191,33 @@ final class PointwiseEmitter {
       image.beginControlFlow("if (plane >= 16)");
     }
     if (!tooSmall) {
-      image.beginControlFlow("for (int p = 0; p < $L; p += 16)", plane);
-      if (divisible) {
-        image.addStatement("int j = p");
-      } else {
-        image.addStatement("int j = Math.min(p, $L)",
-            plane.isLiteral() ? Integer.toString(plane.literal() - 16) : "plane - 16");
+      int tile = plan.pixelTile();
+      boolean oneTile = plane.isLiteral() && plane.literal() <= tile;
+      boolean wholeTiles = plane.isLiteral() && plane.literal() % tile == 0;
+      String tileEnd = oneTile ? plane.toString() : "tileEnd";
+      if (!oneTile) {
+        image.addComment("tiles of $L pixels: the input tile stays in cache while every output"
+            + " channel block passes over it", tile)
+            .beginControlFlow("for (int t = 0; t < $L; t += $L)", plane, tile)
+            .addStatement(wholeTiles ? CodeBlock.of("int tileEnd = t + $L", tile)
+                : CodeBlock.of("int tileEnd = Math.min(t + $L, $L)", tile, plane));
       }
+      String pixelLoop = oneTile ? "for (int p = 0; p < $L; p += 16)" : "for (int p = t; p < $L; p += 16)";
+      String pixel = divisible ? "int j = p" : "int j = Math.min(p, "
+          + (plane.isLiteral() ? Integer.toString(plane.literal() - 16) : "plane - 16") + ")";
       String planeArg = plane.isLiteral() ? "" : ", plane";
-      image.addCode(channelBlocks(plan, (first, channels) -> CodeBlock.of(
-          "$L(input, inRow + j, output, outRow + j + $L, $L$L);\n",
-          channels == plan.channelBlock() ? "block" : "lastBlock",
-          first.matches("\\d+") ? plane.times(Integer.parseInt(first)) : first + " * " + plane,
-          first, planeArg)));
-      image.endControlFlow();
+      image.addCode(channelBlocks(plan, (first, channels) -> CodeBlock.builder()
+          .beginControlFlow(pixelLoop, tileEnd)
+          .addStatement(pixel)
+          .addStatement("$L(input, inRow + j, output, outRow + j + $L, $L$L)",
+              channels == plan.channelBlock() ? "block" : "lastBlock",
+              first.matches("\\d+") ? plane.times(Integer.parseInt(first)) : first + " * " + plane,
+              first, planeArg)
+          .endControlFlow()
+          .build()));
+      if (!oneTile) {
+        image.endControlFlow();
+      }
     }
     if (!plane.isLiteral()) {
       image.nextControlFlow("else");

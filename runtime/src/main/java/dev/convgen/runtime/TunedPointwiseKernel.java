@@ -4,31 +4,39 @@ import dev.convgen.annotations.Activation;
 
 /**
  * Pointwise convolution with run-time shapes, written with the techniques of the generated
- * kernels: weights packed in blocks of 6 output channels, a 6-channel x 16-pixel SIMD micro-kernel
- * (stride 1, when {@link Vectorization#enabled()}), a 6 x 2 register-blocked scalar kernel
+ * kernels: weights packed in blocks of output channels, a 4- or 6-channel x 16-pixel SIMD
+ * micro-kernel walking the plane in pixel tiles (stride 1, when {@link Vectorization#enabled()};
+ * block and tile chosen at run time by {@link Schedule}), a 6 x 2 register-blocked scalar kernel
  * otherwise, and tails handled by run-time loops. The baseline that answers "does compile-time
  * specialization pay?".
  */
 public final class TunedPointwiseKernel extends GenericKernel {
 
+  /** Output channels per block of the scalar kernel. */
   static final int BLOCK = 6;
 
   private final float[] packed;
   private final KernelBody simd;
+  /** Output channels per work unit: {@link #BLOCK}, or the SIMD kernel's block. */
+  private final int unitChannels;
 
   public TunedPointwiseKernel(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
     super(GenericPointwiseKernel.requirePointwise(geometry), weight, bias, activation);
+    boolean vectors = Vectorization.enabled() && geometry.strideH() == 1
+        && geometry.strideW() == 1;
+    this.unitChannels = vectors ? Schedule.channelBlock(geometry.inChannels()) : BLOCK;
     this.packed = WeightPacking.packPointwise(this.weight, geometry.outChannels(),
-        geometry.inChannels(), BLOCK);
-    this.simd = Vectorization.enabled() && geometry.strideH() == 1 && geometry.strideW() == 1
-        ? new TunedPointwiseSimd(geometry, packed, this.bias, activation) : null;
+        geometry.inChannels(), unitChannels);
+    this.simd = vectors
+        ? new TunedPointwiseSimd(geometry, packed, unitChannels, this.bias, activation) : null;
   }
 
-  /** Blocks of {@value #BLOCK} output channels. */
+  /** Blocks of 4 or 6 output channels (the register tile's). */
   @Override
   public int workUnits(int batch) {
-    return Arguments.workUnits(batch, (geometry.outChannels() + BLOCK - 1) / BLOCK);
+    return Arguments.workUnits(batch,
+        (geometry.outChannels() + unitChannels - 1) / unitChannels);
   }
 
   @Override

@@ -122,6 +122,20 @@ class GenericKernelsTest {
     }
   }
 
+  /**
+   * Shapes that reach the SIMD kernel's run-time choices: several pixel tiles with a partial last
+   * one and a last 16-pixel block overlapping its neighbour (32 channels: 512-pixel tiles, 4-channel
+   * blocks, 2 leftover output channels), and the 6-channel block from 512 input channels on.
+   */
+  @Test
+  void tunedPointwiseTilesAndWideBlocks() {
+    for (boolean simd : new boolean[] {true, false}) {
+      checkTuned(ConvGeometry.pointwise(32, 10, 1, 1), 2, 37, 29, Activation.RELU6, true, simd);
+      checkTuned(ConvGeometry.pointwise(512, 14, 1, 1), 1, 9, 11, Activation.RELU, true, simd);
+      checkTuned(ConvGeometry.pointwise(520, 6, 1, 1), 1, 4, 4, Activation.NONE, false, simd);
+    }
+  }
+
   private static void checkTuned(ConvGeometry g, int n, int h, int w, Activation activation,
       boolean withBias, boolean simd) {
     Random random = new Random(g.hashCode() * 17L + h);
