@@ -55,16 +55,16 @@ public final class QuickProfile {
     // 1. every shape, three implementations; 2. Unroll.FULL variants, generated only;
     // 3. one vs two threads; 4. the FMA peak.
     results.addAll(run(out.resolve("jmh.json"), iterations, ConvBenchmark.class.getSimpleName()
-        + ".forward", Map.of("shape", mainShapes, "kernel", KERNELS), true));
+        + ".forward", Map.of("shape", mainShapes, "kernel", KERNELS), true, WARMUP));
     if (!fullShapes.isEmpty()) {
       results.addAll(run(out.resolve("jmh-unroll-full.json"), iterations,
           ConvBenchmark.class.getSimpleName() + ".forward",
-          Map.of("shape", fullShapes, "kernel", List.of("specialized")), true));
+          Map.of("shape", fullShapes, "kernel", List.of("specialized")), true, FULL_WARMUP));
     }
     results.addAll(run(out.resolve("jmh-threads.json"), iterations,
-        ParallelBenchmark.class.getSimpleName(), Map.of(), false));
+        ParallelBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
     results.addAll(run(out.resolve("jmh-peak.json"), iterations,
-        PeakFmaBenchmark.class.getSimpleName(), Map.of(), false));
+        PeakFmaBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
 
     Map<BenchShape, Map<String, Double>> micros = new EnumMap<>(BenchShape.class);
     Map<BenchShape, double[]> threads = new EnumMap<>(BenchShape.class);
@@ -99,12 +99,22 @@ public final class QuickProfile {
         + " and the JMH JSON files in " + out);
   }
 
+  /** Warm-up iterations of 1 s. */
+  private static final int WARMUP = 2;
+
+  /**
+   * Warm-up iterations of 1 s for the Unroll.FULL variants: their many straight-line methods run
+   * first as C1 code, where Vector API operations are not intrinsified (measured on 512 -> 512:
+   * 0.6-1.4 s per forward for the first ~10 s), and reach C2 only after about 20 s.
+   */
+  private static final int FULL_WARMUP = 25;
+
   private static Collection<RunResult> run(Path json, int iterations, String include,
-      Map<String, List<String>> params, boolean allocation) throws RunnerException {
+      Map<String, List<String>> params, boolean allocation, int warmup) throws RunnerException {
     OptionsBuilder jmh = new OptionsBuilder();
     jmh.include(include)
         .forks(1)
-        .warmupIterations(2).warmupTime(TimeValue.seconds(1))
+        .warmupIterations(warmup).warmupTime(TimeValue.seconds(1))
         .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
         .result(json.toString())
         .resultFormat(ResultFormatType.JSON);
