@@ -71,10 +71,17 @@ final class SpatialEmitter {
     return accumulates(stage) ? "+=" : "=";
   }
 
-  /** Literal or run-time values of the sizes a plane needs, in {@link #PLANE_SIZES} order. */
-  private static String[] sizes(StageSpec stage) {
+  /**
+   * The sizes a plane needs, each a literal (fixed-size stages) or the name of the generated
+   * code's variable ({@link #PLANE_SIZES}): input and output size, and the interior's output rows
+   * {@code [rowLo, rowHi)} and columns {@code [colLo, colHi)}.
+   */
+  private record PlaneSizes(String height, String width, String outH, String outW, String rowLo,
+      String rowHi, String colLo, String colHi) {}
+
+  private static PlaneSizes sizes(StageSpec stage) {
     if (!stage.fixedSize()) {
-      return PLANE_SIZES.toArray(new String[0]);
+      return new PlaneSizes("height", "width", "outH", "outW", "rowLo", "rowHi", "colLo", "colHi");
     }
     ConvGeometry g = stage.geometry();
     int outH = stage.outputHeight();
@@ -85,11 +92,9 @@ final class SpatialEmitter {
     int colLo = Math.min(outW, ceilDiv(g.padLeft(), g.strideW()));
     int colHi = Math.max(colLo, Math.min(outW,
         Math.floorDiv(stage.width() - g.extentW() + g.padLeft(), g.strideW()) + 1));
-    return new String[] {
-        Integer.toString(stage.height()), Integer.toString(stage.width()),
-        Integer.toString(outH), Integer.toString(outW),
-        Integer.toString(rowLo), Integer.toString(rowHi),
-        Integer.toString(colLo), Integer.toString(colHi)};
+    return new PlaneSizes(Integer.toString(stage.height()), Integer.toString(stage.width()),
+        Integer.toString(outH), Integer.toString(outW), Integer.toString(rowLo),
+        Integer.toString(rowHi), Integer.toString(colLo), Integer.toString(colHi));
   }
 
   /** The loops over images and channels calling {@code plane}, with run-time sizes first. */
@@ -230,14 +235,13 @@ final class SpatialEmitter {
   private static MethodSpec plane(KernelPlan.Spatial plan) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
-    String[] s = sizes(stage);
-    String width = s[1];
-    String outH = s[2];
-    String outW = s[3];
-    String rowLo = s[4];
-    String rowHi = s[5];
-    String colLo = s[6];
-    String colHi = s[7];
+    PlaneSizes s = sizes(stage);
+    String outH = s.outH();
+    String outW = s.outW();
+    String rowLo = s.rowLo();
+    String rowHi = s.rowHi();
+    String colLo = s.colLo();
+    String colHi = s.colHi();
     MethodSpec.Builder method = planeMethod(stage);
     String sizeArgs = stage.fixedSize() ? "" : ", height, width";
     String[] rowOffsets = tapPreamble(plan, method);
@@ -286,13 +290,12 @@ final class SpatialEmitter {
   private static MethodSpec simdPlane(KernelPlan.Spatial plan) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
-    String[] s = sizes(stage);
-    String width = s[1];
-    String outH = s[2];
-    String rowLo = s[4];
-    String rowHi = s[5];
-    String colLo = s[6];
-    String colHi = s[7];
+    PlaneSizes s = sizes(stage);
+    String width = s.width();
+    String rowLo = s.rowLo();
+    String rowHi = s.rowHi();
+    String colLo = s.colLo();
+    String colHi = s.colHi();
     MethodSpec.Builder method = planeMethod(stage);
     String sizeArgs = stage.fixedSize() ? "" : ", height, width";
     String spanWidth = stage.fixedSize() ? "" : ", width";
@@ -332,7 +335,7 @@ final class SpatialEmitter {
           .endControlFlow()
           .endControlFlow();
     } else {
-      String outW = s[3];
+      String outW = s.outW();
       method.beginControlFlow("for (int i = $L; i < $L; i++)", rowLo, rowHi)
           .addStatement("int yr = yo + i * $L", outW)
           .beginControlFlow("for (int j = 0; j < $L; j++)", colLo)
@@ -350,7 +353,7 @@ final class SpatialEmitter {
           .endControlFlow()
           .endControlFlow();
     }
-    borderRows(method, rowHi, outH, sizeArgs);
+    borderRows(method, rowHi, s.outH(), sizeArgs);
     return method.build();
   }
 
@@ -472,7 +475,7 @@ final class SpatialEmitter {
 
   /** A whole output row in the border: every pixel checked. */
   private static MethodSpec borderRow(StageSpec stage) {
-    String[] s = sizes(stage);
+    String outW = sizes(stage).outW();
     MethodSpec.Builder method = MethodSpec.methodBuilder("borderRow")
         .addModifiers(Modifier.PRIVATE)
         .addParameter(FLOATS, "input").addParameter(TypeName.INT, "xo")
@@ -484,8 +487,8 @@ final class SpatialEmitter {
           .addStatement("int outW = GEOMETRY.outputWidth(width)");
       sizeArgs = ", height, width";
     }
-    return method.addStatement("int yr = yo + i * $L", s[3])
-        .beginControlFlow("for (int j = 0; j < $L; j++)", s[3])
+    return method.addStatement("int yr = yo + i * $L", outW)
+        .beginControlFlow("for (int j = 0; j < $L; j++)", outW)
         .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)", store(stage), sizeArgs)
         .endControlFlow()
         .build();
@@ -497,9 +500,9 @@ final class SpatialEmitter {
    */
   private static MethodSpec borderPixel(StageSpec stage) {
     ConvGeometry g = stage.geometry();
-    String[] s = sizes(stage);
-    String height = s[0];
-    String width = s[1];
+    PlaneSizes s = sizes(stage);
+    String height = s.height();
+    String width = s.width();
     MethodSpec.Builder method = MethodSpec.methodBuilder("borderPixel")
         .addModifiers(Modifier.PRIVATE)
         .returns(TypeName.FLOAT)
