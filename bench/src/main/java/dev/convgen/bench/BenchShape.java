@@ -3,8 +3,8 @@ package dev.convgen.bench;
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
-import dev.convgen.runtime.GenericKernels;
-import dev.convgen.runtime.SeparableBlock;
+import dev.convgen.runtime.kernels.GenericKernels;
+import dev.convgen.runtime.network.SeparableBlock;
 import java.util.Random;
 
 /**

@@ -1,7 +1,7 @@
 package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
-import dev.convgen.runtime.ParallelLayer;
+import dev.convgen.runtime.network.ParallelLayer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;

@@ -2,36 +2,48 @@ package dev.convgen.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
+import com.sun.source.util.Trees;
+import dev.convgen.processor.emit.SpecEmitter;
+import dev.convgen.processor.model.KernelSpec;
+import dev.convgen.processor.model.SpecLowering;
+import dev.convgen.processor.plan.KernelPlanner;
+import dev.convgen.processor.read.AnnotatedSpec;
+import dev.convgen.processor.read.SpecReader;
+import dev.convgen.processor.validate.ErrorReporter;
+import dev.convgen.processor.validate.Message;
+import dev.convgen.processor.validate.NameValidator;
+import dev.convgen.processor.validate.ShapeValidator;
+import dev.convgen.processor.validate.SpecValidator;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import com.sun.source.util.Trees;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
-import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
 
 /**
- * Generates a specialized convolution kernel class for every {@code @ConvSpec}.
- *
- * <p>Pipeline per round: read the specs of every holder ({@link AnnotatedSpec}), validate them all
- * and report every problem ({@link SpecValidator}), and only when the whole round is valid, plan
- * ({@link KernelPlanner}) and emit ({@link SpecEmitter}) one source file per spec. A round with
- * any error writes nothing.
+ * Generates a specialized convolution kernel class for every {@code @ConvSpec}. It only
+ * orchestrates the stages, each in a package of its own:
+ * <ol>
+ *   <li>{@code read}: every spec of the round with the source position of its values;
+ *   <li>{@code validate}: the values as written, then the lowered shapes and the names; every
+ *       problem of every spec is reported at the offending value;
+ *   <li>{@code model}: the lowered spec (kind, padding, stages, names);
+ *   <li>{@code plan}: every schedule decision, per stage;
+ *   <li>{@code emit}: one source file per spec, translated from its plan.
+ * </ol>
+ * A round with any error writes nothing.
  */
 @AutoService(Processor.class)
 public final class ConvSpecProcessor extends AbstractProcessor {
 
-  static final String CONV_SPEC = "dev.convgen.annotations.ConvSpec";
-  static final String CONV_SPECS = "dev.convgen.annotations.ConvSpecs";
+  /** {@code -Aconvgen.simd=false} leaves the SIMD implementations out. */
   static final String SIMD_OPTION = "convgen.simd";
 
   private Trees trees;
@@ -48,7 +60,7 @@ public final class ConvSpecProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(CONV_SPEC, CONV_SPECS);
+    return Set.of(SpecReader.CONV_SPEC, SpecReader.CONV_SPECS);
   }
 
   @Override
@@ -66,12 +78,13 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     if (annotations.isEmpty()) {
       return false;
     }
+    Elements elements = processingEnv.getElementUtils();
     ErrorReporter errors = new ErrorReporter(processingEnv.getMessager(), trees);
-    SpecValidator validator = new SpecValidator(processingEnv.getElementUtils(), errors);
     List<KernelSpec> kernels = new ArrayList<>();
-    for (Map.Entry<TypeElement, List<AnnotatedSpec>> holder : readSpecs(annotations, round).entrySet()) {
+    for (Map.Entry<TypeElement, List<AnnotatedSpec>> holder
+        : new SpecReader(elements, trees).read(annotations, round).entrySet()) {
       try {
-        kernels.addAll(validator.validateHolder(holder.getKey(), holder.getValue()));
+        kernels.addAll(validateAndLower(holder.getValue(), elements, errors));
       } catch (RuntimeException e) {
         errors.error(holder.getKey(), Message.INTERNAL_ERROR,
             holder.getKey().getQualifiedName(), e);
@@ -80,11 +93,12 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     if (errors.errorCount() > 0) {
       return true;
     }
+    KernelPlanner planner = new KernelPlanner(simdAvailable());
+    SpecEmitter emitter = new SpecEmitter(ConvSpecProcessor.class.getName());
     List<JavaFile> files = new ArrayList<>();
-    SpecEmitter emitter = new SpecEmitter(new KernelPlanner(simdAvailable()));
     for (KernelSpec kernel : kernels) {
       try {
-        files.add(emitter.emit(kernel));
+        files.add(emitter.emit(planner.plan(kernel)));
       } catch (RuntimeException e) {
         errors.error(kernel.holder(), Message.INTERNAL_ERROR, kernel.className(), e);
       }
@@ -103,6 +117,26 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     return true;
   }
 
+  /** The valid specs of one holder, lowered; every problem of the others reported. */
+  private List<KernelSpec> validateAndLower(List<AnnotatedSpec> specs, Elements elements,
+      ErrorReporter errors) {
+    SpecValidator values = new SpecValidator(errors);
+    ShapeValidator shapes = new ShapeValidator(errors);
+    NameValidator names = new NameValidator(elements, errors, ConvSpecProcessor.class.getName());
+    SpecLowering lowering = new SpecLowering(elements);
+    List<KernelSpec> valid = new ArrayList<>();
+    for (AnnotatedSpec spec : specs) {
+      if (!values.check(spec)) {
+        continue;
+      }
+      KernelSpec kernel = lowering.lower(spec);
+      if (shapes.check(spec, kernel) && names.check(spec, kernel)) {
+        valid.add(kernel);
+      }
+    }
+    return valid;
+  }
+
   /**
    * SIMD kernels are emitted when this compilation can see {@code jdk.incubator.vector} (javac
    * run with {@code --add-modules jdk.incubator.vector}) unless {@code -Aconvgen.simd=false}.
@@ -113,38 +147,5 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     }
     return processingEnv.getElementUtils().getTypeElement("jdk.incubator.vector.FloatVector")
         != null;
-  }
-
-  /** Every holder with its specs in source order, whether written once or repeated. */
-  private Map<TypeElement, List<AnnotatedSpec>> readSpecs(
-      Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    Map<TypeElement, List<AnnotatedSpec>> specs = new LinkedHashMap<>();
-    for (Element element : round.getElementsAnnotatedWithAny(annotations.toArray(new TypeElement[0]))) {
-      TypeElement holder = (TypeElement) element;
-      List<AnnotationMirror> mirrors = new ArrayList<>();
-      for (AnnotationMirror mirror : holder.getAnnotationMirrors()) {
-        String type = mirror.getAnnotationType().toString();
-        if (type.equals(CONV_SPEC)) {
-          mirrors.add(mirror);
-        } else if (type.equals(CONV_SPECS)) {
-          for (AnnotationValue value : mirror.getElementValues().values()) {
-            @SuppressWarnings("unchecked")
-            List<? extends AnnotationValue> repeated = (List<? extends AnnotationValue>) value.getValue();
-            for (AnnotationValue each : repeated) {
-              mirrors.add((AnnotationMirror) each.getValue());
-            }
-          }
-        }
-      }
-      List<SourcePosition> positions = SourcePosition.of(trees, holder);
-      List<AnnotatedSpec> onHolder = new ArrayList<>();
-      for (int i = 0; i < mirrors.size(); i++) {
-        onHolder.add(new AnnotatedSpec(holder, mirrors.get(i),
-            positions.size() == mirrors.size() ? positions.get(i) : null,
-            processingEnv.getElementUtils()));
-      }
-      specs.put(holder, onHolder);
-    }
-    return specs;
   }
 }

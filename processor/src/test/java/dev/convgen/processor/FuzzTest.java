@@ -7,9 +7,9 @@ import com.google.testing.compile.Compilation;
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
-import dev.convgen.runtime.GenericKernels;
 import dev.convgen.runtime.ReferenceConv;
 import dev.convgen.runtime.Tolerance;
+import dev.convgen.runtime.kernels.GenericKernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -187,7 +187,7 @@ class FuzzTest {
         true);
     Class<?> type = SpecCompiler.load(compilation).loadClass("test.Holder_Block");
     Random random = new Random(SEED);
-    var block = (dev.convgen.runtime.SeparableBlock) type.getConstructors()[0].newInstance(
+    var block = (dev.convgen.runtime.network.SeparableBlock) type.getConstructors()[0].newInstance(
         Tolerance.random(random, 16 * 9), Tolerance.random(random, 24 * 16),
         Tolerance.random(random, 24));
     int n = 2;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.internal.WeightPacking;
+import dev.convgen.runtime.kernels.GenericKernels;
 import org.junit.jupiter.api.Test;
 
 /** Bad arguments are refused with the argument's name and the expected and actual sizes. */

@@ -1,10 +1,9 @@
 package dev.convgen.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.kernels.GenericKernels;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

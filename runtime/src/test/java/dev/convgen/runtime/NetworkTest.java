@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.kernels.GenericKernels;
+import dev.convgen.runtime.network.GlobalAveragePool;
+import dev.convgen.runtime.network.InvertedResidualBlock;
+import dev.convgen.runtime.network.LayerTable;
+import dev.convgen.runtime.network.SeparableBlock;
+import dev.convgen.runtime.network.Sequential;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.kernels.GenericKernels;
+import dev.convgen.runtime.network.ParallelLayer;
+import dev.convgen.runtime.network.SeparableBlock;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.kernels.GenericKernels;
+import dev.convgen.runtime.network.SeparableBlock;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import static dev.convgen.annotations.Activation.RELU6;
 
 import dev.convgen.annotations.ConvSpec;
 import dev.convgen.annotations.Kind;
-import dev.convgen.runtime.InvertedResidualBlock;
-import dev.convgen.runtime.weights.WeightBinder;
+import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.runtime.network.InvertedResidualBlock;
 
 /**
  * An MBConv / inverted-residual block (MobileNet-v2, EfficientNet): pointwise expansion 16 -> 96

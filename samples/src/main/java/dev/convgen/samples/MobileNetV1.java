@@ -6,11 +6,11 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.annotations.ConvSpec;
 import dev.convgen.annotations.Kind;
 import dev.convgen.runtime.ConvGeometry;
-import dev.convgen.runtime.GenericKernels;
-import dev.convgen.runtime.GlobalAveragePool;
-import dev.convgen.runtime.SeparableBlock;
-import dev.convgen.runtime.Sequential;
-import dev.convgen.runtime.weights.WeightBinder;
+import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.runtime.kernels.GenericKernels;
+import dev.convgen.runtime.network.GlobalAveragePool;
+import dev.convgen.runtime.network.SeparableBlock;
+import dev.convgen.runtime.network.Sequential;
 import java.util.List;
 import java.util.function.Function;
 

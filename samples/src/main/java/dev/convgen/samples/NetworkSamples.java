@@ -2,11 +2,11 @@ package dev.convgen.samples;
 
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
-import dev.convgen.runtime.LayerTable;
-import dev.convgen.runtime.SeparableBlock;
-import dev.convgen.runtime.Sequential;
+import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.runtime.network.LayerTable;
+import dev.convgen.runtime.network.SeparableBlock;
+import dev.convgen.runtime.network.Sequential;
 import dev.convgen.runtime.weights.Tensor;
-import dev.convgen.runtime.weights.WeightBinder;
 import dev.convgen.runtime.weights.Weights;
 import java.io.IOException;
 import java.nio.file.Path;

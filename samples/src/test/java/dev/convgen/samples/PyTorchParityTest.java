@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convgen.runtime.ConvLayer;
-import dev.convgen.runtime.InvertedResidualBlock;
 import dev.convgen.runtime.Tolerance;
+import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.runtime.network.InvertedResidualBlock;
 import dev.convgen.runtime.weights.Tensor;
-import dev.convgen.runtime.weights.WeightBinder;
 import dev.convgen.runtime.weights.Weights;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
-import dev.convgen.runtime.GenericKernels;
-import dev.convgen.runtime.SeparableBlock;
+import dev.convgen.runtime.kernels.GenericKernels;
+import dev.convgen.runtime.network.SeparableBlock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;

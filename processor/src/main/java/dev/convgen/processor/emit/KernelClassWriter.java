@@ -1,0 +1,138 @@
+package dev.convgen.processor.emit;
+
+import static dev.convgen.processor.emit.RuntimeTypes.ACTIVATION;
+import static dev.convgen.processor.emit.RuntimeTypes.ARGUMENTS;
+import static dev.convgen.processor.emit.RuntimeTypes.CONV_GEOMETRY;
+import static dev.convgen.processor.emit.RuntimeTypes.FLOATS;
+import static dev.convgen.processor.emit.RuntimeTypes.FLOAT_SPECIES;
+import static dev.convgen.processor.emit.RuntimeTypes.FLOAT_VECTOR;
+import static dev.convgen.processor.emit.RuntimeTypes.IMAGE_KERNEL;
+import static dev.convgen.processor.emit.RuntimeTypes.UNIT_KERNEL;
+import static dev.convgen.processor.emit.RuntimeTypes.VECTORIZATION;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.convgen.processor.model.StageSpec;
+import dev.convgen.processor.plan.KernelPlan;
+import dev.convgen.processor.plan.VectorShape;
+import dev.convgen.runtime.ConvGeometry;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The parts every generated kernel class shares: a {@code UnitKernel} subclass (which owns the
+ * argument checks, the unit loop and the SIMD dispatch) with the {@code GEOMETRY} constant, the
+ * weight and bias fields filled by the constructor, and the SIMD body's field. The family emitters
+ * add the computing methods.
+ */
+final class KernelClassWriter {
+
+  private KernelClassWriter() {}
+
+  /**
+   * A kernel class with its constructor.
+   *
+   * @param packWeights expression turning the checked {@code weight} parameter into the stored
+   *     array
+   */
+  static TypeSpec.Builder kernelClass(String simpleName, KernelPlan plan, CodeBlock packWeights,
+      CodeBlock javadoc) {
+    StageSpec stage = plan.stage();
+    ConvGeometry g = stage.geometry();
+    TypeSpec.Builder type = TypeSpec.classBuilder(simpleName)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .superclass(UNIT_KERNEL)
+        .addJavadoc(javadoc)
+        .addJavadoc("\n<p>Plan: $L.\n", plan.summary())
+        .addField(FieldSpec.builder(CONV_GEOMETRY, "GEOMETRY",
+                Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("The shape this kernel was generated for: $L.\n", g.describe())
+            .initializer(geometry(g))
+            .build())
+        .addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.FINAL).build());
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("Copies and packs the weights; the arrays are not retained.\n\n")
+        .addJavadoc("@param weight PyTorch layout $L\n", g.weightShape())
+        .addParameter(FLOATS, "weight")
+        .addStatement("super(GEOMETRY, $L, $T.$L, $L, $L, $L)", stage.bias(), ACTIVATION,
+            stage.activation(), stage.height(), stage.width(), plan.unitsPerImage())
+        .addStatement("$T.checkWeights(GEOMETRY, weight)", ARGUMENTS)
+        .addStatement("this.weight = $L", packWeights);
+    if (stage.bias()) {
+      type.addField(FieldSpec.builder(FLOATS, "bias", Modifier.PRIVATE, Modifier.FINAL).build());
+      constructor.addJavadoc("@param bias $L floats, one per output channel\n", g.outChannels())
+          .addParameter(FLOATS, "bias")
+          .addStatement("this.bias = $T.checkBias(GEOMETRY, bias).clone()", ARGUMENTS);
+    }
+    if (plan.simd()) {
+      type.addField(FieldSpec.builder(IMAGE_KERNEL, "simd", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The SIMD implementation, or null to run the scalar code.\n").build());
+      constructor.addStatement("this.simd = $T.enabled() ? new Simd() : null", VECTORIZATION);
+      type.addMethod(MethodSpec.methodBuilder("simd")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PROTECTED)
+          .returns(IMAGE_KERNEL)
+          .addStatement("return simd")
+          .build());
+    }
+    return type.addMethod(constructor.build());
+  }
+
+  /**
+   * The factory call that reproduces the validated geometry exactly (a 1-channel 1x1 depthwise
+   * spec is also "pointwise", but keeps its declared dilation).
+   */
+  private static CodeBlock geometry(ConvGeometry g) {
+    if (g.equals(ConvGeometry.pointwise(g.inChannels(), g.outChannels(), g.strideH(),
+        g.strideW()))) {
+      return CodeBlock.of("$T.pointwise($L, $L, $L, $L)", CONV_GEOMETRY, g.inChannels(),
+          g.outChannels(), g.strideH(), g.strideW());
+    }
+    if (g.isDepthwise()) {
+      return CodeBlock.of("$T.depthwise($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+          CONV_GEOMETRY, g.inChannels(), g.multiplier(), g.kernelH(), g.kernelW(),
+          g.strideH(), g.strideW(), g.padTop(), g.padLeft(), g.padBottom(), g.padRight(),
+          g.dilationH(), g.dilationW());
+    }
+    return CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+        CONV_GEOMETRY, g.inChannels(), g.outChannels(), g.groups(), g.kernelH(), g.kernelW(),
+        g.strideH(), g.strideW(), g.padTop(), g.padLeft(), g.padBottom(), g.padRight(),
+        g.dilationH(), g.dilationW());
+  }
+
+  /**
+   * {@code image(input, inputOffset, output, outputOffset, height, width, firstUnit, lastUnit)}:
+   * one image's work units, called by {@code UnitKernel} after the checks.
+   */
+  static MethodSpec.Builder imageMethod(String javadoc) {
+    return MethodSpec.methodBuilder("image")
+        .addJavadoc(javadoc)
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(FLOATS, "input")
+        .addParameter(TypeName.INT, "inputOffset")
+        .addParameter(FLOATS, "output")
+        .addParameter(TypeName.INT, "outputOffset")
+        .addParameter(TypeName.INT, "height")
+        .addParameter(TypeName.INT, "width")
+        .addParameter(TypeName.INT, "firstUnit")
+        .addParameter(TypeName.INT, "lastUnit");
+  }
+
+  /**
+   * The inner class holding the SIMD implementation: only it names {@code jdk.incubator.vector}
+   * types, so the kernel class links without that module.
+   */
+  static TypeSpec.Builder simdClass(VectorShape vector) {
+    return TypeSpec.classBuilder("Simd")
+        .addModifiers(Modifier.PRIVATE, Modifier.FINAL)
+        .addSuperinterface(IMAGE_KERNEL)
+        .addJavadoc("SIMD implementation with $L-bit vectors of $L floats.\n", vector.bits(),
+            vector.lanes())
+        .addField(FieldSpec.builder(FLOAT_SPECIES, "F", Modifier.PRIVATE, Modifier.STATIC,
+            Modifier.FINAL).initializer("$T.$L", FLOAT_VECTOR, vector.species()).build());
+  }
+}

@@ -1,0 +1,20 @@
+package dev.convgen.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import dev.convgen.annotations.Kind;
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * A lowered {@code @ConvSpec}: what to generate ({@code kind}, resolved from AUTO), under which
+ * name and class name, and its stages in execution order (one stage, or depthwise then
+ * pointwise).
+ */
+public record KernelSpec(
+    TypeElement holder,
+    AnnotationMirror annotation,
+    String name,
+    ClassName className,
+    Kind kind,
+    List<StageSpec> stages) {}

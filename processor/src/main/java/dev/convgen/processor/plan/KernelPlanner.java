@@ -1,0 +1,145 @@
+package dev.convgen.processor.plan;
+
+import dev.convgen.processor.model.KernelSpec;
+import dev.convgen.processor.model.StageSpec;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.PlaneInterior;
+import dev.convgen.runtime.internal.Schedule;
+
+/**
+ * Chooses each stage's schedule: every decision the emitters act on is made here, each with the
+ * measurement or rule behind it. Every generated method is kept well under HotSpot's 8000-byte
+ * JIT limit ({@code -XX:HugeMethodLimit}); methods above it would run interpreted.
+ *
+ * <p>Rules shared with the tuned generic kernels (pointwise register tile and pixel tile, the
+ * plane interior) come from the runtime's {@code Schedule} and {@code PlaneInterior}, so the
+ * specialized and the generic kernels are measured with the same loop order.
+ */
+public final class KernelPlanner {
+
+  /**
+   * The SIMD target. Every kernel is written for 256-bit vectors and 16 registers: that is what
+   * AVX2 machines have, and AVX-512 machines run it too (at most about 55% of their peak).
+   */
+  static final VectorShape VECTOR = VectorShape.AVX2;
+
+  /**
+   * Output channels per scalar pointwise register tile (x {@value #SCALAR_PIXELS} pixels: 12
+   * accumulators in 16 registers).
+   */
+  static final int SCALAR_CHANNEL_BLOCK = 6;
+
+  /** Pixels per scalar pointwise register tile. */
+  static final int SCALAR_PIXELS = 2;
+
+  /**
+   * Vectors of pixels per SIMD pointwise register tile: with 4 channels, 8 accumulators = FMA
+   * latency 4 x 2 FMA units (measurements in {@code Schedule}).
+   */
+  static final int POINTWISE_VECTORS = 2;
+
+  /** Most taps unrolled into one straight-line expression (7x7 and below, and more). */
+  static final int MAX_UNROLLED_TAPS = 64;
+
+  /** Most taps held in vector registers by the SIMD span (3x3 and 4x4; 5x5 would spill). */
+  static final int MAX_HOISTED_TAPS = 16;
+
+  /**
+   * Vectors per call of the SIMD span leaf method: bounded, so one call is short and the method is
+   * invoked often (compiled early and normally by C2, never on-stack-replacement).
+   */
+  static final int SPAN_VECTORS = 8;
+
+  /** Input channels per straight-line reduction method under {@code Unroll.FULL}. */
+  static final int FULL_UNROLL_CHUNK = 8;
+
+  /** Bytecode budget per generated method; the JIT limit is 8000. */
+  static final int METHOD_BYTES_BUDGET = 6000;
+
+  /** Rough bytecode bytes per multiply-add with loads (measured on emitted kernels: 7..10). */
+  private static final int BYTES_PER_MAC = 10;
+
+  private final boolean simdAvailable;
+
+  /** @param simdAvailable whether the compilation can see {@code jdk.incubator.vector} */
+  public KernelPlanner(boolean simdAvailable) {
+    this.simdAvailable = simdAvailable;
+  }
+
+  /** The plans of every stage of {@code spec}. */
+  public SpecPlan plan(KernelSpec spec) {
+    return new SpecPlan(spec, spec.stages().stream().map(this::plan).toList());
+  }
+
+  /** The plan for one stage. */
+  public KernelPlan plan(StageSpec stage) {
+    return stage.geometry().isPointwise() ? planPointwise(stage) : planSpatial(stage);
+  }
+
+  /**
+   * The SIMD kernels read contiguous pixels: stride 1 only. (Measured and rejected for depthwise
+   * stride 2: picking the even lanes of two loads with a two-vector {@code rearrange} is not
+   * intrinsified on JDK 17 and allocated 4.5 MB per MobileNet block, 10.5 vs 23.7 GFLOP/s scalar.)
+   */
+  private boolean vectorizable(StageSpec stage) {
+    return simdAvailable && stage.geometry().strideH() == 1 && stage.geometry().strideW() == 1;
+  }
+
+  private PointwisePlan planPointwise(StageSpec stage) {
+    int in = stage.geometry().inChannels();
+    boolean simd = vectorizable(stage);
+    // The work unit is the register tile's channels, the same for both implementations.
+    int channelBlock = Math.min(simd ? Schedule.channelBlock(in) : SCALAR_CHANNEL_BLOCK,
+        stage.geometry().outChannels());
+    int unroll = 1;
+    for (int candidate : new int[] {8, 4, 2}) {
+      if (in % candidate == 0
+          && estimatedPointwiseBytes(channelBlock, SCALAR_PIXELS, candidate)
+              <= METHOD_BYTES_BUDGET) {
+        unroll = candidate;
+        break;
+      }
+    }
+    boolean flat = stage.geometry().strideH() == 1 && stage.geometry().strideW() == 1;
+    PointwisePlan.VectorTile vector = simd
+        ? new PointwisePlan.VectorTile(VECTOR, POINTWISE_VECTORS, Schedule.pixelTile(in),
+            stage.fullUnroll() ? FULL_UNROLL_CHUNK : 0)
+        : null;
+    return new PointwisePlan(stage, Layout.NCHW, channelBlock,
+        new PointwisePlan.ScalarTile(SCALAR_PIXELS, unroll, flat), vector);
+  }
+
+  /**
+   * The scalar image method holds up to four copies of the reduction body (full and tail channel
+   * block, each for a full and a tail pixel block).
+   */
+  static int estimatedPointwiseBytes(int channelBlock, int pixelBlock, int unroll) {
+    int perStep = channelBlock * pixelBlock + channelBlock + pixelBlock;
+    return 4 * unroll * perStep * BYTES_PER_MAC + 600;
+  }
+
+  private SpatialPlan planSpatial(StageSpec stage) {
+    ConvGeometry g = stage.geometry();
+    int taps = g.kernelH() * g.kernelW();
+    boolean unrollAllTaps = taps <= MAX_UNROLLED_TAPS;
+    // Dense and grouped output planes sum one filter per input channel of the group.
+    boolean accumulates = !g.isDepthwise();
+    SpatialPlan.Interior interior = null;
+    if (stage.fixedSize()) {
+      int outH = stage.outputHeight();
+      int outW = stage.outputWidth();
+      interior = new SpatialPlan.Interior(PlaneInterior.rowLo(g, outH),
+          PlaneInterior.rowHi(g, stage.height(), outH), PlaneInterior.colLo(g, outW),
+          PlaneInterior.colHi(g, stage.width(), outW));
+    }
+    SpatialPlan.VectorSpan vector = null;
+    if (vectorizable(stage) && unrollAllTaps) {
+      // One flat run across rows needs the output as wide as the input (its wrapped edge
+      // columns are rewritten by the border code); not when accumulating, where the wrapped
+      // columns would add values the border cannot take back.
+      boolean flat = !accumulates && g.padLeft() + g.padRight() == g.extentW() - 1;
+      vector = new SpatialPlan.VectorSpan(VECTOR, SPAN_VECTORS, taps <= MAX_HOISTED_TAPS, flat);
+    }
+    return new SpatialPlan(stage, Layout.NCHW, accumulates, unrollAllTaps, interior, vector);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.convgen.processor.plan;
+
+import dev.convgen.processor.model.StageSpec;
+
+/**
+ * A KxK kernel computed plane by plane (depthwise, grouped or dense): each output plane split into
+ * an interior, whose taps all fall inside the input (no checks), and a checked border.
+ *
+ * @param accumulates whether an output plane sums several input planes (dense and grouped): it is
+ *     filled with the bias, each input plane's filter is added to it, and the activation runs as a
+ *     last pass; otherwise (depthwise) bias and activation are fused into the single store
+ * @param unrollAllTaps whether all taps of a filter are straight-line code; otherwise a loop over
+ *     kernel rows with one row's taps unrolled
+ * @param interior the interior's bounds when the input size is fixed; null when computed at run
+ *     time (both by {@code PlaneInterior})
+ * @param vector the SIMD schedule, or null when none is emitted
+ */
+public record SpatialPlan(StageSpec stage, Layout layout, boolean accumulates,
+    boolean unrollAllTaps, Interior interior, VectorSpan vector) implements KernelPlan {
+
+  /** Output rows {@code [rowLo, rowHi)} and columns {@code [colLo, colHi)} of the interior. */
+  public record Interior(int rowLo, int rowHi, int colLo, int colHi) {
+
+    /** Whether no output pixel is interior. */
+    public boolean isEmpty() {
+      return rowHi <= rowLo || colHi <= colLo;
+    }
+  }
+
+  /**
+   * The SIMD interior: a leaf method computing up to {@code spanVectors} vectors of consecutive
+   * pixels, called from scalar control flow.
+   *
+   * @param hoistTaps whether the taps are broadcast into vectors once per call (few taps) or per
+   *     use
+   * @param flatInterior whether the interior rows run as one flat run of pixels across rows (the
+   *     wrapped edge columns then rewritten by the border code) instead of row by row
+   */
+  public record VectorSpan(VectorShape shape, int spanVectors, boolean hoistTaps,
+      boolean flatInterior) {}
+
+  @Override
+  public boolean simd() {
+    return vector != null;
+  }
+
+  @Override
+  public int unitsPerImage() {
+    return accumulates ? stage.geometry().outChannels() : stage.geometry().inChannels();
+  }
+
+  @Override
+  public String summary() {
+    int taps = stage.geometry().kernelH() * stage.geometry().kernelW();
+    StringBuilder text = new StringBuilder(layout.describe())
+        .append(", work unit ").append(accumulates ? "1 output channel" : "1 input channel")
+        .append("; interior/border split ")
+        .append(interior == null ? "at run time" : "at compile time")
+        .append(unrollAllTaps ? ", all " + taps + " taps unrolled"
+            : ", kernel rows looped (" + stage.geometry().kernelW() + " taps unrolled)")
+        .append(accumulates ? ", bias fill then one pass per input channel, activation pass"
+            : ", bias and activation fused into the store");
+    if (vector != null) {
+      text.append("; SIMD ").append(vector.shape().describe()).append(": spans of up to ")
+          .append(vector.spanVectors()).append(" vectors")
+          .append(vector.hoistTaps() ? ", taps in registers" : ", taps broadcast per use")
+          .append(vector.flatInterior() ? ", interior as one flat run" : ", interior row by row");
+    }
+    return text.toString();
+  }
+}

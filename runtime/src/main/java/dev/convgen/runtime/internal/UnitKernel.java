@@ -1,0 +1,92 @@
+package dev.convgen.runtime.internal;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
+
+/**
+ * The skeleton every convolution kernel shares, generated or generic: the argument checks, the
+ * split of a forward pass into work units (a fixed number per image, numbered image by image), the
+ * loop over the images a unit range touches, and the choice between the SIMD implementation and
+ * the scalar one. A subclass supplies only what is specific to its shape: the scalar
+ * {@link #image} and, optionally, a SIMD {@link #simd()} body.
+ *
+ * <p>Internal: generated kernels and the runtime's generic kernels extend it; user code works
+ * with {@link ConvKernel}.
+ */
+public abstract class UnitKernel implements ConvKernel, ImageKernel {
+
+  private final ConvGeometry geometry;
+  private final boolean hasBias;
+  private final Activation activation;
+  private final int fixedHeight;
+  private final int fixedWidth;
+  private final int unitsPerImage;
+
+  /**
+   * @param fixedHeight the input height the kernel was generated for, or 0 for any
+   * @param fixedWidth the input width the kernel was generated for, or 0 for any
+   * @param unitsPerImage work units of one image (e.g. blocks of output channels)
+   */
+  protected UnitKernel(ConvGeometry geometry, boolean hasBias, Activation activation,
+      int fixedHeight, int fixedWidth, int unitsPerImage) {
+    this.geometry = geometry;
+    this.hasBias = hasBias;
+    this.activation = activation;
+    this.fixedHeight = fixedHeight;
+    this.fixedWidth = fixedWidth;
+    this.unitsPerImage = unitsPerImage;
+  }
+
+  /** The SIMD implementation chosen at construction, or null to run the scalar {@link #image}. */
+  protected ImageKernel simd() {
+    return null;
+  }
+
+  @Override
+  public final ConvGeometry geometry() {
+    return geometry;
+  }
+
+  @Override
+  public final boolean hasBias() {
+    return hasBias;
+  }
+
+  @Override
+  public final Activation activation() {
+    return activation;
+  }
+
+  @Override
+  public final int workUnits(int batch) {
+    return Arguments.workUnits(batch, unitsPerImage);
+  }
+
+  @Override
+  public final void forwardUnits(float[] input, int batch, int height, int width, float[] output,
+      int fromUnit, int toUnit) {
+    if (fixedHeight > 0) {
+      Arguments.checkFixedSize("height", height, fixedHeight);
+      Arguments.checkFixedSize("width", width, fixedWidth);
+    }
+    Arguments.checkForward(geometry, input, batch, height, width, output);
+    Arguments.checkUnits(fromUnit, toUnit, workUnits(batch));
+    ImageKernel simd = simd();
+    ImageKernel body = simd != null ? simd : this;
+    int units = unitsPerImage;
+    int inImage = geometry.inChannels() * height * width;
+    int outImage = geometry.outChannels() * geometry.outputHeight(height)
+        * geometry.outputWidth(width);
+    for (int n = fromUnit / units; n < batch && n * units < toUnit; n++) {
+      int first = Math.max(fromUnit - n * units, 0);
+      int last = Math.min(toUnit - n * units, units);
+      body.image(input, n * inImage, output, n * outImage, height, width, first, last);
+    }
+  }
+
+  /** {@code SIMD} or {@code scalar}: which implementation this kernel runs. */
+  public String implementation() {
+    return simd() != null ? "SIMD" : "scalar";
+  }
+}

@@ -1,0 +1,56 @@
+package dev.convgen.runtime.kernels;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.Arguments;
+import dev.convgen.runtime.internal.UnitKernel;
+
+/**
+ * State shared by the generic kernels: geometry, checked copies of weights and bias, activation
+ * (kept in fields of their own for the hot loops). Checks, unit loop and SIMD dispatch are
+ * {@link UnitKernel}'s.
+ */
+abstract class GenericKernel extends UnitKernel {
+
+  final ConvGeometry geometry;
+  final float[] weight;
+  /** One value per output channel; zeros when there is no bias. */
+  final float[] bias;
+  final Activation activation;
+
+  GenericKernel(ConvGeometry geometry, float[] weight, float[] bias, Activation activation,
+      int unitsPerImage) {
+    super(geometry, bias != null, activation, 0, 0, unitsPerImage);
+    this.geometry = geometry;
+    this.weight = Arguments.checkWeights(geometry, weight).clone();
+    this.bias = bias != null ? Arguments.checkBias(geometry, bias).clone()
+        : new float[geometry.outChannels()];
+    this.activation = activation;
+  }
+
+  /**
+   * The textbook window sum: filter {@code filter}'s taps applied around output pixel
+   * {@code (i, j)} of the input plane at {@code plane}, every tap checked against the border (zero
+   * padding). Shared by the depthwise and the grouped textbook kernels.
+   */
+  final float window(float[] input, int plane, int height, int width, int filter, int i, int j) {
+    ConvGeometry g = geometry;
+    int kh = g.kernelH();
+    int kw = g.kernelW();
+    int taps = filter * kh * kw;
+    float sum = 0;
+    for (int r = 0; r < kh; r++) {
+      int ih = i * g.strideH() - g.padTop() + r * g.dilationH();
+      if (ih < 0 || ih >= height) {
+        continue;
+      }
+      for (int s = 0; s < kw; s++) {
+        int iw = j * g.strideW() - g.padLeft() + s * g.dilationW();
+        if (iw >= 0 && iw < width) {
+          sum += weight[taps + r * kw + s] * input[plane + ih * width + iw];
+        }
+      }
+    }
+    return sum;
+  }
+}

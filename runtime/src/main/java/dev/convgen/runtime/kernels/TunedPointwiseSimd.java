@@ -1,0 +1,189 @@
+package dev.convgen.runtime.kernels;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.ImageKernel;
+import dev.convgen.runtime.internal.Schedule;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The SIMD body of {@link TunedPointwiseKernel}; loaded only when the Vector API is present. */
+final class TunedPointwiseSimd implements ImageKernel {
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+
+  private final int in;
+  private final int out;
+  private final float[] packed;
+  /** Output channels per register tile: 4 or 6 ({@link Schedule#channelBlock}). */
+  private final int block;
+  private final float[] bias;
+  private final Activation activation;
+  /** Pixels per tile ({@link Schedule#pixelTile}). */
+  private final int tile;
+
+  TunedPointwiseSimd(ConvGeometry geometry, float[] packed, int block, float[] bias,
+      Activation activation) {
+    this.in = geometry.inChannels();
+    this.out = geometry.outChannels();
+    this.packed = packed;
+    this.block = block;
+    this.bias = bias;
+    this.activation = activation;
+    this.tile = Schedule.pixelTile(in);
+  }
+
+  /** Work units are blocks of {@link #block} output channels. */
+  @Override
+  public void image(float[] input, int xo, float[] output, int yo, int height, int width,
+      int firstUnit, int lastUnit) {
+    int plane = height * width;
+    int from = firstUnit * block;
+    int to = Math.min(lastUnit * block, out);
+    int fullBlocks = Math.min(to, out - out % block);
+    if (plane < 16) {
+      for (int j = 0; j < plane; j++) {
+        for (int k = from; k < to; k++) {
+          single(input, xo + j, plane, output, yo + j + k * plane, k);
+        }
+      }
+      return;
+    }
+    // Tiles of pixels, every channel block passing over one tile before the next (Schedule).
+    // A last partial block overlaps the previous one (same values rewritten): no scalar tail.
+    for (int t = 0; t < plane; t += tile) {
+      int tileEnd = Math.min(t + tile, plane);
+      for (int k = from; k < fullBlocks; k += block) {
+        for (int p = t; p < tileEnd; p += 16) {
+          int j = Math.min(p, plane - 16);
+          if (block == 4) {
+            block4(input, xo + j, plane, output, yo + j + k * plane, k);
+          } else {
+            block6(input, xo + j, plane, output, yo + j + k * plane, k);
+          }
+        }
+      }
+      for (int k = Math.max(from, fullBlocks); k < to; k++) {
+        for (int p = t; p < tileEnd; p += 16) {
+          int j = Math.min(p, plane - 16);
+          for (int q = j; q < j + 16; q++) {
+            single(input, xo + q, plane, output, yo + q + k * plane, k);
+          }
+        }
+      }
+    }
+  }
+
+  private void block4(float[] x, int xc, int plane, float[] y, int yk, int k) {
+    float[] w = packed;
+    int wp = k * in;
+    FloatVector a00 = FloatVector.broadcast(F, bias[k]);
+    FloatVector a01 = a00;
+    FloatVector a10 = FloatVector.broadcast(F, bias[k + 1]);
+    FloatVector a11 = a10;
+    FloatVector a20 = FloatVector.broadcast(F, bias[k + 2]);
+    FloatVector a21 = a20;
+    FloatVector a30 = FloatVector.broadcast(F, bias[k + 3]);
+    FloatVector a31 = a30;
+    for (int c = 0; c < in; c++) {
+      FloatVector x0 = FloatVector.fromArray(F, x, xc);
+      FloatVector x1 = FloatVector.fromArray(F, x, xc + 8);
+      FloatVector w0 = FloatVector.broadcast(F, w[wp]);
+      a00 = x0.fma(w0, a00);
+      a01 = x1.fma(w0, a01);
+      w0 = FloatVector.broadcast(F, w[wp + 1]);
+      a10 = x0.fma(w0, a10);
+      a11 = x1.fma(w0, a11);
+      w0 = FloatVector.broadcast(F, w[wp + 2]);
+      a20 = x0.fma(w0, a20);
+      a21 = x1.fma(w0, a21);
+      w0 = FloatVector.broadcast(F, w[wp + 3]);
+      a30 = x0.fma(w0, a30);
+      a31 = x1.fma(w0, a31);
+      xc += plane;
+      wp += 4;
+    }
+    store(a00, y, yk);
+    store(a01, y, yk + 8);
+    store(a10, y, yk + plane);
+    store(a11, y, yk + plane + 8);
+    store(a20, y, yk + 2 * plane);
+    store(a21, y, yk + 2 * plane + 8);
+    store(a30, y, yk + 3 * plane);
+    store(a31, y, yk + 3 * plane + 8);
+  }
+
+  private void block6(float[] x, int xc, int plane, float[] y, int yk, int k) {
+    float[] w = packed;
+    int wp = k * in;
+    FloatVector a00 = FloatVector.broadcast(F, bias[k]);
+    FloatVector a01 = a00;
+    FloatVector a10 = FloatVector.broadcast(F, bias[k + 1]);
+    FloatVector a11 = a10;
+    FloatVector a20 = FloatVector.broadcast(F, bias[k + 2]);
+    FloatVector a21 = a20;
+    FloatVector a30 = FloatVector.broadcast(F, bias[k + 3]);
+    FloatVector a31 = a30;
+    FloatVector a40 = FloatVector.broadcast(F, bias[k + 4]);
+    FloatVector a41 = a40;
+    FloatVector a50 = FloatVector.broadcast(F, bias[k + 5]);
+    FloatVector a51 = a50;
+    for (int c = 0; c < in; c++) {
+      FloatVector x0 = FloatVector.fromArray(F, x, xc);
+      FloatVector x1 = FloatVector.fromArray(F, x, xc + 8);
+      FloatVector w0 = FloatVector.broadcast(F, w[wp]);
+      a00 = x0.fma(w0, a00);
+      a01 = x1.fma(w0, a01);
+      w0 = FloatVector.broadcast(F, w[wp + 1]);
+      a10 = x0.fma(w0, a10);
+      a11 = x1.fma(w0, a11);
+      w0 = FloatVector.broadcast(F, w[wp + 2]);
+      a20 = x0.fma(w0, a20);
+      a21 = x1.fma(w0, a21);
+      w0 = FloatVector.broadcast(F, w[wp + 3]);
+      a30 = x0.fma(w0, a30);
+      a31 = x1.fma(w0, a31);
+      w0 = FloatVector.broadcast(F, w[wp + 4]);
+      a40 = x0.fma(w0, a40);
+      a41 = x1.fma(w0, a41);
+      w0 = FloatVector.broadcast(F, w[wp + 5]);
+      a50 = x0.fma(w0, a50);
+      a51 = x1.fma(w0, a51);
+      xc += plane;
+      wp += 6;
+    }
+    store(a00, y, yk);
+    store(a01, y, yk + 8);
+    store(a10, y, yk + plane);
+    store(a11, y, yk + plane + 8);
+    store(a20, y, yk + 2 * plane);
+    store(a21, y, yk + 2 * plane + 8);
+    store(a30, y, yk + 3 * plane);
+    store(a31, y, yk + 3 * plane + 8);
+    store(a40, y, yk + 4 * plane);
+    store(a41, y, yk + 4 * plane + 8);
+    store(a50, y, yk + 5 * plane);
+    store(a51, y, yk + 5 * plane + 8);
+  }
+
+  private void store(FloatVector v, float[] y, int offset) {
+    switch (activation) {
+      case RELU -> v.max(0f).intoArray(y, offset);
+      case RELU6 -> v.max(0f).min(6f).intoArray(y, offset);
+      default -> v.intoArray(y, offset);
+    }
+  }
+
+  private void single(float[] x, int xp, int plane, float[] y, int yi, int k) {
+    int first = k - k % block;
+    int width = Math.min(block, out - first);
+    int wp = first * in + (k - first);
+    float acc = bias[k];
+    for (int c = 0; c < in; c++) {
+      acc += packed[wp] * x[xp];
+      xp += plane;
+      wp += width;
+    }
+    y[yi] = activation.apply(acc);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.convgen.runtime.network;
+
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.internal.Arguments;
+
+/**
+ * Averages each channel over its whole plane: {@code [N, C, H, W] -> [N, C, 1, 1]}, as a
+ * classifier head's {@code AdaptiveAvgPool2d(1)}. Summed in double. Stateless and shareable.
+ */
+public final class GlobalAveragePool implements ConvLayer {
+
+  private final int channels;
+
+  public GlobalAveragePool(int channels) {
+    Arguments.requirePositive("channels", channels);
+    this.channels = channels;
+  }
+
+  @Override
+  public String kind() {
+    return "avg pool";
+  }
+
+  @Override
+  public int inChannels() {
+    return channels;
+  }
+
+  @Override
+  public int outChannels() {
+    return channels;
+  }
+
+  @Override
+  public int outputHeight(int inputHeight) {
+    return 1;
+  }
+
+  @Override
+  public int outputWidth(int inputWidth) {
+    return 1;
+  }
+
+  @Override
+  public long parameterCount() {
+    return 0;
+  }
+
+  /** None: pooling adds, it does not multiply-accumulate. */
+  @Override
+  public long macs(int batch, int height, int width) {
+    return 0;
+  }
+
+  @Override
+  public void forward(float[] input, int batch, int height, int width, float[] output) {
+    Arguments.checkTensor("input", input, batch, channels, height, width);
+    Arguments.checkTensor("output", output, batch, channels, 1, 1);
+    int plane = height * width;
+    for (int c = 0; c < batch * channels; c++) {
+      double sum = 0;
+      for (int i = c * plane; i < (c + 1) * plane; i++) {
+        sum += input[i];
+      }
+      output[c] = (float) (sum / plane);
+    }
+  }
+}

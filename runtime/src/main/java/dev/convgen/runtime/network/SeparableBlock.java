@@ -1,0 +1,150 @@
+package dev.convgen.runtime.network;
+
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.NamedLayer;
+import dev.convgen.runtime.internal.Arguments;
+import java.util.List;
+
+/**
+ * A depthwise-separable block: a depthwise KxK stage followed by a pointwise 1x1 stage, as in
+ * MobileNet, Xception and EfficientNet. The stages may be generated or generic kernels.
+ *
+ * <p>The intermediate tensor ({@link #intermediateLength}) is either supplied by the caller or
+ * taken from a per-thread buffer that is allocated once per thread and size, so a block is safe
+ * to share between threads and allocates nothing in steady state.
+ */
+public class SeparableBlock implements ConvLayer {
+
+  private final ConvKernel depthwise;
+  private final ConvKernel pointwise;
+  private final ThreadLocal<float[]> intermediate = new ThreadLocal<>();
+
+  /**
+   * @throws IllegalArgumentException when {@code depthwise} is not depthwise, {@code pointwise} is
+   *     not 1x1, or the channel counts do not chain
+   */
+  public SeparableBlock(ConvKernel depthwise, ConvKernel pointwise) {
+    if (!depthwise.geometry().isDepthwise()) {
+      throw new IllegalArgumentException("depthwise: expected groups = inChannels, got "
+          + depthwise.geometry().describe());
+    }
+    if (!pointwise.geometry().isPointwise()) {
+      throw new IllegalArgumentException("pointwise: expected a 1x1 kernel with groups 1, got "
+          + pointwise.geometry().describe());
+    }
+    if (depthwise.outChannels() != pointwise.inChannels()) {
+      throw new IllegalArgumentException("pointwise: expected " + depthwise.outChannels()
+          + " input channels (the depthwise stage's output), got " + pointwise.inChannels());
+    }
+    this.depthwise = depthwise;
+    this.pointwise = pointwise;
+  }
+
+  /** The depthwise stage. */
+  public final ConvKernel depthwise() {
+    return depthwise;
+  }
+
+  /** The pointwise stage. */
+  public final ConvKernel pointwise() {
+    return pointwise;
+  }
+
+  /** Both stages, in execution order. */
+  public final List<ConvKernel> stages() {
+    return List.of(depthwise, pointwise);
+  }
+
+  /** {@code dw} and {@code pw}, the names their weights have (see {@code WeightBinder}). */
+  @Override
+  public List<NamedLayer> parts() {
+    return List.of(new NamedLayer("dw", depthwise), new NamedLayer("pw", pointwise));
+  }
+
+  @Override
+  public String kind() {
+    return "separable";
+  }
+
+  @Override
+  public final int inChannels() {
+    return depthwise.inChannels();
+  }
+
+  @Override
+  public final int outChannels() {
+    return pointwise.outChannels();
+  }
+
+  @Override
+  public final int outputHeight(int inputHeight) {
+    return pointwise.outputHeight(depthwise.outputHeight(inputHeight));
+  }
+
+  @Override
+  public final int outputWidth(int inputWidth) {
+    return pointwise.outputWidth(depthwise.outputWidth(inputWidth));
+  }
+
+  @Override
+  public final long parameterCount() {
+    return depthwise.parameterCount() + pointwise.parameterCount();
+  }
+
+  @Override
+  public final long macs(int batch, int height, int width) {
+    return depthwise.macs(batch, height, width)
+        + pointwise.macs(batch, depthwise.outputHeight(height), depthwise.outputWidth(width));
+  }
+
+  /** Floats in the intermediate (depthwise output) tensor for this input size. */
+  public final int intermediateLength(int batch, int height, int width) {
+    long length = (long) batch * depthwise.outChannels() * depthwise.outputHeight(height)
+        * depthwise.outputWidth(width);
+    if (length <= 0 || length > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("batch, height, width: intermediate tensor of " + batch
+          + " x " + depthwise.outChannels() + " x " + depthwise.outputHeight(height) + " x "
+          + depthwise.outputWidth(width) + " floats does not fit a Java array");
+    }
+    return (int) length;
+  }
+
+  @Override
+  public final void forward(float[] input, int batch, int height, int width, float[] output) {
+    Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
+    forward(input, batch, height, width, output, intermediateFor(batch, height, width));
+  }
+
+  /**
+   * As {@link #forward(float[], int, int, int, float[])}, with a caller-owned intermediate buffer
+   * of exactly {@link #intermediateLength} floats.
+   */
+  public final void forward(
+      float[] input, int batch, int height, int width, float[] output, float[] intermediate) {
+    int midH = depthwise.outputHeight(height);
+    int midW = depthwise.outputWidth(width);
+    Arguments.checkForward(depthwise.geometry(), input, batch, height, width, intermediate);
+    Arguments.checkForward(pointwise.geometry(), intermediate, batch, midH, midW, output);
+    if (output == input) {
+      throw new IllegalArgumentException("output: must be a different array from input");
+    }
+    if (intermediate == input || intermediate == output) {
+      throw new IllegalArgumentException(
+          "intermediate: must be a different array from input and output");
+    }
+    depthwise.forward(input, batch, height, width, intermediate);
+    pointwise.forward(intermediate, batch, midH, midW, output);
+  }
+
+  /** This thread's intermediate buffer for the size (allocated once per thread and size). */
+  final float[] intermediateFor(int batch, int height, int width) {
+    int length = intermediateLength(batch, height, width);
+    float[] buffer = intermediate.get();
+    if (buffer == null || buffer.length != length) {
+      buffer = new float[length];
+      intermediate.set(buffer);
+    }
+    return buffer;
+  }
+}
