@@ -153,6 +153,18 @@ class InvalidSpecTest {
   }
 
   @Test
+  void everyProblemOfOneSpecIsReportedEvenAfterAnInvalidKernel() {
+    Compilation compilation = SpecCompiler.compile(List.of(
+        "@ConvSpec(in = 8, out = 0, kind = Kind.DENSE, kernel = 0, groups = -1, height = 4)"));
+    List<String> messages = compilation.errors().stream().map(e -> e.getMessage(null)).toList();
+    assertEquals(4, messages.size(), messages::toString);
+    for (String expected : List.of("kernel must be positive, got 0", "out must be positive, got 0",
+        "groups must be positive, got -1", "height and width are given together")) {
+      assertTrue(messages.stream().anyMatch(m -> m.contains(expected)), expected + " in " + messages);
+    }
+  }
+
+  @Test
   void aFailingBuildWritesNoSourceFile(@TempDir Path output) throws Exception {
     Path sources = Files.createDirectories(output.resolve("src/test"));
     Files.writeString(sources.resolve("Holder.java"), SpecCompiler.holderSource(List.of(

@@ -57,6 +57,8 @@ final class KernelClassWriter {
         .addJavadoc("Copies and packs the weights; the arrays are not retained.\n\n")
         .addJavadoc("@param weight PyTorch layout $L\n", g.weightShape())
         .addParameter(FLOATS, "weight")
+        .addComment("geometry, bias, activation, fixed height and width (0: any), work units per"
+            + " image")
         .addStatement("super(GEOMETRY, $L, $T.$L, $L, $L, $L)", stage.bias(), ACTIVATION,
             stage.activation(), stage.height(), stage.width(), plan.unitsPerImage())
         .addStatement("$T.checkWeights(GEOMETRY, weight)", ARGUMENTS)

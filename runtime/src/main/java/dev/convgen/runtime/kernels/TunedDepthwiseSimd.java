@@ -10,17 +10,17 @@ final class TunedDepthwiseSimd implements ImageKernel {
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
 
-  private final TunedDepthwiseKernel kernel;
+  private final DepthwisePlanes planes;
 
-  TunedDepthwiseSimd(TunedDepthwiseKernel kernel) {
-    this.kernel = kernel;
+  TunedDepthwiseSimd(DepthwisePlanes planes) {
+    this.planes = planes;
   }
 
   @Override
   public void image(float[] input, int inputOffset, float[] output, int outputOffset, int height,
       int width, int firstUnit, int lastUnit) {
-    ConvGeometry g = kernel.geometry;
-    TunedDepthwiseKernel.Plane p = new TunedDepthwiseKernel.Plane(g, height, width);
+    ConvGeometry g = planes.geometry;
+    DepthwisePlanes.Plane p = new DepthwisePlanes.Plane(g, height, width);
     boolean flat = p.outW == width;
     int multiplier = g.multiplier();
     for (int c = firstUnit; c < lastUnit; c++) {
@@ -41,7 +41,7 @@ final class TunedDepthwiseSimd implements ImageKernel {
             }
           }
         }
-        kernel.borders(input, xo, output, yo, k, p);
+        planes.borders(input, xo, output, yo, k, p);
       }
     }
   }
@@ -59,7 +59,7 @@ final class TunedDepthwiseSimd implements ImageKernel {
       q += count * 8;
     }
     for (; q < to; q++) {
-      output[yo + q] = kernel.interior(input, xb + q, width, k);
+      output[yo + q] = planes.interior(input, xb + q, width, k);
     }
   }
 
@@ -69,9 +69,9 @@ final class TunedDepthwiseSimd implements ImageKernel {
    * which C2 on JDK 17 could not keep in registers (measured: every vector boxed).
    */
   private void vectors(float[] input, int x, float[] output, int y, int count, int width, int k) {
-    ConvGeometry g = kernel.geometry;
-    float[] w = kernel.weight;
-    FloatVector bias = FloatVector.broadcast(F, kernel.bias[k]);
+    ConvGeometry g = planes.geometry;
+    float[] w = planes.weight;
+    FloatVector bias = FloatVector.broadcast(F, planes.bias[k]);
     for (int v = 0; v < count; v++) {
       bias.intoArray(output, y + 8 * v);
     }
@@ -88,7 +88,7 @@ final class TunedDepthwiseSimd implements ImageKernel {
         }
       }
     }
-    switch (kernel.activation) {
+    switch (planes.activation) {
       case RELU -> {
         for (int v = 0; v < count; v++) {
           FloatVector.fromArray(F, output, y + 8 * v).max(0f).intoArray(output, y + 8 * v);
