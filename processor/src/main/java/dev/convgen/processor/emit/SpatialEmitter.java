@@ -219,8 +219,8 @@ final class SpatialEmitter {
   }
 
   /**
-   * Declares the bias {@code bk} and the taps {@code w0..} (when unrolled); returns each kernel
-   * row's offset ({@link #rowOffsets}).
+   * Declares the bias {@code bk} and the taps {@code w0..} (when unrolled) and computes the border
+   * rows above the interior; returns each kernel row's offset ({@link #rowOffsets}).
    */
   static Expr[] tapPreamble(SpatialPlan plan, MethodSpec.Builder method) {
     StageSpec stage = plan.stage();
@@ -235,7 +235,9 @@ final class SpatialEmitter {
         method.addStatement("float w$L = weight[$L]", t, Expr.var("wo").plus(t));
       }
     }
-    return rowOffsets(plan, method);
+    Expr[] rowOffsets = rowOffsets(plan, method);
+    borderRows(plan, method, Expr.of(0), sizes(plan).rowLo());
+    return rowOffsets;
   }
 
   /** One interior output value at {@code yr + j}, first tap at {@code input[x]}: no checks. */

@@ -16,7 +16,6 @@ final class SpatialScalarEmitter {
     SpatialEmitter.PlaneSizes s = SpatialEmitter.sizes(plan);
     MethodSpec.Builder method = SpatialEmitter.planeMethod(plan);
     Expr[] rowOffsets = SpatialEmitter.tapPreamble(plan, method);
-    SpatialEmitter.borderRows(plan, method, Expr.of(0), s.rowLo());
     method.beginControlFlow("for (int i = $L; i < $L; i++)", s.rowLo(), s.rowHi())
         .addStatement("int yr = $L", Expr.var("yo").plus(Expr.var("i").times(s.outW())));
     if (!s.colLo().equals(Expr.of(0))) {

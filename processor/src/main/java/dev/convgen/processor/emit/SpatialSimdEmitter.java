@@ -38,7 +38,6 @@ final class SpatialSimdEmitter {
     SpatialEmitter.PlaneSizes s = SpatialEmitter.sizes(plan);
     MethodSpec.Builder method = SpatialEmitter.planeMethod(plan);
     Expr[] rowOffsets = SpatialEmitter.tapPreamble(plan, method);
-    SpatialEmitter.borderRows(plan, method, Expr.of(0), s.rowLo());
     // the first tap of output pixel (0, 0)
     Expr origin = Expr.var("xo").plus(s.width().times(-g.padTop())).plus(-g.padLeft());
     if (plan.vector().flatInterior()) {
@@ -73,10 +72,7 @@ final class SpatialSimdEmitter {
           .addStatement("int end = $L", s.colHi())
           .addStatement("int j = $L", s.colLo())
           .addCode(spanCalls(plan, rowOffsets, "xp"))
-          .beginControlFlow("for (j = $L; j < $L; j++)", s.colHi(), s.outW())
-          .addStatement("output[yr + j] $L borderPixel(input, xo, i, j, k$L)",
-              SpatialEmitter.store(plan), SpatialEmitter.borderSizeArgs(plan))
-          .endControlFlow()
+          .addCode(SpatialEmitter.borderColumns(plan, "yr", "c", s.colHi(), s.outW()))
           .endControlFlow();
     }
     SpatialEmitter.borderRows(plan, method, s.rowHi(), s.outH());
