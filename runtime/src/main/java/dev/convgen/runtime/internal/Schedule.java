@@ -1,8 +1,12 @@
 package dev.convgen.runtime.internal;
 
 /**
- * Cache-blocking choices shared by the generated kernels (fixed at generation time) and the tuned
- * generic kernels (computed at run time), so both are measured with the same loop order.
+ * Pointwise register-tile and cache-tile rules, shared on purpose by two readers: the processor's
+ * planner, which applies them at compile time to the shapes a spec fixes (the processor depends on
+ * the runtime for this and for {@code ConvGeometry} and {@code PlaneInterior}), and the tuned
+ * generic kernels, which apply them at run time. So the specialized and the generic kernels are
+ * measured with the same loop order, and a benchmark difference between them is the
+ * specialization's.
  */
 public final class Schedule {
 

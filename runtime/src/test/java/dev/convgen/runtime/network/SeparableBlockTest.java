@@ -1,11 +1,14 @@
-package dev.convgen.runtime;
+package dev.convgen.runtime.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ReferenceConv;
+import dev.convgen.runtime.Tolerance;
 import dev.convgen.runtime.kernels.GenericKernels;
-import dev.convgen.runtime.network.SeparableBlock;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,13 @@
-package dev.convgen.runtime;
+package dev.convgen.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.convgen.annotations.Activation;
-import dev.convgen.runtime.kernels.GenericKernels;
+import dev.convgen.runtime.ConformanceCase;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ReferenceConv;
+import dev.convgen.runtime.Tolerance;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

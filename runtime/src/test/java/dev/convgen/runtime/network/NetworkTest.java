@@ -1,4 +1,4 @@
-package dev.convgen.runtime;
+package dev.convgen.runtime.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ReferenceConv;
+import dev.convgen.runtime.Tolerance;
 import dev.convgen.runtime.kernels.GenericKernels;
-import dev.convgen.runtime.network.GlobalAveragePool;
-import dev.convgen.runtime.network.InvertedResidualBlock;
-import dev.convgen.runtime.network.LayerTable;
-import dev.convgen.runtime.network.SeparableBlock;
-import dev.convgen.runtime.network.Sequential;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.convgen.runtime.weights;
+package dev.convgen.runtime.binding;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,9 +10,8 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ReferenceConv;
 import dev.convgen.runtime.Tolerance;
-import dev.convgen.runtime.binding.BatchNorm;
-import dev.convgen.runtime.binding.StageWeights;
-import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.runtime.weights.Tensor;
+import dev.convgen.runtime.weights.Weights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

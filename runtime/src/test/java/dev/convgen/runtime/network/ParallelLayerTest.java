@@ -1,13 +1,15 @@
-package dev.convgen.runtime;
+package dev.convgen.runtime.network;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.Tolerance;
 import dev.convgen.runtime.kernels.GenericKernels;
-import dev.convgen.runtime.network.ParallelLayer;
-import dev.convgen.runtime.network.SeparableBlock;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

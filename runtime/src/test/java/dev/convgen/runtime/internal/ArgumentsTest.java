@@ -1,11 +1,12 @@
-package dev.convgen.runtime;
+package dev.convgen.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.convgen.annotations.Activation;
-import dev.convgen.runtime.internal.WeightPacking;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.kernels.GenericKernels;
 import org.junit.jupiter.api.Test;
 
