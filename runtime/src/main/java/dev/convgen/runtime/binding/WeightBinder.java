@@ -117,6 +117,9 @@ public final class WeightBinder {
     if (weights.contains(prefix + ".bn.num_batches_tracked")) {
       taken.add(prefix + ".bn.num_batches_tracked");
     }
+    for (int i = 0; i < bn.length; i++) {
+      checkStatistics(prefix + ".bn." + BATCH_NORM.get(i), layer, bn[i], i == 3);
+    }
     StageWeights folded = new BatchNorm(bn[0], bn[1], bn[2], bn[3], batchNormEpsilon)
         .fold(geometry, weight.data(), convBias == null ? null : convBias.data());
     used.addAll(taken);
@@ -158,6 +161,21 @@ public final class WeightBinder {
       throw new IllegalArgumentException("weights: " + unused.size() + " tensor(s) not used by"
           + " any layer: " + abbreviate(unused) + "; remove them from the file or add the layers"
           + " they belong to");
+    }
+  }
+
+  /**
+   * BatchNorm statistics must be finite, and a variance zero or more: a negative variance (a
+   * corrupted or mis-exported file) would fold into NaN weights, or scale them by millions.
+   */
+  private static void checkStatistics(String name, String layer, float[] values,
+      boolean variance) {
+    for (int k = 0; k < values.length; k++) {
+      if (!Float.isFinite(values[k]) || variance && values[k] < 0) {
+        throw new IllegalArgumentException(name + " for " + layer + ": channel " + k + " is "
+            + values[k] + "; expected a finite value" + (variance ? " >= 0 (a variance)" : "")
+            + ". The BatchNorm statistics are corrupted or exported from the wrong tensor");
+      }
     }
   }
 

@@ -211,7 +211,8 @@ final class NpyReader {
       skipSpaces();
       int start = at;
       long value = 0;
-      while (at < text.length() && Character.isDigit(text.charAt(at))) {
+      // ASCII digits only: Character.isDigit also accepts e.g. Arabic-Indic digits
+      while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
         value = value * 10 + (text.charAt(at++) - '0');
         if (value > Integer.MAX_VALUE) {
           throw new IllegalArgumentException("dimension at offset " + start + " exceeds "
@@ -258,7 +259,8 @@ final class NpyReader {
     }
 
     private void skipSpaces() {
-      while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+      while (at < text.length() && (text.charAt(at) == ' ' || text.charAt(at) == '\t'
+          || text.charAt(at) == '\n' || text.charAt(at) == '\r')) {
         at++;
       }
     }

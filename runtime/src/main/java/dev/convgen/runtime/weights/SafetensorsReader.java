@@ -6,7 +6,8 @@ import com.google.gson.stream.JsonToken;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -51,8 +52,8 @@ final class SafetensorsReader {
             + Long.toUnsignedString(headerSize) + " is impossible for a file of " + fileSize
             + " bytes (limit " + MAX_HEADER_BYTES + ")");
       }
-      String header = utf8(in.readNBytes((int) headerSize), file);
-      List<Entry> entries = parseHeader(header, file);
+      // Parsed as it streams in: memory stays bounded however large (or padded) the header is.
+      List<Entry> entries = parseHeader(new BoundedInputStream(in, headerSize), file);
       checkLayout(entries, fileSize - 8 - headerSize, file);
       List<Tensor> tensors = new ArrayList<>(entries.size());
       for (Entry entry : entries) { // in data order after checkLayout
@@ -64,21 +65,49 @@ final class SafetensorsReader {
     }
   }
 
-  private static String utf8(byte[] bytes, String file) throws WeightFileException {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new WeightFileException(file, "safetensors header is not valid UTF-8");
+  /** The first {@code limit} bytes of a stream; closing it leaves the stream open. */
+  private static final class BoundedInputStream extends InputStream {
+    private final InputStream in;
+    private long remaining;
+
+    BoundedInputStream(InputStream in, long limit) {
+      this.in = in;
+      this.remaining = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        remaining--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = in.read(buffer, offset, (int) Math.min(length, remaining));
+      if (n > 0) {
+        remaining -= n;
+      }
+      return n;
     }
   }
 
-  private static List<Entry> parseHeader(String header, String file) throws WeightFileException {
+  private static List<Entry> parseHeader(BoundedInputStream header, String file)
+      throws IOException {
     List<Entry> entries = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    try (JsonReader json = new JsonReader(new StringReader(header))) {
+    Reader utf8 = new InputStreamReader(header, StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT));
+    try (JsonReader json = new JsonReader(utf8)) {
       json.setStrictness(Strictness.STRICT);
       json.beginObject();
       while (json.hasNext()) {
@@ -102,8 +131,13 @@ final class SafetensorsReader {
       if (json.peek() != JsonToken.END_DOCUMENT) {
         throw new WeightFileException(file, "text after the safetensors header's JSON object");
       }
+      if (header.remaining > 0) {
+        throw new WeightFileException(file, "the safetensors header ends before its stated size");
+      }
     } catch (WeightFileException e) {
       throw e;
+    } catch (CharacterCodingException e) {
+      throw new WeightFileException(file, "safetensors header is not valid UTF-8");
     } catch (IOException | IllegalStateException | NumberFormatException e) {
       // Gson: malformed JSON, a value of the wrong type, a number that is not an integer.
       throw new WeightFileException(file, "malformed safetensors header: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
@@ -34,16 +35,42 @@ public final class Weights {
   }
 
   /**
-   * Loads and merges one or more weight files; the format follows the file extension.
+   * How many bytes the entries of a compressed {@code .npz} may inflate to, by default, as a
+   * multiple of the file's size ({@value}, or {@link #MIN_INFLATED_BYTES} for small files): far
+   * above what trained weights compress by (about 1.1x; a model pruned to 90% zeros about 10x),
+   * far below a zip bomb's 1000x. Raise it with {@link #load(long, Path...)}.
+   */
+  public static final int MAX_INFLATION_RATIO = 64;
+
+  /** The inflation limit of small {@code .npz} files: 1 MiB. */
+  public static final long MIN_INFLATED_BYTES = 1 << 20;
+
+  /**
+   * Loads and merges one or more weight files; the format follows the file extension. Memory is
+   * bounded by the bytes in the files (compressed {@code .npz} entries: by
+   * {@link #MAX_INFLATION_RATIO} x the file's size).
    *
-   * @throws WeightFileException for an unreadable file or a tensor name found in two files
-   * @throws IOException when a file cannot be opened
+   * @throws WeightFileException for an unreadable file (a directory, a FIFO, missing, broken) or
+   *     a tensor name found in two files
+   * @throws IOException when reading fails after the file was opened
    */
   public static Weights load(Path... files) throws IOException {
+    return load(0, files);
+  }
+
+  /**
+   * As {@link #load(Path...)}, with the number of bytes the entries of each compressed
+   * {@code .npz} may inflate to; 0 for the default ({@link #MAX_INFLATION_RATIO} x the file size).
+   */
+  public static Weights load(long maxInflatedBytes, Path... files) throws IOException {
+    if (maxInflatedBytes < 0) {
+      throw new IllegalArgumentException("maxInflatedBytes: expected 0 (default) or more, got "
+          + maxInflatedBytes);
+    }
     Map<String, Tensor> all = new LinkedHashMap<>();
     for (Path file : files) {
       Objects.requireNonNull(file, "file");
-      for (Tensor tensor : readFile(file)) {
+      for (Tensor tensor : readFile(file, maxInflatedBytes)) {
         if (all.putIfAbsent(tensor.name(), tensor) != null) {
           throw new WeightFileException(file.toString(), "tensor " + tensor.name()
               + " is also defined in an earlier file");
@@ -64,16 +91,27 @@ public final class Weights {
     return new Weights(all);
   }
 
-  private static List<Tensor> readFile(Path file) throws IOException {
+  private static List<Tensor> readFile(Path file, long maxInflatedBytes) throws IOException {
     String name = file.getFileName() == null ? "" : file.getFileName().toString();
     String lower = name.toLowerCase(Locale.ROOT);
+    // Opening a FIFO would block, a directory or a symbolic-link loop fail with a bare IOException.
+    if (Files.isDirectory(file)) {
+      throw new WeightFileException(file.toString(), "is a directory, not a weight file");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new WeightFileException(file.toString(), Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+          ? "not a regular file (a FIFO, a device, or a symbolic link that leads nowhere or in a"
+              + " loop)" : "no such file");
+    }
     if (lower.endsWith(".npy")) {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
         return List.of(NpyReader.read(in, name.substring(0, name.length() - 4), file.toString()));
       }
     }
     if (lower.endsWith(".npz")) {
-      return NpzReader.read(file);
+      long limit = maxInflatedBytes > 0 ? maxInflatedBytes
+          : Math.max(MIN_INFLATED_BYTES, MAX_INFLATION_RATIO * Files.size(file));
+      return NpzReader.read(file, limit);
     }
     if (lower.endsWith(".safetensors")) {
       return SafetensorsReader.read(file);

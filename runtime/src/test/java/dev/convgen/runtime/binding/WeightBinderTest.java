@@ -134,6 +134,34 @@ class WeightBinderTest {
         "pw.bias: missing for Net_pw, expected shape [6] (or a BatchNorm pw.bn.*)");
   }
 
+  /** A negative variance would fold into NaN weights (-1) or scale them by ~2e6 (-1e-5). */
+  @Test
+  void impossibleBatchNormStatisticsAreRefusedNamingTheTensor() {
+    float[][] cases = {{1, 1, -1, 1}, {1, 1, 1, -1e-5f}, {1, 1, 1, Float.NaN}};
+    String[] parameters = {"weight", "bias", "running_mean", "running_var"};
+    for (float[] variance : cases) {
+      List<Tensor> tensors = new ArrayList<>();
+      tensor(tensors, "dw.weight", 4, 1, 3, 3);
+      for (int i = 0; i < 3; i++) {
+        tensor(tensors, "dw.bn." + parameters[i], 4);
+      }
+      tensors.add(new Tensor("dw.bn.running_var", new int[] {4}, variance));
+      int bad = variance[2] < 0 ? 2 : 3;
+      assertError(() -> new WeightBinder(Weights.of(tensors)).stage("dw", DEPTHWISE, true, "Net_dw"),
+          "dw.bn.running_var for Net_dw: channel " + bad + " is " + variance[bad]
+              + "; expected a finite value >= 0");
+    }
+    List<Tensor> tensors = new ArrayList<>();
+    tensor(tensors, "dw.weight", 4, 1, 3, 3);
+    for (int i = 0; i < 3; i++) {
+      tensor(tensors, "dw.bn." + parameters[i], 4);
+    }
+    tensors.add(new Tensor("dw.bn.running_var", new int[] {4}, new float[] {1, 1, 1, 1}));
+    tensors.get(2).data()[1] = Float.POSITIVE_INFINITY; // dw.bn.bias
+    assertError(() -> new WeightBinder(Weights.of(tensors)).stage("dw", DEPTHWISE, true, "Net_dw"),
+        "dw.bn.bias for Net_dw: channel 1 is Infinity; expected a finite value");
+  }
+
   private Tensor tensor(List<Tensor> tensors, String name, int... shape) {
     int count = 1;
     for (int d : shape) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,6 +181,98 @@ class WeightsTest {
     byte[] valid = Files.readAllBytes(fixture("compressed.npz"));
     Path cut = Files.write(temp.resolve("cut.npz"), java.util.Arrays.copyOf(valid, 300));
     assertFileError(cut, "not a valid .npz (zip) archive");
+  }
+
+  /** NumPy refuses an entry whose CRC-32 does not match; so must we (one flipped byte). */
+  @Test
+  void npzEntriesAreCrcChecked() throws IOException {
+    byte[] npy = Files.readAllBytes(fixture("f32.npy"));
+    byte[] stored = zip(npy, ZipEntry.STORED);
+    assertEquals(1, Weights.load(Files.write(temp.resolve("ok.npz"), stored)).size());
+    int data = indexOf(stored, npy) + npy.length - 3; // a byte of the last float
+    stored[data] ^= 0x40;
+    assertFileError(Files.write(temp.resolve("flipped.npz"), stored), "tensor a: bad CRC-32");
+    byte[] deflated = zip(npy, ZipEntry.DEFLATED);
+    int central = indexOf(deflated, new byte[] {'P', 'K', 1, 2}); // central directory record
+    deflated[central + 16] ^= 0x01; // its CRC-32 field
+    assertFileError(Files.write(temp.resolve("crc.npz"), deflated), "tensor a: bad CRC-32");
+  }
+
+  /** 16 MiB of zeros compress to ~16 KB: refused by default, read with a raised limit. */
+  @Test
+  void compressedNpzInflationIsBounded() throws IOException {
+    byte[] header = npyWithHeader("{'descr': '<f4', 'fortran_order': False,"
+        + " 'shape': (4194304,), }");
+    byte[] npy = java.util.Arrays.copyOf(header, header.length + (16 << 20));
+    Path bomb = Files.write(temp.resolve("bomb.npz"), zip(npy, ZipEntry.DEFLATED));
+    assertTrue(Files.size(bomb) < 100_000, "compressed size " + Files.size(bomb));
+    assertFileError(bomb, "tensor a: the archive inflates past " + Math.max(1 << 20, 64 * Files.size(bomb)) + " bytes");
+    assertEquals(4194304, Weights.load(32 << 20, bomb).get("a").data().length);
+  }
+
+  @Test
+  void directoriesLinkLoopsFifosAndMissingFilesAreWeightFileErrors() throws Exception {
+    assertFileError(Files.createDirectory(temp.resolve("dir.npy")), "is a directory");
+    Path a = temp.resolve("a.npz");
+    Path b = temp.resolve("b.npz");
+    Files.createSymbolicLink(a, b);
+    Files.createSymbolicLink(b, a);
+    assertFileError(a, "not a regular file");
+    assertFileError(temp.resolve("missing.safetensors"), "no such file");
+    Path fifo = temp.resolve("fifo.npy");
+    if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0) {
+      assertFileError(fifo, "not a regular file"); // used to block forever
+    }
+  }
+
+  /** Python reads (٣,) as 3; Character.isDigit read it as 1587. Only ASCII digits count. */
+  @Test
+  void npyShapesTakeOnlyAsciiDigits() throws IOException {
+    byte[] header = ("{'descr': '<f4', 'fortran_order': False, 'shape': (\u0663,), }")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] v3 = ByteBuffer.allocate(12 + header.length + 12).order(ByteOrder.LITTLE_ENDIAN)
+        .put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 3, 0})
+        .putInt(header.length).put(header).array();
+    assertFileError(npy("arabic", v3), "expected a non-negative integer");
+  }
+
+  /** A large header of padding spaces is read as it streams in, not held whole in memory. */
+  @Test
+  void paddedSafetensorsHeaderStreams() throws IOException {
+    String ok = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+    assertEquals(2, Weights.load(safetensors("padded", ok + " ".repeat(4 << 20), 8))
+        .get("a").data().length);
+  }
+
+  private static byte[] zip(byte[] npy, int method) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      ZipEntry entry = new ZipEntry("a.npy");
+      entry.setMethod(method);
+      if (method == ZipEntry.STORED) {
+        CRC32 crc = new CRC32();
+        crc.update(npy);
+        entry.setSize(npy.length);
+        entry.setCrc(crc.getValue());
+      }
+      zip.putNextEntry(entry);
+      zip.write(npy);
+      zip.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
   }
 
   private Path npy(String name, byte[] bytes) throws IOException {
