@@ -88,6 +88,14 @@ class InvalidSpecTest {
             "multiplier applies to DEPTHWISE and SEPARABLE specs only", "2"),
         Arguments.of("@ConvSpec(in = 8, kind = Kind.DENSE, kernel = 3)",
             "out is required for a DENSE spec", "@ConvSpec"),
+        // The kernel extent overflowed int: the spec compiled and forward() threw
+        // ArrayIndexOutOfBoundsException; nearby values gave messages about padding never written.
+        Arguments.of("@ConvSpec(in = 1, kind = Kind.DEPTHWISE, kernel = 5, dilation = 1073741825,"
+            + " padding = 0)", "kernel 5x5 with dilation 1073741825x1073741825 spans 4294967301"
+            + " input pixels", "1073741825"),
+        Arguments.of("@ConvSpec(in = 1, kind = Kind.DEPTHWISE, kernel = 5, dilation = 536870913)",
+            "spans 2147483653 input pixels (dilation x (kernel - 1) + 1), more than int indexing"
+            + " allows (2147483647): use a smaller dilation", "536870913"),
         Arguments.of("@ConvSpec(in = 46341, out = 46341, kind = Kind.DENSE)",
             "weights of 46341 x 46341 x 1 = 2147488281 floats overflows int indexing", "46341"));
   }

@@ -37,6 +37,14 @@ public record ConvGeometry(
     requireNonNegative("padLeft", padLeft);
     requireNonNegative("padBottom", padBottom);
     requireNonNegative("padRight", padRight);
+    for (long extent : new long[] {(long) dilationH * (kernelH - 1) + 1,
+        (long) dilationW * (kernelW - 1) + 1}) {
+      if (extent > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("dilationH, dilationW: the kernel extent dilation x"
+            + " (kernel - 1) + 1 must fit an int, got " + extent + " (kernel " + kernelH + "x"
+            + kernelW + ", dilation " + dilationH + "x" + dilationW + ")");
+      }
+    }
     if (inChannels % groups != 0 || outChannels % groups != 0) {
       throw new IllegalArgumentException(
           "groups: expected a divisor of inChannels " + inChannels + " and outChannels "
@@ -91,12 +99,18 @@ public record ConvGeometry(
 
   /** Output height for an input height; zero or negative when the input is too small. */
   public int outputHeight(int inputHeight) {
-    return Math.floorDiv(inputHeight + padTop + padBottom - extentH(), strideH) + 1;
+    return outputSize((long) inputHeight + padTop + padBottom - extentH(), strideH);
   }
 
   /** Output width for an input width; zero or negative when the input is too small. */
   public int outputWidth(int inputWidth) {
-    return Math.floorDiv(inputWidth + padLeft + padRight - extentW(), strideW) + 1;
+    return outputSize((long) inputWidth + padLeft + padRight - extentW(), strideW);
+  }
+
+  /** {@code floor(span / stride) + 1}, computed in long and saturated to the int range. */
+  private static int outputSize(long span, int stride) {
+    long size = Math.floorDiv(span, stride) + 1;
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, size));
   }
 
   /** Number of weights: {@code out * (in / groups) * kh * kw}. */

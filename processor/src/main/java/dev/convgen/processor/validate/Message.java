@@ -28,6 +28,8 @@ public enum Message {
   NEGATIVE_PADDING("padding must be zero or more, got %s"),
   PADDING_TOO_LARGE("padding must be smaller than the dilated kernel extent on each side, got %s"
       + " (kernel %s, dilation %s; extent = dilation x (kernel - 1) + 1)"),
+  EXTENT_TOO_LARGE("kernel %s with dilation %s spans %d input pixels (dilation x (kernel - 1)"
+      + " + 1), more than int indexing allows (%d): use a smaller dilation"),
   KERNEL_TOO_LARGE("kernel %s exceeds the supported maximum of %d per side"),
   SIZE_PAIR("height and width are given together or not at all: add %s = <input %s>"),
   SAME_NEEDS_SIZE("autoPad = %s with stride %d depends on the input size: give height and width,"

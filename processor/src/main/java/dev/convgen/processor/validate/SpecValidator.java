@@ -72,7 +72,16 @@ public final class SpecValidator {
       error(spec, missingWidth ? "height" : "width", Message.SIZE_PAIR,
           missingWidth ? "width" : "height", missingWidth ? "width" : "height");
     }
-    if (kernel != null) {
+    boolean extentFits = true;
+    if (kernel != null && dilation != null) {
+      long[] extent = Padding.extent(kernel, dilation);
+      if (Math.max(extent[0], extent[1]) > Integer.MAX_VALUE) {
+        error(spec, "dilation", Message.EXTENT_TOO_LARGE, kernel[0] + "x" + kernel[1],
+            dilation[0] + "x" + dilation[1], Math.max(extent[0], extent[1]), Integer.MAX_VALUE);
+        extentFits = false; // the padding checks would only repeat the overflow
+      }
+    }
+    if (kernel != null && extentFits) {
       // Go on with neutral values so the remaining problems are reported in the same build.
       checkPadding(spec, kernel, stride == null ? new int[] {1, 1} : stride,
           dilation == null ? new int[] {1, 1} : dilation, height, width);

@@ -3,6 +3,7 @@ package dev.convgen.runtime.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
@@ -57,6 +58,21 @@ class ArgumentsTest {
     assertThrows(IllegalArgumentException.class, () -> kernel.forward(same, 1, 4, 4, same));
     assertEquals("input", assertThrows(NullPointerException.class,
         () -> kernel.forward(null, 1, 4, 4, same)).getMessage());
+  }
+
+  /**
+   * An extent past int was accepted and the textbook kernel returned a meaningless value; output
+   * sizes near the int range wrapped around.
+   */
+  @Test
+  void kernelExtentMustFitAnIntAndOutputSizesDoNotWrap() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConvGeometry.depthwise(1, 1, 5, 5, 1, 1, 0, 0, 0, 0, 1073741825, 1073741825));
+    assertTrue(e.getMessage().contains("must fit an int, got 4294967301"), e.getMessage());
+    ConvGeometry wide = ConvGeometry.depthwise(1, 1, 3, 3, 1, 1, 1000, 1000, 1000, 1000, 1000,
+        1000);
+    assertEquals(Integer.MAX_VALUE - 1, wide.outputHeight(Integer.MAX_VALUE - 1));
+    assertTrue(wide.outputWidth(1) > 0);
   }
 
   @Test
