@@ -9,6 +9,7 @@ import dev.convgen.processor.model.SpecLowering;
 import dev.convgen.processor.plan.KernelPlanner;
 import dev.convgen.processor.read.AnnotatedSpec;
 import dev.convgen.processor.read.SpecReader;
+import dev.convgen.processor.validate.ClassNameValidator;
 import dev.convgen.processor.validate.ErrorReporter;
 import dev.convgen.processor.validate.Message;
 import dev.convgen.processor.validate.NameValidator;
@@ -47,6 +48,8 @@ public final class ConvSpecProcessor extends AbstractProcessor {
   static final String SIMD_OPTION = "convgen.simd";
 
   private Trees trees;
+  /** Generated class names of this compilation, across rounds. */
+  private ClassNameValidator classNames;
 
   @Override
   public synchronized void init(ProcessingEnvironment environment) {
@@ -80,6 +83,8 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     }
     Elements elements = processingEnv.getElementUtils();
     ErrorReporter errors = new ErrorReporter(processingEnv.getMessager(), trees);
+    // One validator for the whole compilation, reporting through this round's reporter.
+    classNames = new ClassNameValidator(errors, classNames);
     List<KernelSpec> kernels = new ArrayList<>();
     for (Map.Entry<TypeElement, List<AnnotatedSpec>> holder
         : new SpecReader(elements, trees).read(annotations, round).entrySet()) {
@@ -130,7 +135,8 @@ public final class ConvSpecProcessor extends AbstractProcessor {
         continue;
       }
       KernelSpec kernel = lowering.lower(spec);
-      if (shapes.check(spec, kernel) && names.check(spec, kernel)) {
+      if (shapes.check(spec, kernel) && names.check(spec, kernel)
+          && classNames.check(spec, kernel)) {
         valid.add(kernel);
       }
     }

@@ -138,6 +138,36 @@ class InvalidSpecTest {
         "the generated class test.Holder_Block would clash with an existing type"));
   }
 
+  /** Both used to generate one class: FilerException "This is a bug in convgen", one file written. */
+  @Test
+  void twoHoldersGeneratingOneClassNameAreBothReported() {
+    Compilation holders = Compiler.javac().withProcessors(new ConvSpecProcessor()).compile(
+        JavaFileObjects.forSourceString("test.A", "package test;\n"
+            + "import dev.convgen.annotations.*;\n@ConvSpec(name = \"B_x\", in = 8, out = 8)\n"
+            + "class A {}"),
+        JavaFileObjects.forSourceString("test.A_B", "package test;\n"
+            + "import dev.convgen.annotations.*;\n@ConvSpec(name = \"x\", in = 8, out = 8)\n"
+            + "class A_B {}"));
+    assertClash(holders, "test.A_B_x");
+    Compilation nested = Compiler.javac().withProcessors(new ConvSpecProcessor()).compile(
+        JavaFileObjects.forSourceString("test.Outer", "package test;\n"
+            + "import dev.convgen.annotations.*;\nclass Outer {\n"
+            + "@ConvSpec(name = \"k\", in = 8, out = 8) static class Inner {} }"),
+        JavaFileObjects.forSourceString("test.Outer_Inner", "package test;\n"
+            + "import dev.convgen.annotations.*;\n@ConvSpec(name = \"k\", in = 8, out = 8)\n"
+            + "class Outer_Inner {}"));
+    assertClash(nested, "test.Outer_Inner_k");
+  }
+
+  private static void assertClash(Compilation compilation, String className) {
+    assertEquals(Compilation.Status.FAILURE, compilation.status());
+    assertEquals(2, compilation.errors().size(), compilation.errors()::toString);
+    for (Diagnostic<? extends JavaFileObject> error : compilation.errors()) {
+      assertTrue(error.getMessage(null).contains("the generated class " + className
+          + " is also generated for the spec"), error.getMessage(null));
+    }
+  }
+
   @Test
   void theAnnotationIsRefusedOnAMethod() {
     Compilation compilation = Compiler.javac().withProcessors(new ConvSpecProcessor()).compile(

@@ -9,6 +9,8 @@ public enum Message {
   ARITY("%s takes %s, got %d values"),
   INVALID_NAME("name \"%s\" is not a Java identifier; use letters, digits and _ (e.g. \"Block1\")"),
   DUPLICATE_NAME("another @ConvSpec on %s is already named \"%s\"; give each spec a distinct name"),
+  CLASS_CLASH("the generated class %s is also generated for the %s; give one of the two specs"
+      + " another name"),
   CLASS_EXISTS("the generated class %s would clash with an existing type; choose another name"),
   OUT_REQUIRED("out is required for a %s spec: set out = <output channels>"),
   POINTWISE_KERNEL("a pointwise kernel is 1x1, got kernel %dx%d: remove kernel or use"
