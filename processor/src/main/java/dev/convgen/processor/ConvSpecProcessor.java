@@ -25,6 +25,7 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 
@@ -61,9 +62,17 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     }
   }
 
+  /**
+   * The annotation on our own output. Without a processor claiming it, javac's
+   * {@code -Xlint:processing} (part of {@code -Xlint:all}) warns "No processor claimed any of
+   * these annotations" in the round that compiles the generated files, and {@code -Werror} fails
+   * the user's build.
+   */
+  private static final String GENERATED = "javax.annotation.processing.Generated";
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(SpecReader.CONV_SPEC, SpecReader.CONV_SPECS);
+    return Set.of(SpecReader.CONV_SPEC, SpecReader.CONV_SPECS, GENERATED);
   }
 
   @Override
@@ -80,6 +89,14 @@ public final class ConvSpecProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     if (annotations.isEmpty()) {
       return false;
+    }
+    boolean onlyGenerated = annotations.stream()
+        .allMatch(a -> a.getQualifiedName().contentEquals(GENERATED));
+    if (onlyGenerated) {
+      // Claim @Generated only when every class carrying it is ours: another processor's output
+      // stays visible to processors after this one.
+      return round.getElementsAnnotatedWith(annotations.iterator().next()).stream()
+          .allMatch(this::generatedByUs);
     }
     Elements elements = processingEnv.getElementUtils();
     ErrorReporter errors = new ErrorReporter(processingEnv.getMessager(), trees);
@@ -141,6 +158,13 @@ public final class ConvSpecProcessor extends AbstractProcessor {
       }
     }
     return valid;
+  }
+
+  private boolean generatedByUs(Element element) {
+    return element.getAnnotationMirrors().stream()
+        .filter(a -> a.getAnnotationType().toString().equals(GENERATED))
+        .anyMatch(a -> a.getElementValues().values().toString()
+            .contains(ConvSpecProcessor.class.getName()));
   }
 
   /**

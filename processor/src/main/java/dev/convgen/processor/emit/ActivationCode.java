@@ -1,5 +1,6 @@
 package dev.convgen.processor.emit;
 
+import com.palantir.javapoet.CodeBlock;
 import dev.convgen.annotations.Activation;
 
 /** An activation written inline around a scalar or a {@code FloatVector} expression. */
@@ -8,14 +9,15 @@ final class ActivationCode {
   private ActivationCode() {}
 
   /** The activation applied to a float expression. */
-  static String scalar(Activation activation, String value) {
+  static CodeBlock scalar(Activation activation, String value) {
     switch (activation) {
       case RELU:
-        return "Math.max(" + value + ", 0f)";
+        return CodeBlock.of("$T.max($L, 0f)", RuntimeTypes.MATH, value);
       case RELU6:
-        return "Math.min(Math.max(" + value + ", 0f), 6f)";
+        return CodeBlock.of("$T.min($T.max($L, 0f), 6f)", RuntimeTypes.MATH, RuntimeTypes.MATH,
+            value);
       default:
-        return value;
+        return CodeBlock.of("$L", value);
     }
   }
 

@@ -31,7 +31,8 @@ final class PointwiseEmitter {
   static CodeBlock channelRange(PointwisePlan plan) {
     return CodeBlock.builder()
         .addStatement("int fromChannel = firstUnit * $L", plan.channelBlock())
-        .addStatement("int toChannel = Math.min(lastUnit * $L, $L)", plan.channelBlock(),
+        .addStatement("int toChannel = $T.min(lastUnit * $L, $L)", RuntimeTypes.MATH,
+            plan.channelBlock(),
             plan.stage().geometry().outChannels())
         .build();
   }
@@ -49,7 +50,8 @@ final class PointwiseEmitter {
     CodeBlock.Builder code = CodeBlock.builder();
     if (full > 0) {
       code.beginControlFlow("for (int k = fromChannel; k < $L; k += $L)",
-              full == out ? "toChannel" : "Math.min(toChannel, " + full + ")", width)
+              full == out ? CodeBlock.of("toChannel")
+                  : CodeBlock.of("$T.min(toChannel, $L)", RuntimeTypes.MATH, full), width)
           .add(block.apply(Expr.var("k"), width))
           .endControlFlow();
     }

@@ -91,14 +91,14 @@ final class PointwiseSimdEmitter {
               + " block passes over it\n", tile)
           .beginControlFlow("for (int t = 0; t < $L; t += $L)", plane, tile)
           .addStatement(wholeTiles ? CodeBlock.of("int tileEnd = t + $L", tile)
-              : CodeBlock.of("int tileEnd = Math.min(t + $L, $L)", tile, plane));
+              : CodeBlock.of("int tileEnd = $T.min(t + $L, $L)", RuntimeTypes.MATH, tile, plane));
     }
     String planeArg = plane.isConstant() ? "" : ", plane";
     code.add(PointwiseEmitter.channelBlocks(plan, (first, channels) -> CodeBlock.builder()
         .beginControlFlow("for (int p = $L; p < $L; p += $L)", oneTile ? "0" : "t", tileEnd,
             block)
         .addStatement(divisible ? CodeBlock.of("int j = p")
-            : CodeBlock.of("int j = Math.min(p, $L)", plane.plus(-block)))
+            : CodeBlock.of("int j = $T.min(p, $L)", RuntimeTypes.MATH, plane.plus(-block)))
         .addStatement("$L(input, inRow + j, output, $L, $L$L)",
             channels == plan.channelBlock() ? "block" : "lastBlock",
             Expr.var("outRow").plus(Expr.var("j")).plus(first.times(plane)), first, planeArg)

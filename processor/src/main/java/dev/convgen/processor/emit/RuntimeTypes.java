@@ -26,6 +26,8 @@ final class RuntimeTypes {
   static final ClassName ACTIVATION = ClassName.get("dev.convgen.annotations", "Activation");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  /** Named through {@code $T}, so a user's own {@code Math} in the package is not picked up. */
+  static final ClassName MATH = ClassName.get("java.lang", "Math");
   static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
   static final TypeName FLOAT_SPECIES = ParameterizedTypeName.get(
       ClassName.get("jdk.incubator.vector", "VectorSpecies"), ClassName.get(Float.class));

@@ -87,8 +87,8 @@ final class SpatialSimdEmitter {
     int lanes = plan.vector().shape().lanes();
     return CodeBlock.builder()
         .beginControlFlow("while (j + $L <= end)", lanes)
-        .addStatement("int vectors = Math.min((end - j) >> $L, $L)", // lanes: a power of 2
-            Integer.numberOfTrailingZeros(lanes), plan.vector().spanVectors())
+        .addStatement("int vectors = $T.min((end - j) >> $L, $L)", // lanes: a power of 2
+            RuntimeTypes.MATH, Integer.numberOfTrailingZeros(lanes), plan.vector().spanVectors())
         .addStatement("span(input, $L + j, output, yr + j, vectors, k$L)", base,
             plan.interior() != null ? "" : ", width")
         .addStatement("j += vectors * $L", lanes)

@@ -58,6 +58,8 @@ public final class SpecEmitter {
             .addMember("value", "$S", generator)
             .build())
         .addOriginatingElement(spec.holder())
+        // qualify java.lang types (and ours) whose simple names a type of the package takes
+        .alwaysQualify(spec.namesInPackage().stream().sorted().toArray(String[]::new))
         .build();
     return JavaFile.builder(spec.className().packageName(), type)
         .skipJavaLangImports(true)

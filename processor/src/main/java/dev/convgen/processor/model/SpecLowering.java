@@ -8,6 +8,8 @@ import dev.convgen.processor.read.AnnotatedSpec;
 import dev.convgen.runtime.ConvGeometry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.lang.model.util.Elements;
 
 /**
@@ -88,7 +90,10 @@ public final class SpecLowering {
       name = SpecNames.derived(kind, in, out, kind == Kind.DENSE ? groups : multiplier, kernel,
           stride);
     }
+    Set<String> namesInPackage = elements.getPackageOf(spec.holder()).getEnclosedElements()
+        .stream().map(e -> e.getSimpleName().toString()).collect(Collectors.toUnmodifiableSet());
     return new KernelSpec(spec.holder(), spec.mirror(), name,
-        SpecNames.generatedClass(elements, spec.holder(), name), kind, List.copyOf(stages));
+        SpecNames.generatedClass(elements, spec.holder(), name), kind, List.copyOf(stages),
+        namesInPackage);
   }
 }
