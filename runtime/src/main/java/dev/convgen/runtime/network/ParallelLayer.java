@@ -6,7 +6,8 @@ import dev.convgen.runtime.internal.Arguments;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a kernel or a separable block on several threads of a caller-supplied {@link Executor}:
@@ -15,7 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * block runs its depthwise stage, then its pointwise stage. convgen never creates threads itself.
  *
  * <p>Results are identical to the single-threaded layer's: slices write disjoint outputs and each
- * value is computed by the same code. Immutable and shareable if the executor is.
+ * value is computed by the same code. An executor that rejects a task, discards it, or cannot
+ * run it before this call returns (e.g. {@code forward} called from its only thread) costs
+ * parallelism, never results: the calling thread computes every slice no other thread has
+ * started, and {@code forward} returns (or throws, when a slice threw; the exception is the
+ * cause) only after every slice has finished. Immutable and shareable if the executor is.
  */
 public final class ParallelLayer implements ConvLayer {
 
@@ -101,37 +106,98 @@ public final class ParallelLayer implements ConvLayer {
       kernel.forwardUnits(input, batch, height, width, output, 0, units);
       return;
     }
-    CountDownLatch others = new CountDownLatch(parts - 1);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    for (int part = 1; part < parts; part++) {
-      int from = (int) ((long) units * part / parts);
-      int to = (int) ((long) units * (part + 1) / parts);
-      executor.execute(() -> {
-        try {
-          kernel.forwardUnits(input, batch, height, width, output, from, to);
-        } catch (Throwable t) {
-          failure.compareAndSet(null, t);
-        } finally {
-          others.countDown();
-        }
-      });
+    Slice[] slices = new Slice[parts];
+    for (int part = 0; part < parts; part++) {
+      slices[part] = new Slice(kernel, input, batch, height, width, output,
+          (int) ((long) units * part / parts), (int) ((long) units * (part + 1) / parts));
     }
-    kernel.forwardUnits(input, batch, height, width, output, 0, units / parts);
-    boolean interrupted = false;
-    while (true) {
+    for (int part = 1; part < parts; part++) {
       try {
-        others.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
+        executor.execute(slices[part]);
+      } catch (RejectedExecutionException rejected) {
+        // computed below by this thread
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    // This thread's slice, then every slice no thread has started: a task the executor rejected,
+    // discarded, or queued behind this very thread (forward called from one of its threads).
+    for (Slice slice : slices) {
+      slice.run();
     }
-    if (failure.get() != null) {
+    Throwable failure = null;
+    for (Slice slice : slices) {
+      slice.awaitDone();
+      if (slice.failure != null) {
+        if (failure == null) {
+          failure = slice.failure;
+        } else {
+          failure.addSuppressed(slice.failure);
+        }
+      }
+    }
+    if (failure != null) {
       throw new IllegalStateException("a slice of " + kernel.geometry().describe() + " failed",
-          failure.get());
+          failure);
+    }
+  }
+
+  /**
+   * Work units {@code [from, to)}, computed once by whichever thread claims them first; the
+   * others skip it. {@link #awaitDone} returns once it has finished, so {@code forward} never
+   * returns while a slice still writes the output.
+   */
+  private static final class Slice implements Runnable {
+    private final ConvKernel kernel;
+    private final float[] input;
+    private final int batch;
+    private final int height;
+    private final int width;
+    private final float[] output;
+    private final int from;
+    private final int to;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    Slice(ConvKernel kernel, float[] input, int batch, int height, int width, float[] output,
+        int from, int to) {
+      this.kernel = kernel;
+      this.input = input;
+      this.batch = batch;
+      this.height = height;
+      this.width = width;
+      this.output = output;
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    public void run() {
+      if (!claimed.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        kernel.forwardUnits(input, batch, height, width, output, from, to);
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        done.countDown();
+      }
+    }
+
+    /** Waits, uninterruptibly, until the slice has finished (it has been claimed by then). */
+    void awaitDone() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

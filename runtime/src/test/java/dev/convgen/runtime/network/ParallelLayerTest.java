@@ -3,6 +3,8 @@ package dev.convgen.runtime.network;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
@@ -10,9 +12,15 @@ import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.Tolerance;
 import dev.convgen.runtime.kernels.GenericKernels;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +59,111 @@ class ParallelLayerTest {
         }
       }
     }
+  }
+
+  /**
+   * A kernel whose slices take a while and count how many are running, to see that forward
+   * never returns while one still writes.
+   */
+  private static final class SlowKernel implements ConvKernel {
+    final ConvKernel inner = GenericKernels.create(ConvGeometry.pointwise(4, 8, 1, 1),
+        Tolerance.random(new Random(9), 32), null, Activation.NONE);
+    final AtomicInteger running = new AtomicInteger();
+    volatile boolean fail;
+
+    @Override
+    public ConvGeometry geometry() {
+      return inner.geometry();
+    }
+
+    @Override
+    public boolean hasBias() {
+      return false;
+    }
+
+    @Override
+    public Activation activation() {
+      return Activation.NONE;
+    }
+
+    @Override
+    public int workUnits(int batch) {
+      return inner.workUnits(batch);
+    }
+
+    @Override
+    public void forwardUnits(float[] input, int batch, int height, int width, float[] output,
+        int fromUnit, int toUnit) {
+      running.incrementAndGet();
+      try {
+        Thread.sleep(50);
+        if (fail && fromUnit > 0) {
+          throw new ArithmeticException("slice " + fromUnit);
+        }
+        inner.forwardUnits(input, batch, height, width, output, fromUnit, toUnit);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        running.decrementAndGet();
+      }
+    }
+  }
+
+  private static void assertForwardCompletes(SlowKernel kernel, java.util.concurrent.Executor
+      executor) {
+    float[] x = Tolerance.random(new Random(4), 4 * 5 * 5);
+    float[] expected = new float[8 * 25];
+    kernel.inner.forward(x, 1, 5, 5, expected);
+    float[] y = new float[8 * 25];
+    ParallelLayer.of(kernel, executor, 4).forward(x, 1, 5, 5, y);
+    assertEquals(0, kernel.running.get(), "a slice still runs after forward returned");
+    assertArrayEquals(expected, y);
+  }
+
+  /** Rejected after one task started: forward threw while the started slice kept writing. */
+  @Test
+  void aRejectingExecutorCostsParallelismNotResults() {
+    AtomicInteger accepted = new AtomicInteger();
+    assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> assertForwardCompletes(new SlowKernel(), task -> {
+          if (accepted.getAndIncrement() > 0) {
+            throw new RejectedExecutionException("full");
+          }
+          new Thread(task).start();
+        }));
+  }
+
+  /** A shut-down pool with DiscardPolicy never runs the tasks: forward hung forever. */
+  @Test
+  void aDiscardingExecutorDoesNotHang() {
+    ThreadPoolExecutor discarding = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), new ThreadPoolExecutor.DiscardPolicy());
+    discarding.shutdown();
+    assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> assertForwardCompletes(new SlowKernel(), discarding));
+  }
+
+  /** Called from the only thread of its own pool, the queued slices could never run: deadlock. */
+  @Test
+  void forwardFromTheExecutorsOwnThreadDoesNotDeadlock() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    try {
+      SlowKernel kernel = new SlowKernel();
+      single.submit(() -> assertForwardCompletes(kernel, single)).get(30, TimeUnit.SECONDS);
+    } finally {
+      single.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFailingSliceIsReportedAfterEverySliceFinished() {
+    SlowKernel kernel = new SlowKernel();
+    kernel.fail = true;
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ParallelLayer.of(
+        kernel, POOL, 4).forward(new float[4 * 25], 1, 5, 5, new float[8 * 25]));
+    assertEquals(0, kernel.running.get());
+    assertTrue(e.getMessage().startsWith("a slice of pointwise 4->8"), e.getMessage());
+    assertTrue(e.getCause() instanceof ArithmeticException, String.valueOf(e.getCause()));
   }
 
   @Test
