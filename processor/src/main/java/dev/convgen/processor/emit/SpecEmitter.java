@@ -20,6 +20,7 @@ import dev.convgen.processor.plan.SpatialPlan;
 import dev.convgen.processor.plan.SpecPlan;
 import dev.convgen.runtime.ConvGeometry;
 import java.util.List;
+import java.util.Objects;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -134,7 +135,8 @@ public final class SpecEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(self)
         .addParameter(WEIGHT_BINDER, "weights")
-        .addParameter(String.class, "prefix");
+        .addParameter(String.class, "prefix")
+        .addStatement("$T.requireNonNull(prefix, $S)", Objects.class, "prefix");
     if (spec.kind() == Kind.SEPARABLE) {
       StageSpec dw = spec.stages().get(0);
       StageSpec pw = spec.stages().get(1);

@@ -71,6 +71,7 @@ public final class WeightBinder {
    *     (depthwise stage)}
    */
   public StageWeights stage(String prefix, ConvGeometry geometry, boolean bias, String layer) {
+    Objects.requireNonNull(prefix, "prefix");
     int out = geometry.outChannels();
     String weightName = prefix + ".weight";
     int[] shape = {out, geometry.inChannelsPerGroup(), geometry.kernelH(), geometry.kernelW()};
@@ -133,6 +134,7 @@ public final class WeightBinder {
    * @return its values, row-major (a copy)
    */
   public float[] tensor(String name, String layer, int... shape) {
+    Objects.requireNonNull(name, "name");
     Tensor tensor = weights.get(name);
     if (tensor == null) {
       throw missing(name, layer, Arrays.toString(shape));

@@ -54,6 +54,9 @@ public final class GlobalAveragePool implements ConvLayer {
 
   @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
+    Arguments.requirePositive("batch", batch);
+    Arguments.requirePositive("height", height); // an empty plane would average to NaN
+    Arguments.requirePositive("width", width);
     Arguments.checkTensor("input", input, batch, channels, height, width);
     Arguments.checkTensor("output", output, batch, channels, 1, 1);
     int plane = height * width;

@@ -4,8 +4,10 @@ import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
+import dev.convgen.runtime.binding.WeightBinder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * MobileNet-v2 / EfficientNet's inverted residual (MBConv) block: a pointwise expansion (omitted
@@ -52,6 +54,28 @@ public class InvertedResidualBlock implements ConvLayer {
         && dw.padLeft() + dw.padRight() == dw.extentW() - 1
         && (expand == null || expand.geometry().strideH() * expand.geometry().strideW() == 1)
         && project.geometry().strideH() * project.geometry().strideW() == 1;
+  }
+
+  /** A stage's {@code load(WeightBinder, String prefix)}, e.g. a generated kernel's. */
+  @FunctionalInterface
+  public interface StageLoader {
+    ConvKernel load(WeightBinder weights, String prefix);
+  }
+
+  /**
+   * A block whose stages are bound by name: {@code <prefix>.expand.*}, {@code <prefix>.dw.*} and
+   * {@code <prefix>.project.*}, each with the stage naming of {@link WeightBinder} (e.g.
+   * {@code block3.expand.weight}, {@code block3.dw.bn.running_var}, {@code block3.project.bias}).
+   *
+   * @param expand the expansion stage's loader, e.g. {@code Net_b3expand::load}; null for an
+   *     expansion factor of 1 (no {@code expand} tensors)
+   */
+  public static InvertedResidualBlock load(WeightBinder weights, String prefix,
+      StageLoader expand, StageLoader depthwise, StageLoader project) {
+    Objects.requireNonNull(prefix, "prefix");
+    return new InvertedResidualBlock(
+        expand == null ? null : expand.load(weights, prefix + ".expand"),
+        depthwise.load(weights, prefix + ".dw"), project.load(weights, prefix + ".project"));
   }
 
   /** Whether the input is added to the output (the block keeps channels and size). */

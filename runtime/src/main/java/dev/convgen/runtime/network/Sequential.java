@@ -121,8 +121,32 @@ public class Sequential implements ConvLayer {
     return macs;
   }
 
+  /**
+   * Sees each layer's output as a forward pass goes, e.g. to compare a port with its original
+   * layer by layer.
+   */
+  @FunctionalInterface
+  public interface LayerObserver {
+    /**
+     * Called after layer {@code name} has run.
+     *
+     * @param output {@code [batch, channels, height, width]}, row-major; a per-thread buffer the
+     *     next pass overwrites, so copy what you keep
+     */
+    void layerDone(String name, float[] output, int batch, int channels, int height, int width);
+  }
+
   @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
+    forward(input, batch, height, width, output, null);
+  }
+
+  /**
+   * As {@link #forward(float[], int, int, int, float[])}, handing each layer's output to
+   * {@code observer} (the last one is {@code output} itself).
+   */
+  public void forward(float[] input, int batch, int height, int width, float[] output,
+      LayerObserver observer) {
     ConvLayer first = layers.get(0).layer();
     Arguments.checkTensor("input", input, batch, first.inChannels(), height, width);
     Arguments.checkTensor("output", output, batch, outChannels(), outputHeight(height),
@@ -145,6 +169,9 @@ public class Sequential implements ConvLayer {
       source = target;
       h = layer.outputHeight(h);
       w = layer.outputWidth(w);
+      if (observer != null) {
+        observer.layerDone(layers.get(i).name(), target, batch, layer.outChannels(), h, w);
+      }
     }
   }
 
