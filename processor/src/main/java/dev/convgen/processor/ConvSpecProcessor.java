@@ -2,12 +2,14 @@ package dev.convgen.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
+import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.convgen.processor.emit.SpecEmitter;
 import dev.convgen.processor.model.KernelSpec;
 import dev.convgen.processor.model.SpecLowering;
 import dev.convgen.processor.plan.KernelPlanner;
 import dev.convgen.processor.read.AnnotatedSpec;
+import dev.convgen.processor.read.LocalSpecFinder;
 import dev.convgen.processor.read.SpecReader;
 import dev.convgen.processor.validate.ClassNameValidator;
 import dev.convgen.processor.validate.ErrorReporter;
@@ -17,6 +19,7 @@ import dev.convgen.processor.validate.ShapeValidator;
 import dev.convgen.processor.validate.SpecValidator;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +31,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
+import javax.tools.Diagnostic;
 
 /**
  * Generates a specialized convolution kernel class for every {@code @ConvSpec}. It only
@@ -51,6 +55,8 @@ public final class ConvSpecProcessor extends AbstractProcessor {
   private Trees trees;
   /** Generated class names of this compilation, across rounds. */
   private ClassNameValidator classNames;
+  /** Option values already warned about, so each is said once per compilation. */
+  private final Set<String> warnedOption = new HashSet<>();
 
   @Override
   public synchronized void init(ProcessingEnvironment environment) {
@@ -87,6 +93,11 @@ public final class ConvSpecProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (TreePath local : LocalSpecFinder.find(trees, round.getRootElements())) {
+      trees.printMessage(Diagnostic.Kind.WARNING, "@ConvSpec on a local or anonymous class is"
+          + " not processed (annotation processors do not see such classes): move it to a"
+          + " top-level or member class", local.getLeaf(), local.getCompilationUnit());
+    }
     if (annotations.isEmpty()) {
       return false;
     }
@@ -115,7 +126,14 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     if (errors.errorCount() > 0) {
       return true;
     }
-    KernelPlanner planner = new KernelPlanner(simdAvailable());
+    boolean simd = simdAvailable();
+    if (!simd && !kernels.isEmpty() && !"false".equalsIgnoreCase(simdOption())) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, "convgen: javac does not see"
+          + " jdk.incubator.vector, so the generated kernels are scalar only; for SIMD kernels"
+          + " compile with --add-modules jdk.incubator.vector (and run with it), or pass"
+          + " -Aconvgen.simd=false to say scalar is intended");
+    }
+    KernelPlanner planner = new KernelPlanner(simd);
     SpecEmitter emitter = new SpecEmitter(ConvSpecProcessor.class.getName());
     List<JavaFile> files = new ArrayList<>();
     for (KernelSpec kernel : kernels) {
@@ -160,6 +178,10 @@ public final class ConvSpecProcessor extends AbstractProcessor {
     return valid;
   }
 
+  private String simdOption() {
+    return processingEnv.getOptions().get(SIMD_OPTION);
+  }
+
   private boolean generatedByUs(Element element) {
     return element.getAnnotationMirrors().stream()
         .filter(a -> a.getAnnotationType().toString().equals(GENERATED))
@@ -172,7 +194,13 @@ public final class ConvSpecProcessor extends AbstractProcessor {
    * run with {@code --add-modules jdk.incubator.vector}) unless {@code -Aconvgen.simd=false}.
    */
   private boolean simdAvailable() {
-    if ("false".equalsIgnoreCase(processingEnv.getOptions().get(SIMD_OPTION))) {
+    String option = simdOption();
+    if (option != null && !option.equalsIgnoreCase("true") && !option.equalsIgnoreCase("false")
+        && warnedOption.add(option)) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.WARNING, "-A" + SIMD_OPTION
+          + " takes true or false, got \"" + option + "\"; treated as true");
+    }
+    if ("false".equalsIgnoreCase(option)) {
       return false;
     }
     return processingEnv.getElementUtils().getTypeElement("jdk.incubator.vector.FloatVector")

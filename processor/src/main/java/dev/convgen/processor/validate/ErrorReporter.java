@@ -25,16 +25,26 @@ public final class ErrorReporter {
   /** An error about {@code element} of {@code spec}; {@code element} may be null for the whole spec. */
   public void error(AnnotatedSpec spec, String element, Message message, Object... arguments) {
     errorCount++;
+    report(Diagnostic.Kind.ERROR, spec, element, message, arguments);
+  }
+
+  /** A warning about {@code element} of {@code spec}: something written that has no effect. */
+  public void warning(AnnotatedSpec spec, String element, Message message, Object... arguments) {
+    report(Diagnostic.Kind.WARNING, spec, element, message, arguments);
+  }
+
+  private void report(Diagnostic.Kind kind, AnnotatedSpec spec, String element, Message message,
+      Object... arguments) {
     String text = message.format(arguments);
     SourcePosition position = spec.position();
     if (trees != null && position != null) {
-      trees.printMessage(Diagnostic.Kind.ERROR, text,
+      trees.printMessage(kind, text,
           element == null ? position.annotation() : position.valueOr(element), position.unit());
     } else if (element != null && spec.sourceValue(element) != null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, text, spec.holder(), spec.mirror(),
+      messager.printMessage(kind, text, spec.holder(), spec.mirror(),
           spec.sourceValue(element));
     } else {
-      messager.printMessage(Diagnostic.Kind.ERROR, text, spec.holder(), spec.mirror());
+      messager.printMessage(kind, text, spec.holder(), spec.mirror());
     }
   }
 

@@ -7,7 +7,10 @@ package dev.convgen.processor.validate;
 public enum Message {
   NOT_POSITIVE("%s must be positive, got %d"),
   ARITY("%s takes %s, got %d values"),
-  INVALID_NAME("name \"%s\" is not a Java identifier; use letters, digits and _ (e.g. \"Block1\")"),
+  INVALID_NAME("name \"%s\" cannot be part of a class name; use letters, digits and _ (e.g."
+      + " \"Block1\" or \"3x3\")"),
+  FULL_UNROLL_IGNORED("unroll = FULL applies to pointwise stages (their SIMD reduction); a %s spec"
+      + " has none, its taps are unrolled anyway: remove unroll"),
   DUPLICATE_NAME("another @ConvSpec on %s is already named \"%s\"; give each spec a distinct name"),
   CLASS_CLASH("the generated class %s is also generated for the %s; give one of the two specs"
       + " another name"),

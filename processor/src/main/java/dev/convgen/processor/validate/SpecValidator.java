@@ -2,6 +2,7 @@ package dev.convgen.processor.validate;
 
 import dev.convgen.annotations.AutoPad;
 import dev.convgen.annotations.Kind;
+import dev.convgen.annotations.Unroll;
 import dev.convgen.processor.model.Padding;
 import dev.convgen.processor.model.SpecLowering;
 import dev.convgen.processor.read.AnnotatedSpec;
@@ -32,7 +33,9 @@ public final class SpecValidator {
   public boolean check(AnnotatedSpec spec) {
     int errorsBefore = errors.errorCount();
     String name = spec.stringValue("name");
-    if (!name.isEmpty() && (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name))) {
+    // The name ends the generated class name (Holder_<name>) and starts tensor names: "3x3"
+    // and "class" are fine there, "3-3" is not.
+    if (!name.isEmpty() && !SourceVersion.isIdentifier("Holder_" + name)) {
       error(spec, "name", Message.INVALID_NAME, name);
     }
     int in = spec.intValue("in");
@@ -58,6 +61,10 @@ public final class SpecValidator {
           error(spec, separableOnly, Message.SEPARABLE_ONLY, separableOnly, kind);
         }
       }
+    }
+    if ((kind == Kind.DEPTHWISE || kind == Kind.DENSE)
+        && spec.enumValue("unroll", Unroll.class) == Unroll.FULL) {
+      errors.warning(spec, "unroll", Message.FULL_UNROLL_IGNORED, kind);
     }
     int height = spec.intValue("height");
     int width = spec.intValue("width");
