@@ -8,6 +8,7 @@ import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.PlaneInterior;
 import dev.convgen.runtime.internal.UnitKernel;
 import java.util.Arrays;
+import java.util.Objects;
 import javax.annotation.processing.Generated;
 
 /**
@@ -165,6 +166,7 @@ public final class Holder_Dense extends UnitKernel {
      * Builds this kernel from tensor {@code <prefix>.weight} [8, 3, 3, 3] and {@code <prefix>.bias} or a BatchNorm {@code <prefix>.bn.*}, BatchNorm folded in (naming and checks: {@link WeightBinder}).
      */
     public static Holder_Dense load(WeightBinder weights, String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
         StageWeights stage = weights.stage(prefix, GEOMETRY, true, "Holder_Dense");
         return new Holder_Dense(stage.weight(), stage.bias());
     }

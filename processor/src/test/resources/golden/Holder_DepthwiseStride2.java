@@ -6,6 +6,7 @@ import dev.convgen.runtime.binding.StageWeights;
 import dev.convgen.runtime.binding.WeightBinder;
 import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.UnitKernel;
+import java.util.Objects;
 import javax.annotation.processing.Generated;
 
 /**
@@ -139,6 +140,7 @@ public final class Holder_DepthwiseStride2 extends UnitKernel {
      * Builds this kernel from tensor {@code <prefix>.weight} [16, 1, 3, 3] and {@code <prefix>.bias} or a BatchNorm {@code <prefix>.bn.*}, BatchNorm folded in (naming and checks: {@link WeightBinder}).
      */
     public static Holder_DepthwiseStride2 load(WeightBinder weights, String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
         StageWeights stage = weights.stage(prefix, GEOMETRY, true, "Holder_DepthwiseStride2");
         return new Holder_DepthwiseStride2(stage.weight(), stage.bias());
     }

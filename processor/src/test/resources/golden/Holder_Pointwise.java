@@ -9,6 +9,7 @@ import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.ImageKernel;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.WeightPacking;
+import java.util.Objects;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -340,6 +341,7 @@ public final class Holder_Pointwise extends UnitKernel {
      * Builds this kernel from tensor {@code <prefix>.weight} [64, 32, 1, 1] and {@code <prefix>.bias} or a BatchNorm {@code <prefix>.bn.*}, BatchNorm folded in (naming and checks: {@link WeightBinder}).
      */
     public static Holder_Pointwise load(WeightBinder weights, String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
         StageWeights stage = weights.stage(prefix, GEOMETRY, true, "Holder_Pointwise");
         return new Holder_Pointwise(stage.weight(), stage.bias());
     }

@@ -11,6 +11,7 @@ import dev.convgen.runtime.internal.PlaneInterior;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.WeightPacking;
 import dev.convgen.runtime.network.SeparableBlock;
+import java.util.Objects;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -48,6 +49,7 @@ public final class Holder_Separable extends SeparableBlock {
      * Builds this block from tensors {@code <prefix>.dw.weight} [8, 1, 3, 3], {@code <prefix>.pw.weight} [16, 8, 1, 1] and the biases or BatchNorms the stages declare, BatchNorm folded in (naming and checks: {@link WeightBinder}).
      */
     public static Holder_Separable load(WeightBinder weights, String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
         StageWeights dw = weights.stage(prefix + ".dw", Depthwise.GEOMETRY, true, "Holder_Separable (depthwise stage)");
         StageWeights pw = weights.stage(prefix + ".pw", Pointwise.GEOMETRY, true, "Holder_Separable (pointwise stage)");
         return new Holder_Separable(dw.weight(), dw.bias(), pw.weight(), pw.bias());
