@@ -9,9 +9,11 @@ public enum Unroll {
    */
   AUTO,
   /**
-   * Every input channel of the pointwise micro-kernel straight-line as well, split into methods of
-   * at most 32 channels so each stays well under HotSpot's 8000-byte JIT limit; accumulators pass
-   * between them through the output tile. For comparison: see the README's figures.
+   * Every input channel of the pointwise SIMD micro-kernel straight-line as well, split into
+   * methods of 8 channels (C1 refused 32-channel methods, "out of virtual registers") so each stays
+   * well under HotSpot's 8000-byte JIT limit; accumulators pass between them through the output
+   * tile. Pointwise stages only (a depthwise or dense spec gets a warning). Measured slower than
+   * {@link #AUTO}: see the README's figures.
    */
   FULL
 }

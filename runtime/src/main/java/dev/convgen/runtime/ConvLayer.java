@@ -38,6 +38,27 @@ public interface ConvLayer {
     return getClass().getSimpleName();
   }
 
+  /**
+   * What this layer runs: {@code SIMD} or {@code scalar} for a kernel (a pooling or softmax layer
+   * is scalar code); for a layer made of parts, one of those when all parts agree, otherwise which
+   * parts run what, e.g. {@code SIMD, except scalar: stem, pool, fc}. A build whose javac did not
+   * see {@code jdk.incubator.vector}, or a JVM started without it, runs scalar kernels.
+   */
+  default String implementation() {
+    java.util.Map<String, java.util.List<String>> byImplementation = new java.util.TreeMap<>();
+    for (NamedLayer part : parts()) {
+      String runs = part.layer().implementation();
+      byImplementation.computeIfAbsent(runs.startsWith("SIMD") ? "SIMD" : "scalar",
+          key -> new java.util.ArrayList<>()).add(part.name());
+    }
+    if (byImplementation.size() != 2) {
+      return byImplementation.isEmpty() ? "scalar" : byImplementation.keySet().iterator().next();
+    }
+    java.util.List<String> scalar = byImplementation.get("scalar");
+    return "SIMD, except scalar: " + (scalar.size() <= 8 ? String.join(", ", scalar)
+        : String.join(", ", scalar.subList(0, 8)) + " and " + (scalar.size() - 8) + " more");
+  }
+
   /** Kernel size and stride for tables, e.g. {@code 3x3 s2}; empty when not a convolution. */
   default String window() {
     return "";

@@ -67,6 +67,7 @@ final class NetworkSamples {
     System.out.printf(Locale.ROOT, "%nMobileNet-v1 (generated stem and separable blocks, generic"
         + " head), random weights with BatchNorm folded:%n%s",
         LayerTable.format(model, 1, size, size));
+    System.out.println("runs: " + model.implementation());
     float[] x = random(3 * size * size, 1f);
     float[] y = new float[1000];
     // Batch 1 calls each kernel's per-image loop once per pass: HotSpot needs many passes (about

@@ -86,6 +86,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   }
 
   /** {@code SIMD} or {@code scalar}: which implementation this kernel runs. */
+  @Override
   public String implementation() {
     return simd() != null ? "SIMD" : "scalar";
   }

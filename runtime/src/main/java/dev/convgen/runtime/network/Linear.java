@@ -44,6 +44,11 @@ public final class Linear implements ConvLayer {
   }
 
   @Override
+  public String implementation() {
+    return kernel.implementation();
+  }
+
+  @Override
   public int inChannels() {
     return kernel.inChannels();
   }

@@ -51,6 +51,11 @@ public final class ParallelLayer implements ConvLayer {
   }
 
   @Override
+  public String implementation() {
+    return layer.implementation();
+  }
+
+  @Override
   public int inChannels() {
     return layer.inChannels();
   }

@@ -178,6 +178,21 @@ class HeadLayersTest {
     assertEquals("prefix", e.getMessage());
   }
 
+  /** Each layer says what it runs; a network summarizes its parts. */
+  @Test
+  void layersSayWhichImplementationTheyRun() {
+    ConvGeometry pw = ConvGeometry.pointwise(8, 8, 1, 1);
+    ConvKernel simd = GenericKernels.tuned(pw, new float[64], null, Activation.NONE);
+    ConvKernel textbook = GenericKernels.create(pw, new float[64], null, Activation.NONE);
+    String expected = dev.convgen.runtime.Vectorization.enabled() ? "SIMD" : "scalar";
+    assertEquals(expected, simd.implementation());
+    assertEquals("scalar", textbook.implementation());
+    Sequential model = Sequential.builder().add("a", simd).add("b", textbook)
+        .add("pool", new GlobalAveragePool(8)).build();
+    assertEquals(expected.equals("SIMD") ? "SIMD, except scalar: b, pool" : "scalar",
+        model.implementation());
+  }
+
   private static ConvKernel tuned(WeightBinder weights, String prefix, ConvGeometry g,
       Activation activation) {
     var stage = weights.stage(prefix, g, true, prefix);
