@@ -240,6 +240,67 @@ class GeneratedKernelsTest {
     }
   }
 
+  /**
+   * SAME padding at stride > 1 with the size known only at run time (TensorFlow/Keras ports): the
+   * padding of every call follows TensorFlow's rule, computed here on its own for each size.
+   */
+  @Test
+  void samePaddingAtRunTimeSizesFollowsTensorFlow() throws Exception {
+    Compilation same = SpecCompiler.compile(List.of(
+        "@ConvSpec(name = \"Dw\", in = 3, kind = Kind.DEPTHWISE, kernel = 3, stride = 2,"
+            + " autoPad = AutoPad.SAME_UPPER, activation = Activation.RELU6)",
+        "@ConvSpec(name = \"DwLower\", in = 2, kind = Kind.DEPTHWISE, kernel = {4, 3},"
+            + " stride = {3, 2}, autoPad = AutoPad.SAME_LOWER)",
+        "@ConvSpec(name = \"Dense\", in = 3, out = 4, kind = Kind.DENSE, kernel = 3, stride = 2,"
+            + " autoPad = AutoPad.SAME_UPPER)",
+        "@ConvSpec(name = \"Sep\", in = 4, out = 6, kernel = 3, stride = 2,"
+            + " autoPad = AutoPad.SAME_UPPER)"), true);
+    ClassLoader classes = SpecCompiler.load(same);
+    Random random = new Random(8);
+    int[][] specs = {{3, 3, 3, 3, 2, 2, 1}, {2, 2, 4, 3, 3, 2, 0}, {3, 4, 3, 3, 2, 2, 1}};
+    String[] names = {"Dw", "DwLower", "Dense"};
+    for (int s = 0; s < specs.length; s++) {
+      int[] p = specs[s]; // in, out, kh, kw, sh, sw, upper
+      Class<?> type = classes.loadClass("test.Holder_" + names[s]);
+      int groups = names[s].equals("Dense") ? 1 : p[0];
+      float[] weight = Tolerance.random(random, p[1] * (p[0] / groups) * p[2] * p[3]);
+      float[] bias = Tolerance.random(random, p[1]);
+      for (boolean simd : new boolean[] {true, false}) {
+        ConvKernel kernel = withSimd(simd,
+            () -> (ConvKernel) type.getConstructors()[0].newInstance(weight, bias));
+        for (int h = 4; h <= 9; h++) {
+          for (int w = 5; w <= 8; w++) {
+            int[] vertical = tensorFlowSame(h, p[4], p[2], p[6] == 1);
+            int[] horizontal = tensorFlowSame(w, p[5], p[3], p[6] == 1);
+            ConvGeometry g = new ConvGeometry(p[0], p[1], groups, p[2], p[3], p[4], p[5],
+                vertical[0], horizontal[0], vertical[1], horizontal[1], 1, 1);
+            Activation activation = names[s].equals("Dw") ? Activation.RELU6 : Activation.NONE;
+            assertEquals((h + p[4] - 1) / p[4], kernel.outputHeight(h));
+            assertEquals((w + p[5] - 1) / p[5], kernel.outputWidth(w));
+            float[] x = Tolerance.random(random, 2 * p[0] * h * w);
+            float[] y = new float[2 * p[1] * g.outputHeight(h) * g.outputWidth(w)];
+            kernel.forward(x, 2, h, w, y);
+            Tolerance.assertClose(names[s] + " " + h + "x" + w, ReferenceConv.conv2d(g, x, 2, h, w,
+                weight, bias, activation), y, 1e-5);
+          }
+        }
+      }
+    }
+    Class<?> block = classes.loadClass("test.Holder_Sep");
+    SeparableBlock sep = (SeparableBlock) block.getConstructors()[0].newInstance(
+        new float[36], new float[24], new float[6]);
+    assertEquals(4, sep.outputHeight(8));
+    assertEquals(5, sep.outputHeight(9));
+  }
+
+  /** TensorFlow's SAME: {@code {before, after}} for one axis. */
+  private static int[] tensorFlowSame(int in, int stride, int kernel, boolean upper) {
+    int out = (in + stride - 1) / stride;
+    int total = Math.max((out - 1) * stride + kernel - in, 0);
+    return upper ? new int[] {total / 2, total - total / 2}
+        : new int[] {total - total / 2, total / 2};
+  }
+
   /** A user's build without {@code --add-modules jdk.incubator.vector} gets scalar kernels. */
   @Test
   void withoutTheVectorModuleOnlyScalarCodeIsGenerated() throws Exception {

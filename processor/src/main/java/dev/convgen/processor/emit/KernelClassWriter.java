@@ -87,7 +87,7 @@ final class KernelClassWriter {
    * The factory call that reproduces the validated geometry exactly (a 1-channel 1x1 depthwise
    * spec is also "pointwise", but keeps its declared dilation).
    */
-  private static CodeBlock geometry(ConvGeometry g) {
+  static CodeBlock geometry(ConvGeometry g) {
     if (g.equals(ConvGeometry.pointwise(g.inChannels(), g.outChannels(), g.strideH(),
         g.strideW()))) {
       return CodeBlock.of("$T.pointwise($L, $L, $L, $L)", CONV_GEOMETRY, g.inChannels(),

@@ -16,6 +16,7 @@ import dev.convgen.processor.model.KernelSpec;
 import dev.convgen.processor.model.StageSpec;
 import dev.convgen.processor.plan.KernelPlan;
 import dev.convgen.processor.plan.PointwisePlan;
+import dev.convgen.processor.plan.SamePaddedPlan;
 import dev.convgen.processor.plan.SpatialPlan;
 import dev.convgen.processor.plan.SpecPlan;
 import dev.convgen.runtime.ConvGeometry;
@@ -71,6 +72,10 @@ public final class SpecEmitter {
   private TypeSpec kernel(String simpleName, KernelPlan plan, CodeBlock javadoc) {
     if (plan instanceof PointwisePlan p) {
       return pointwise.emit(simpleName, p, javadoc);
+    }
+    if (plan instanceof SamePaddedPlan same) {
+      return SamePaddedEmitter.emit(simpleName, same, javadoc, (name, variant) -> kernel(name,
+          variant, CodeBlock.of("The variant for input sizes that need this padding.\n")));
     }
     return spatial.emit(simpleName, (SpatialPlan) plan, javadoc);
   }
@@ -173,7 +178,11 @@ public final class SpecEmitter {
     StringBuilder text = new StringBuilder(kind)
         .append(", ").append(g.inChannels()).append(" -> ").append(g.outChannels())
         .append(" channels, stride ").append(g.strideH()).append("x").append(g.strideW());
-    if (!g.isPointwise()) {
+    if (stage.runtimePadding() != null) {
+      text.append(", padding ").append(stage.runtimePadding().upper() ? "SAME_UPPER" : "SAME_LOWER")
+          .append(" (chosen per call from the input size)")
+          .append(", dilation ").append(g.dilationH()).append("x").append(g.dilationW());
+    } else if (!g.isPointwise()) {
       text.append(", padding (top, left, bottom, right) ").append(List.of(
           g.padTop(), g.padLeft(), g.padBottom(), g.padRight()))
           .append(", dilation ").append(g.dilationH()).append("x").append(g.dilationW());

@@ -1,14 +1,14 @@
 package dev.convgen.processor.model;
 
 import dev.convgen.annotations.AutoPad;
+import dev.convgen.runtime.internal.SamePadding;
 
 /**
  * Resolves a spec's padding to {@code {top, left, bottom, right}}, following ONNX {@code Conv}:
  * explicit values (1, 2 or 4 of them), {@code autoPad} (SAME_UPPER puts the odd pixel at the
  * bottom/right, as TensorFlow's SAME; SAME_LOWER at the top/left; VALID none), or by default
  * {@code dilation * (kernel - 1) / 2} per side. Pure arithmetic: the validator checks the values
- * first (arity, autoPad with explicit padding, SAME at stride > 1 without a size) and the result
- * after (negative or too large).
+ * first (arity, autoPad with explicit padding) and the result after (negative or too large).
  */
 public final class Padding {
 
@@ -24,7 +24,8 @@ public final class Padding {
    * The four pads.
    *
    * @param given the explicit values (1, 2 or 4; checked by the validator), empty for none
-   * @param height the fixed input height, or 0 (then SAME is resolved for stride 1 only)
+   * @param height the fixed input height, or 0 (then SAME gives the padding with SAME's output
+   *     size for every input size; at stride 1 the only one)
    */
   public static int[] resolve(AutoPad autoPad, int[] given, int[] kernel, int[] stride,
       int[] dilation, int height, int width) {
@@ -37,14 +38,15 @@ public final class Padding {
         int[] pads = new int[4];
         int[] size = {height, width};
         for (int axis = 0; axis < 2; axis++) {
-          // at stride 1 the total padding does not depend on the size
-          long in = size[axis] > 0 ? size[axis] : 1;
-          long out = (in + stride[axis] - 1) / stride[axis];
-          long total = Math.max(0, (out - 1) * stride[axis] + extent[axis] - in);
-          int small = (int) (total / 2);
-          int large = (int) (total - small);
-          pads[axis] = autoPad == AutoPad.SAME_UPPER ? small : large;
-          pads[axis + 2] = autoPad == AutoPad.SAME_UPPER ? large : small;
+          // Without a fixed size: the padding of an input one pixel more than a multiple of the
+          // stride (any size at stride 1), total extent - 1, which gives SAME's output size
+          // ceil(input / stride) for every input size. SpecLowering adds the other paddings a
+          // size can need.
+          long in = size[axis] > 0 ? size[axis] : stride[axis] + 1;
+          int[] pair = SamePadding.pads(in, stride[axis], extent[axis],
+              autoPad == AutoPad.SAME_UPPER);
+          pads[axis] = pair[0];
+          pads[axis + 2] = pair[1];
         }
         return pads;
       default:

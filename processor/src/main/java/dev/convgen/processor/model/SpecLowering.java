@@ -6,8 +6,11 @@ import dev.convgen.annotations.Kind;
 import dev.convgen.annotations.Unroll;
 import dev.convgen.processor.read.AnnotatedSpec;
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.SamePadding;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.util.Elements;
@@ -40,6 +43,33 @@ public final class SpecLowering {
     return values.length == 1 ? new int[] {values[0], values[0]} : values.clone();
   }
 
+  /**
+   * For SAME padding at a stride above 1 without a fixed size, the distinct paddings that input
+   * sizes {@code stride .. 2 * stride - 1} per axis need (every size falls in one of their
+   * classes modulo the stride); null when one padding serves every size.
+   */
+  private static StageSpec.RuntimePadding runtimePadding(AnnotatedSpec spec, ConvGeometry g,
+      int height) {
+    AutoPad autoPad = spec.enumValue("autoPad", AutoPad.class);
+    if (height > 0 || (autoPad != AutoPad.SAME_UPPER && autoPad != AutoPad.SAME_LOWER)) {
+      return null;
+    }
+    boolean upper = autoPad == AutoPad.SAME_UPPER;
+    Map<List<Integer>, ConvGeometry> variants = new LinkedHashMap<>();
+    for (int h = g.strideH(); h < 2 * g.strideH(); h++) {
+      for (int w = g.strideW(); w < 2 * g.strideW(); w++) {
+        int[] vertical = SamePadding.pads(h, g.strideH(), g.extentH(), upper);
+        int[] horizontal = SamePadding.pads(w, g.strideW(), g.extentW(), upper);
+        variants.computeIfAbsent(List.of(vertical[0], horizontal[0], vertical[1], horizontal[1]),
+            pads -> new ConvGeometry(g.inChannels(), g.outChannels(), g.groups(), g.kernelH(),
+                g.kernelW(), g.strideH(), g.strideW(), pads.get(0), pads.get(1), pads.get(2),
+                pads.get(3), g.dilationH(), g.dilationW()));
+      }
+    }
+    return variants.size() == 1 ? null
+        : new StageSpec.RuntimePadding(upper, List.copyOf(variants.values()));
+  }
+
   /** The lowered spec. */
   public KernelSpec lower(AnnotatedSpec spec) {
     int[] kernel = perAxis(spec.intArray("kernel"));
@@ -66,19 +96,22 @@ public final class SpecLowering {
             bias, activation, height, width, full));
         break;
       case DENSE:
-        stages.add(new StageSpec(new ConvGeometry(in, out, groups, kernel[0], kernel[1],
-            stride[0], stride[1], pads[0], pads[1], pads[2], pads[3], dilation[0], dilation[1]),
-            bias, activation, height, width, full));
+        ConvGeometry dense = new ConvGeometry(in, out, groups, kernel[0], kernel[1],
+            stride[0], stride[1], pads[0], pads[1], pads[2], pads[3], dilation[0], dilation[1]);
+        stages.add(new StageSpec(dense, bias, activation, height, width, full,
+            runtimePadding(spec, dense, height)));
         break;
       default:
         ConvGeometry depthwise = ConvGeometry.depthwise(in, multiplier, kernel[0], kernel[1],
             stride[0], stride[1], pads[0], pads[1], pads[2], pads[3], dilation[0], dilation[1]);
         if (kind == Kind.DEPTHWISE) {
-          stages.add(new StageSpec(depthwise, bias, activation, height, width, full));
+          stages.add(new StageSpec(depthwise, bias, activation, height, width, full,
+              runtimePadding(spec, depthwise, height)));
           break;
         }
         stages.add(new StageSpec(depthwise, spec.booleanValue("depthwiseBias"),
-            spec.enumValue("depthwiseActivation", Activation.class), height, width, full));
+            spec.enumValue("depthwiseActivation", Activation.class), height, width, full,
+            runtimePadding(spec, depthwise, height)));
         boolean fixed = height > 0;
         stages.add(new StageSpec(ConvGeometry.pointwise(depthwise.outChannels(), out, 1, 1),
             bias, activation, fixed ? depthwise.outputHeight(height) : 0,

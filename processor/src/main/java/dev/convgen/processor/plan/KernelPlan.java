@@ -8,7 +8,7 @@ import dev.convgen.processor.model.StageSpec;
  * which vectors, in which blocks and tiles, and how far loops are unrolled. Emitters translate a
  * plan into code and decide nothing themselves.
  */
-public sealed interface KernelPlan permits PointwisePlan, SpatialPlan {
+public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePaddedPlan {
 
   /** What is computed. */
   StageSpec stage();

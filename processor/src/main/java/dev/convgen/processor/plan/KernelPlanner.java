@@ -73,6 +73,11 @@ public final class KernelPlanner {
 
   /** The plan for one stage. */
   public KernelPlan plan(StageSpec stage) {
+    if (stage.runtimePadding() != null) {
+      // one kernel per padding a run-time size can need, each planned as a fixed padding
+      return new SamePaddedPlan(stage, stage.runtimePadding().variants().stream()
+          .map(variant -> plan(stage.withGeometry(variant))).toList());
+    }
     return stage.geometry().isPointwise() ? planPointwise(stage) : planSpatial(stage);
   }
 

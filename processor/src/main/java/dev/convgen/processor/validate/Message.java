@@ -37,8 +37,6 @@ public enum Message {
       + " + 1), more than int indexing allows (%d): use a smaller dilation"),
   KERNEL_TOO_LARGE("kernel %s exceeds the supported maximum of %d per side"),
   SIZE_PAIR("height and width are given together or not at all: add %s = <input %s>"),
-  SAME_NEEDS_SIZE("autoPad = %s with stride %d depends on the input size: give height and width,"
-      + " or explicit padding"),
   OUTPUT_EMPTY("output %s would be %d for input %s %d (kernel extent %d, padding %d + %d, stride %d):"
       + " give a larger input or a smaller kernel, padding or stride"),
   TOO_LARGE("%s of %d x %d x %d = %d floats overflows int indexing (max %d); use a smaller %s"),

@@ -163,15 +163,6 @@ public final class SpecValidator {
       error(spec, "padding", Message.PADDING_AND_AUTOPAD, autoPad);
       return;
     }
-    if (autoPad == AutoPad.SAME_UPPER || autoPad == AutoPad.SAME_LOWER) {
-      int[] size = {height, width};
-      for (int axis = 0; axis < 2; axis++) {
-        if (size[axis] <= 0 && stride[axis] > 1) {
-          error(spec, "autoPad", Message.SAME_NEEDS_SIZE, autoPad, stride[axis]);
-          return;
-        }
-      }
-    }
     if (autoPad == AutoPad.NOTSET && given.length != 0 && given.length != 1
         && given.length != 2 && given.length != 4) {
       error(spec, "padding", Message.ARITY, "padding",
