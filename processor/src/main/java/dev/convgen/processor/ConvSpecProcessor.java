@@ -78,7 +78,8 @@ public final class ConvSpecProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(SpecReader.CONV_SPEC, SpecReader.CONV_SPECS, GENERATED);
+    return Set.of(SpecReader.CONV_SPEC, SpecReader.CONV_SPECS, SpecReader.CONV_DEFAULTS,
+        GENERATED);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.convgen.samples;
 import static dev.convgen.annotations.Activation.RELU6;
 
 import dev.convgen.annotations.Activation;
+import dev.convgen.annotations.ConvDefaults;
 import dev.convgen.annotations.ConvSpec;
 import dev.convgen.annotations.Kind;
 import dev.convgen.runtime.ConvGeometry;
@@ -26,27 +27,19 @@ import java.util.function.Function;
  * {@code block<i>.dw.weight}, {@code block<i>.dw.bn.*}, {@code block<i>.pw.weight},
  * {@code block<i>.pw.bn.*}, {@code fc.weight [classes, 1024]} and {@code fc.bias}.
  */
-@ConvSpec(name = "stem", in = 3, out = 32, kind = Kind.DENSE, kernel = 3, stride = 2,
-    activation = RELU6)
-@ConvSpec(name = "block1", in = 32, out = 64, kernel = 3, stride = 1, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
-@ConvSpec(name = "block2", in = 64, out = 128, kernel = 3, stride = 2, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
-@ConvSpec(name = "block3", in = 128, out = 128, kernel = 3, stride = 1, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
-@ConvSpec(name = "block4", in = 128, out = 256, kernel = 3, stride = 2, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
-@ConvSpec(name = "block5", in = 256, out = 256, kernel = 3, stride = 1, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
-@ConvSpec(name = "block6", in = 256, out = 512, kernel = 3, stride = 2, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
+// BatchNorm (folded: a bias) and ReLU6 after every stage.
+@ConvDefaults(depthwiseBias = true, depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "stem", in = 3, out = 32, kind = Kind.DENSE, kernel = 3, stride = 2)
+@ConvSpec(name = "block1", in = 32, out = 64, kernel = 3)
+@ConvSpec(name = "block2", in = 64, out = 128, kernel = 3, stride = 2)
+@ConvSpec(name = "block3", in = 128, out = 128, kernel = 3)
+@ConvSpec(name = "block4", in = 128, out = 256, kernel = 3, stride = 2)
+@ConvSpec(name = "block5", in = 256, out = 256, kernel = 3)
+@ConvSpec(name = "block6", in = 256, out = 512, kernel = 3, stride = 2)
 // Blocks 7-11 share one shape and so one generated class, loaded five times under their names.
-@ConvSpec(name = "block512", in = 512, out = 512, kernel = 3, stride = 1, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
-@ConvSpec(name = "block12", in = 512, out = 1024, kernel = 3, stride = 2, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
-@ConvSpec(name = "block13", in = 1024, out = 1024, kernel = 3, stride = 1, depthwiseBias = true,
-    depthwiseActivation = RELU6, activation = RELU6)
+@ConvSpec(name = "block512", in = 512, out = 512, kernel = 3)
+@ConvSpec(name = "block12", in = 512, out = 1024, kernel = 3, stride = 2)
+@ConvSpec(name = "block13", in = 1024, out = 1024, kernel = 3)
 public final class MobileNetV1 {
 
   /** Input size the network was designed for. */

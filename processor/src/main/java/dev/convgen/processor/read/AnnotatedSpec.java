@@ -1,5 +1,6 @@
 package dev.convgen.processor.read;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,13 +23,25 @@ public final class AnnotatedSpec {
   private final Map<String, AnnotationValue> withDefaults;
   private final SourcePosition position;
 
+  /**
+   * @param holderDefaults the holder's {@code @ConvDefaults}, or null: the values it writes
+   *     replace {@code @ConvSpec}'s defaults for the elements this spec does not write
+   */
   AnnotatedSpec(TypeElement holder, AnnotationMirror mirror, SourcePosition position,
-      Elements elements) {
+      AnnotationMirror holderDefaults, Elements elements) {
     this.holder = holder;
     this.mirror = mirror;
     this.position = position;
     this.explicit = byName(mirror.getElementValues());
-    this.withDefaults = byName(elements.getElementValuesWithDefaults(mirror));
+    this.withDefaults = new HashMap<>(byName(elements.getElementValuesWithDefaults(mirror)));
+    if (holderDefaults != null) {
+      byName(holderDefaults.getElementValues()).forEach((name, value) -> {
+        boolean padded = name.equals("autoPad") && explicit.containsKey("padding");
+        if (!explicit.containsKey(name) && !padded) {
+          withDefaults.put(name, value);
+        }
+      });
+    }
   }
 
   public TypeElement holder() {

@@ -24,6 +24,8 @@ public final class SpecReader {
   public static final String CONV_SPEC = "dev.convgen.annotations.ConvSpec";
   /** Its repeatable container. */
   public static final String CONV_SPECS = "dev.convgen.annotations.ConvSpecs";
+  /** Defaults for the specs of one holder. */
+  public static final String CONV_DEFAULTS = "dev.convgen.annotations.ConvDefaults";
 
   private final Elements elements;
   private final Trees trees;
@@ -42,11 +44,14 @@ public final class SpecReader {
         : round.getElementsAnnotatedWithAny(annotations.toArray(new TypeElement[0]))) {
       TypeElement holder = (TypeElement) element;
       List<AnnotationMirror> mirrors = mirrors(holder);
+      AnnotationMirror defaults = holder.getAnnotationMirrors().stream()
+          .filter(m -> m.getAnnotationType().toString().equals(CONV_DEFAULTS))
+          .findFirst().orElse(null);
       List<SourcePosition> positions = SourcePosition.of(trees, holder);
       List<AnnotatedSpec> onHolder = new ArrayList<>();
       for (int i = 0; i < mirrors.size(); i++) {
         onHolder.add(new AnnotatedSpec(holder, mirrors.get(i),
-            positions.size() == mirrors.size() ? positions.get(i) : null, elements));
+            positions.size() == mirrors.size() ? positions.get(i) : null, defaults, elements));
       }
       specs.put(holder, onHolder);
     }
