@@ -20,7 +20,10 @@ import java.util.Set;
  * ({@code numpy.save}, one tensor named after the file), {@code .npz} ({@code numpy.savez} /
  * {@code savez_compressed}) and {@code .safetensors} ({@code safetensors.torch.save_file}).
  * float32 is read as is; float16, bfloat16 (safetensors), float64, int32 and int64 (e.g.
- * BatchNorm's {@code num_batches_tracked}) are converted to float on load. {@code torch.save} files ({@code .pt}, {@code .pth}) are Python pickles and are not read.
+ * BatchNorm's {@code num_batches_tracked}) are converted to float on load, rounding to nearest as
+ * NumPy's {@code astype(float32)} does: float64 values beyond float's range become infinities,
+ * int32 and int64 values beyond 2^24 lose precision, without a warning. {@code torch.save} files
+ * ({@code .pt}, {@code .pth}) are Python pickles and are not read.
  *
  * <p>Every file is validated before values are allocated: a truncated, corrupted or hostile file
  * gives a {@link WeightFileException} naming the file, the tensor and the problem, and memory is
