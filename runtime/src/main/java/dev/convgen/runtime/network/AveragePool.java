@@ -1,6 +1,5 @@
 package dev.convgen.runtime.network;
 
-import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.internal.Arguments;
 
 /**
@@ -9,21 +8,19 @@ import dev.convgen.runtime.internal.Arguments;
  * e.g. MobileNet's 7x7 pool, which equals {@link GlobalAveragePool} only on a 7x7 input. Summed in
  * double. Stateless and shareable.
  */
-public final class AveragePool implements ConvLayer {
+public final class AveragePool extends ChannelLayer {
 
-  private final int channels;
   private final int kernelH;
   private final int kernelW;
   private final int strideH;
   private final int strideW;
 
   public AveragePool(int channels, int kernelH, int kernelW, int strideH, int strideW) {
-    Arguments.requirePositive("channels", channels);
+    super(channels);
     Arguments.requirePositive("kernelH", kernelH);
     Arguments.requirePositive("kernelW", kernelW);
     Arguments.requirePositive("strideH", strideH);
     Arguments.requirePositive("strideW", strideW);
-    this.channels = channels;
     this.kernelH = kernelH;
     this.kernelW = kernelW;
     this.strideH = strideH;
@@ -46,16 +43,6 @@ public final class AveragePool implements ConvLayer {
   }
 
   @Override
-  public int inChannels() {
-    return channels;
-  }
-
-  @Override
-  public int outChannels() {
-    return channels;
-  }
-
-  @Override
   public int outputHeight(int inputHeight) {
     return Math.floorDiv(inputHeight - kernelH, strideH) + 1;
   }
@@ -66,20 +53,8 @@ public final class AveragePool implements ConvLayer {
   }
 
   @Override
-  public long parameterCount() {
-    return 0;
-  }
-
-  @Override
-  public long macs(int batch, int height, int width) {
-    return 0;
-  }
-
-  @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
-    Arguments.requirePositive("batch", batch);
-    Arguments.requirePositive("height", height);
-    Arguments.requirePositive("width", width);
+    requirePositiveSizes(batch, height, width);
     int outH = outputHeight(height);
     int outW = outputWidth(width);
     if (outH <= 0 || outW <= 0) {

@@ -1,34 +1,20 @@
 package dev.convgen.runtime.network;
 
-import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.internal.Arguments;
 
 /**
  * Averages each channel over its whole plane: {@code [N, C, H, W] -> [N, C, 1, 1]}, as a
  * classifier head's {@code AdaptiveAvgPool2d(1)}. Summed in double. Stateless and shareable.
  */
-public final class GlobalAveragePool implements ConvLayer {
-
-  private final int channels;
+public final class GlobalAveragePool extends ChannelLayer {
 
   public GlobalAveragePool(int channels) {
-    Arguments.requirePositive("channels", channels);
-    this.channels = channels;
+    super(channels);
   }
 
   @Override
   public String kind() {
     return "avg pool";
-  }
-
-  @Override
-  public int inChannels() {
-    return channels;
-  }
-
-  @Override
-  public int outChannels() {
-    return channels;
   }
 
   @Override
@@ -42,21 +28,8 @@ public final class GlobalAveragePool implements ConvLayer {
   }
 
   @Override
-  public long parameterCount() {
-    return 0;
-  }
-
-  /** None: pooling adds, it does not multiply-accumulate. */
-  @Override
-  public long macs(int batch, int height, int width) {
-    return 0;
-  }
-
-  @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
-    Arguments.requirePositive("batch", batch);
-    Arguments.requirePositive("height", height); // an empty plane would average to NaN
-    Arguments.requirePositive("width", width);
+    requirePositiveSizes(batch, height, width);
     Arguments.checkTensor("input", input, batch, channels, height, width);
     Arguments.checkTensor("output", output, batch, channels, 1, 1);
     int plane = height * width;

@@ -1,6 +1,5 @@
 package dev.convgen.runtime.network;
 
-import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.internal.Arguments;
 
 /**
@@ -8,28 +7,15 @@ import dev.convgen.runtime.internal.Arguments;
  * NHWC): {@code exp(x - max) / sum(exp(x - max))}, the sum in double. A classifier's last layer,
  * turning logits into probabilities. Stateless and shareable.
  */
-public final class Softmax implements ConvLayer {
-
-  private final int channels;
+public final class Softmax extends ChannelLayer {
 
   public Softmax(int channels) {
-    Arguments.requirePositive("channels", channels);
-    this.channels = channels;
+    super(channels);
   }
 
   @Override
   public String kind() {
     return "softmax";
-  }
-
-  @Override
-  public int inChannels() {
-    return channels;
-  }
-
-  @Override
-  public int outChannels() {
-    return channels;
   }
 
   @Override
@@ -42,22 +28,10 @@ public final class Softmax implements ConvLayer {
     return inputWidth;
   }
 
-  @Override
-  public long parameterCount() {
-    return 0;
-  }
-
-  @Override
-  public long macs(int batch, int height, int width) {
-    return 0;
-  }
-
   /** {@code output} may be {@code input}: each value is read before it is written. */
   @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
-    Arguments.requirePositive("batch", batch);
-    Arguments.requirePositive("height", height);
-    Arguments.requirePositive("width", width);
+    requirePositiveSizes(batch, height, width);
     Arguments.checkTensor("input", input, batch, channels, height, width);
     Arguments.checkTensor("output", output, batch, channels, height, width);
     int plane = height * width;
