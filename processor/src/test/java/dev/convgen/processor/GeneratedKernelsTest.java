@@ -203,9 +203,12 @@ class GeneratedKernelsTest {
         random.nextBoolean());
   }
 
-  @ParameterizedTest(name = "simd = {0}")
-  @ValueSource(booleans = {true, false})
-  void everySingleStageKernelMatchesGenericAndReference(boolean simd) throws Exception {
+  /** Every width the kernels were planned for, forced whatever this machine prefers. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"SIMD 256-bit", "SIMD 512-bit", "scalar"})
+  void everySingleStageKernelMatchesGenericAndReference(String mode) throws Exception {
+    boolean simd = !mode.equals("scalar");
+    String bits = simd ? mode.substring(5, 8) : null;
     assertTrue(CASES.size() >= 90);
     assertTrue(Vectorization.available(), "the tests run with --add-modules jdk.incubator.vector");
     int vectorized = 0;
@@ -214,10 +217,13 @@ class GeneratedKernelsTest {
       ConvGeometry g = c.geometry();
       float[] weight = Tolerance.random(random, (int) g.weightCount());
       float[] bias = c.bias() ? Tolerance.random(random, g.outChannels()) : null;
-      ConvKernel kernel = withSimd(simd,
+      ConvKernel kernel = withSimd(simd, bits,
           () -> instantiate("test.Holder_" + c.name(), c.bias(), weight, bias));
       assertEquals(g, kernel.geometry(), c.annotation());
-      vectorized += usesSimd(kernel) ? 1 : 0;
+      if (usesSimd(kernel)) {
+        vectorized++;
+        assertEquals(mode, kernel.implementation());
+      }
       float[] x = Tolerance.random(random, c.batch() * g.inChannels() * c.height() * c.width());
       int outLength = c.batch() * g.outChannels() * g.outputHeight(c.height())
           * g.outputWidth(c.width());
@@ -309,7 +315,8 @@ class GeneratedKernelsTest {
     assertTrue(SpecCompiler.classFiles(scalarOnly).keySet().stream()
         .noneMatch(name -> name.contains("Simd")), SpecCompiler.classFiles(scalarOnly).keySet()::toString);
     assertTrue(SpecCompiler.classFiles(compilation).keySet().stream()
-        .anyMatch(name -> name.endsWith("$Simd")));
+        .anyMatch(name -> name.endsWith("$Simd256")) && SpecCompiler.classFiles(compilation)
+        .keySet().stream().anyMatch(name -> name.endsWith("$Simd512")));
     Class<?> type = SpecCompiler.load(scalarOnly).loadClass("test.Holder_Block");
     SeparableBlock block = (SeparableBlock) type.getConstructors()[0].newInstance(
         new float[72], new float[128], new float[16]);
@@ -318,15 +325,28 @@ class GeneratedKernelsTest {
 
   /** Constructs with the SIMD implementation switched on or off ({@code convgen.simd}). */
   private static <T> T withSimd(boolean simd, Callable<T> construct) throws Exception {
+    return withSimd(simd, null, construct);
+  }
+
+  /** As {@link #withSimd(boolean, Callable)}, with the vector width forced ({@code null}: none). */
+  private static <T> T withSimd(boolean simd, String bits, Callable<T> construct)
+      throws Exception {
     String previous = System.setProperty("convgen.simd", Boolean.toString(simd));
+    String previousBits = bits == null ? System.clearProperty(Vectorization.BITS_PROPERTY)
+        : System.setProperty(Vectorization.BITS_PROPERTY, bits);
     try {
       return construct.call();
     } finally {
-      if (previous == null) {
-        System.clearProperty("convgen.simd");
-      } else {
-        System.setProperty("convgen.simd", previous);
-      }
+      restore("convgen.simd", previous);
+      restore(Vectorization.BITS_PROPERTY, previousBits);
+    }
+  }
+
+  private static void restore(String property, String value) {
+    if (value == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, value);
     }
   }
 

@@ -72,7 +72,13 @@ final class KernelClassWriter {
     if (plan.simd()) {
       type.addField(FieldSpec.builder(IMAGE_KERNEL, "simd", Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("The SIMD implementation, or null to run the scalar code.\n").build());
-      constructor.addStatement("this.simd = $T.enabled() ? new Simd() : null", VECTORIZATION);
+      // the width the JVM prefers (or convgen.vector.bits forces), when it was planned for
+      CodeBlock.Builder choice = CodeBlock.builder();
+      for (VectorShape shape : plan.vectorShapes()) {
+        choice.add("bits == $L ? new $L() : ", shape.bits(), simdClassName(shape));
+      }
+      constructor.addStatement("int bits = $T.bits()", VECTORIZATION)
+          .addStatement("this.simd = $Lnull", choice.build());
       type.addMethod(MethodSpec.methodBuilder("simd")
           .addAnnotation(Override.class)
           .addModifiers(Modifier.PROTECTED)
@@ -129,12 +135,23 @@ final class KernelClassWriter {
    * types, so the kernel class links without that module.
    */
   static TypeSpec.Builder simdClass(VectorShape vector) {
-    return TypeSpec.classBuilder("Simd")
+    return TypeSpec.classBuilder(simdClassName(vector))
         .addModifiers(Modifier.PRIVATE, Modifier.FINAL)
         .addSuperinterface(IMAGE_KERNEL)
         .addJavadoc("SIMD implementation with $L-bit vectors of $L floats.\n", vector.bits(),
             vector.lanes())
         .addField(FieldSpec.builder(FLOAT_SPECIES, "F", Modifier.PRIVATE, Modifier.STATIC,
-            Modifier.FINAL).initializer("$T.$L", FLOAT_VECTOR, vector.species()).build());
+            Modifier.FINAL).initializer("$T.$L", FLOAT_VECTOR, vector.species()).build())
+        .addMethod(MethodSpec.methodBuilder("implementation")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class)
+            .addStatement("return $S", "SIMD " + vector.bits() + "-bit")
+            .build());
+  }
+
+  /** {@code Simd256}, {@code Simd512}. */
+  static String simdClassName(VectorShape vector) {
+    return "Simd" + vector.bits();
   }
 }

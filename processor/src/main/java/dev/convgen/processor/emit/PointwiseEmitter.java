@@ -19,8 +19,8 @@ final class PointwiseEmitter {
         RuntimeTypes.WEIGHT_PACKING, g.outChannels(), g.inChannels(), plan.channelBlock());
     TypeSpec.Builder type = KernelClassWriter.kernelClass(simpleName, plan, pack, javadoc)
         .addMethod(PointwiseScalarEmitter.image(plan));
-    if (plan.simd()) {
-      type.addType(PointwiseSimdEmitter.simdClass(plan));
+    for (PointwisePlan.VectorTile tile : plan.vectors()) {
+      type.addType(PointwiseSimdEmitter.simdClass(plan, tile));
     }
     return type.build();
   }

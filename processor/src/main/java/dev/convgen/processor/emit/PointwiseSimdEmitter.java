@@ -23,10 +23,9 @@ final class PointwiseSimdEmitter {
 
   private PointwiseSimdEmitter() {}
 
-  static TypeSpec simdClass(PointwisePlan plan) {
+  static TypeSpec simdClass(PointwisePlan plan, PointwisePlan.VectorTile tile) {
     StageSpec stage = plan.stage();
-    PointwisePlan.VectorTile vector = plan.vector();
-    int block = vector.pixels();
+    int block = tile.pixels();
     MethodSpec.Builder image = KernelClassWriter.imageMethod(
             "Output channel blocks {@code [firstUnit, lastUnit)} of one image, SIMD.\n")
         .addCode(PointwiseEmitter.channelRange(plan));
@@ -50,7 +49,7 @@ final class PointwiseSimdEmitter {
       image.beginControlFlow("if (plane >= $L)", block);
     }
     if (!tooSmall) {
-      image.addCode(tiles(plan, plane));
+      image.addCode(tiles(plan, tile, plane));
     }
     if (!plane.isConstant()) {
       image.nextControlFlow("else");
@@ -64,11 +63,11 @@ final class PointwiseSimdEmitter {
     if (!plane.isConstant()) {
       image.endControlFlow();
     }
-    TypeSpec.Builder simd = KernelClassWriter.simdClass(vector.shape())
+    TypeSpec.Builder simd = KernelClassWriter.simdClass(tile.shape())
         .addMethod(image.build())
-        .addMethods(blockMethods(plan, "block", plan.channelBlock(), plane));
+        .addMethods(blockMethods(plan, tile, "block", plan.channelBlock(), plane));
     if (plan.lastBlockChannels() != 0) {
-      simd.addMethods(blockMethods(plan, "lastBlock", plan.lastBlockChannels(), plane));
+      simd.addMethods(blockMethods(plan, tile, "lastBlock", plan.lastBlockChannels(), plane));
     }
     return simd.build();
   }
@@ -78,20 +77,20 @@ final class PointwiseSimdEmitter {
    * overlapping block ending at the plane's end (it rewrites a few pixels with identical values),
    * so no scalar tail runs.
    */
-  private static CodeBlock tiles(PointwisePlan plan, Expr plane) {
-    int block = plan.vector().pixels();
-    int tile = plan.vector().pixelTile();
+  private static CodeBlock tiles(PointwisePlan plan, PointwisePlan.VectorTile tile, Expr plane) {
+    int block = tile.pixels();
+    int pixelTile = tile.pixelTile();
     boolean divisible = plane.isConstant() && plane.constant() % block == 0;
-    boolean oneTile = plane.isConstant() && plane.constant() <= tile;
-    boolean wholeTiles = plane.isConstant() && plane.constant() % tile == 0;
+    boolean oneTile = plane.isConstant() && plane.constant() <= pixelTile;
+    boolean wholeTiles = plane.isConstant() && plane.constant() % pixelTile == 0;
     Expr tileEnd = oneTile ? plane : Expr.var("tileEnd");
     CodeBlock.Builder code = CodeBlock.builder();
     if (!oneTile) {
       code.add("// tiles of $L pixels: the input tile stays in cache while every output channel"
-              + " block passes over it\n", tile)
-          .beginControlFlow("for (int t = 0; t < $L; t += $L)", plane, tile)
-          .addStatement(wholeTiles ? CodeBlock.of("int tileEnd = t + $L", tile)
-              : CodeBlock.of("int tileEnd = $T.min(t + $L, $L)", RuntimeTypes.MATH, tile, plane));
+              + " block passes over it\n", pixelTile)
+          .beginControlFlow("for (int t = 0; t < $L; t += $L)", plane, pixelTile)
+          .addStatement(wholeTiles ? CodeBlock.of("int tileEnd = t + $L", pixelTile)
+              : CodeBlock.of("int tileEnd = $T.min(t + $L, $L)", RuntimeTypes.MATH, pixelTile, plane));
     }
     String planeArg = plane.isConstant() ? "" : ", plane";
     code.add(PointwiseEmitter.channelBlocks(plan, (first, channels) -> CodeBlock.builder()
@@ -112,11 +111,11 @@ final class PointwiseSimdEmitter {
 
   /** The micro-kernel: one method, or under {@code Unroll.FULL} straight-line chunks. */
   private static List<MethodSpec> blockMethods(
-      PointwisePlan plan, String name, int channels, Expr plane) {
-    int chunk = plan.vector().straightLineChunk();
+      PointwisePlan plan, PointwisePlan.VectorTile tile, String name, int channels, Expr plane) {
+    int chunk = tile.straightLineChunk();
     if (chunk == 0) {
       return List.of(blockSignature(name, plane)
-          .addCode(rolledBlock(plan, channels, plane)).build());
+          .addCode(rolledBlock(plan, tile, channels, plane)).build());
     }
     int in = plan.stage().geometry().inChannels();
     int chunks = (in + chunk - 1) / chunk;
@@ -126,7 +125,7 @@ final class PointwiseSimdEmitter {
     for (int i = 0; i < chunks; i++) {
       String chunkName = chunks == 1 ? name : name + "Channels" + i * chunk + "to"
           + (Math.min(in, (i + 1) * chunk) - 1);
-      methods.add(straightLineChunk(plan, blockSignature(chunkName, plane), channels, plane,
+      methods.add(straightLineChunk(plan, tile, blockSignature(chunkName, plane), channels, plane,
           i * chunk, Math.min(in, (i + 1) * chunk)));
       dispatcher.addStatement("$L(input, xc, output, yk, k$L)", chunkName, planeArg);
     }
@@ -158,13 +157,13 @@ final class PointwiseSimdEmitter {
    * to be compiled on-stack-replacement without Vector API intrinsics now and then (2 instead of
    * 40-55 GFLOP/s).
    */
-  private static CodeBlock rolledBlock(PointwisePlan plan, int channels, Expr plane) {
+  private static CodeBlock rolledBlock(PointwisePlan plan, PointwisePlan.VectorTile tile, int channels, Expr plane) {
     int in = plan.stage().geometry().inChannels();
-    int vectors = plan.vector().vectors();
-    int lanes = plan.vector().shape().lanes();
+    int vectors = tile.vectors();
+    int lanes = tile.shape().lanes();
     CodeBlock.Builder code = CodeBlock.builder()
         .addStatement("int wp = k * $L", in)
-        .add(biasAccumulators(plan, channels))
+        .add(biasAccumulators(plan, tile, channels))
         .addStatement("float[] w = weight")
         .beginControlFlow("for (int c = 0; c < $L; c++)", in);
     for (int v = 0; v < vectors; v++) {
@@ -182,7 +181,7 @@ final class PointwiseSimdEmitter {
     return code.addStatement("xc += $L", plane)
         .addStatement("wp += $L", channels)
         .endControlFlow()
-        .add(storeAccumulators(plan, channels, plane, true))
+        .add(storeAccumulators(plan, tile, channels, plane, true))
         .build();
   }
 
@@ -191,11 +190,11 @@ final class PointwiseSimdEmitter {
    * first chunk starts from the bias, later ones from the partial sums in the output tile; the
    * last applies the activation.
    */
-  private static MethodSpec straightLineChunk(PointwisePlan plan, MethodSpec.Builder method,
+  private static MethodSpec straightLineChunk(PointwisePlan plan, PointwisePlan.VectorTile tile, MethodSpec.Builder method,
       int channels, Expr plane, int from, int to) {
     int in = plan.stage().geometry().inChannels();
-    int vectors = plan.vector().vectors();
-    int lanes = plan.vector().shape().lanes();
+    int vectors = tile.vectors();
+    int lanes = tile.shape().lanes();
     method.addStatement("float[] w = weight")
         .addStatement("int wp = k * $L", in);
     if (from > 0) {
@@ -207,7 +206,7 @@ final class PointwiseSimdEmitter {
         }
       }
     } else {
-      method.addCode(biasAccumulators(plan, channels));
+      method.addCode(biasAccumulators(plan, tile, channels));
     }
     List<String> declared = new ArrayList<>();
     for (int v = 0; v < vectors; v++) {
@@ -229,11 +228,11 @@ final class PointwiseSimdEmitter {
         }
       }
     }
-    return method.addCode(storeAccumulators(plan, channels, plane, to == in)).build();
+    return method.addCode(storeAccumulators(plan, tile, channels, plane, to == in)).build();
   }
 
   /** {@code a<r>_<v>} for output channels {@code k + r}, starting at the bias (or zero). */
-  private static CodeBlock biasAccumulators(PointwisePlan plan, int channels) {
+  private static CodeBlock biasAccumulators(PointwisePlan plan, PointwisePlan.VectorTile tile, int channels) {
     CodeBlock.Builder code = CodeBlock.builder();
     for (int r = 0; r < channels; r++) {
       if (plan.stage().bias()) {
@@ -242,7 +241,7 @@ final class PointwiseSimdEmitter {
       } else {
         code.addStatement("$T a$L_0 = $T.zero(F)", FLOAT_VECTOR, r, FLOAT_VECTOR);
       }
-      for (int v = 1; v < plan.vector().vectors(); v++) {
+      for (int v = 1; v < tile.vectors(); v++) {
         code.addStatement("$T a$L_$L = a$L_0", FLOAT_VECTOR, r, v, r);
       }
     }
@@ -251,12 +250,12 @@ final class PointwiseSimdEmitter {
 
   /** Stores the accumulators to the output tile at {@code yk}, with the activation if final. */
   private static CodeBlock storeAccumulators(
-      PointwisePlan plan, int channels, Expr plane, boolean activate) {
-    int lanes = plan.vector().shape().lanes();
+      PointwisePlan plan, PointwisePlan.VectorTile tile, int channels, Expr plane, boolean activate) {
+    int lanes = tile.shape().lanes();
     CodeBlock.Builder code = CodeBlock.builder();
     for (int r = 0; r < channels; r++) {
       Expr row = Expr.var("yk").plus(plane.times(r));
-      for (int v = 0; v < plan.vector().vectors(); v++) {
+      for (int v = 0; v < tile.vectors(); v++) {
         String value = "a" + r + "_" + v;
         code.addStatement("$L.intoArray(output, $L)",
             activate ? ActivationCode.vector(plan.stage().activation(), value) : value,

@@ -40,8 +40,8 @@ final class SpatialEmitter {
         .addMethod(SpatialScalarEmitter.plane(plan))
         .addMethod(borderRow(plan))
         .addMethod(borderPixel(plan));
-    if (plan.simd()) {
-      type.addType(SpatialSimdEmitter.simdClass(plan));
+    for (SpatialPlan.VectorSpan tile : plan.vectors()) {
+      type.addType(SpatialSimdEmitter.simdClass(plan, tile));
     }
     return type.build();
   }

@@ -23,16 +23,16 @@ final class SpatialSimdEmitter {
 
   private SpatialSimdEmitter() {}
 
-  static TypeSpec simdClass(SpatialPlan plan) {
-    return KernelClassWriter.simdClass(plan.vector().shape())
+  static TypeSpec simdClass(SpatialPlan plan, SpatialPlan.VectorSpan tile) {
+    return KernelClassWriter.simdClass(tile.shape())
         .addMethod(KernelClassWriter.imageMethod(SpatialEmitter.imageJavadoc(plan) + ", SIMD.\n")
             .addCode(SpatialEmitter.imageBody(plan)).build())
-        .addMethod(plane(plan))
-        .addMethod(span(plan))
+        .addMethod(plane(plan, tile))
+        .addMethod(span(plan, tile))
         .build();
   }
 
-  private static MethodSpec plane(SpatialPlan plan) {
+  private static MethodSpec plane(SpatialPlan plan, SpatialPlan.VectorSpan tile) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
     SpatialEmitter.PlaneSizes s = SpatialEmitter.sizes(plan);
@@ -40,7 +40,7 @@ final class SpatialSimdEmitter {
     Expr[] rowOffsets = SpatialEmitter.tapPreamble(plan, method);
     // the first tap of output pixel (0, 0)
     Expr origin = Expr.var("xo").plus(s.width().times(-g.padTop())).plus(-g.padLeft());
-    if (plan.vector().flatInterior()) {
+    if (tile.flatInterior()) {
       method.addComment("interior rows as one flat run of pixels; wrapped edge columns fixed below");
       if (plan.interior() != null) {
         SpatialPlan.Interior interior = plan.interior();
@@ -57,7 +57,7 @@ final class SpatialSimdEmitter {
             .addStatement("int j = rowLo * width + colLo");
       }
       method.addStatement("int yr = yo")
-          .addCode(spanCalls(plan, rowOffsets, "xb"))
+          .addCode(spanCalls(plan, tile, rowOffsets, "xb"))
           .beginControlFlow("for (int i = $L; i < $L; i++)", s.rowLo(), s.rowHi())
           .addStatement("int row = $L", Expr.var("yo").plus(Expr.var("i").times(s.width())))
           .addCode(SpatialEmitter.borderColumns(plan, "row", "c", Expr.of(0), s.colLo()))
@@ -71,7 +71,7 @@ final class SpatialSimdEmitter {
               .plus(Expr.var("i").plus(-g.padTop()).times(s.width())).plus(-g.padLeft()))
           .addStatement("int end = $L", s.colHi())
           .addStatement("int j = $L", s.colLo())
-          .addCode(spanCalls(plan, rowOffsets, "xp"))
+          .addCode(spanCalls(plan, tile, rowOffsets, "xp"))
           .addCode(SpatialEmitter.borderColumns(plan, "yr", "c", s.colHi(), s.outW()))
           .endControlFlow();
     }
@@ -83,12 +83,12 @@ final class SpatialSimdEmitter {
    * Interior pixels {@code [j, end)} of output run {@code yr}, first tap of pixel j at
    * {@code input[base + j]}: {@code span} calls for whole vectors, then scalar pixels.
    */
-  private static CodeBlock spanCalls(SpatialPlan plan, Expr[] rowOffsets, String base) {
-    int lanes = plan.vector().shape().lanes();
+  private static CodeBlock spanCalls(SpatialPlan plan, SpatialPlan.VectorSpan tile, Expr[] rowOffsets, String base) {
+    int lanes = tile.shape().lanes();
     return CodeBlock.builder()
         .beginControlFlow("while (j + $L <= end)", lanes)
         .addStatement("int vectors = $T.min((end - j) >> $L, $L)", // lanes: a power of 2
-            RuntimeTypes.MATH, Integer.numberOfTrailingZeros(lanes), plan.vector().spanVectors())
+            RuntimeTypes.MATH, Integer.numberOfTrailingZeros(lanes), tile.spanVectors())
         .addStatement("span(input, $L + j, output, yr + j, vectors, k$L)", base,
             plan.interior() != null ? "" : ", width")
         .addStatement("j += vectors * $L", lanes)
@@ -106,10 +106,10 @@ final class SpatialSimdEmitter {
    * Vector API code was measured to be deoptimized now and then, and each time it ran
    * interpreted, boxing every vector (75 MB allocated per call, ~1000x slower).
    */
-  private static MethodSpec span(SpatialPlan plan) {
+  private static MethodSpec span(SpatialPlan plan, SpatialPlan.VectorSpan tile) {
     StageSpec stage = plan.stage();
     ConvGeometry g = stage.geometry();
-    int lanes = plan.vector().shape().lanes();
+    int lanes = tile.shape().lanes();
     MethodSpec.Builder method = MethodSpec.methodBuilder("span")
         .addModifiers(Modifier.PRIVATE)
         .addParameter(FLOATS, "input").addParameter(TypeName.INT, "x")
@@ -119,7 +119,7 @@ final class SpatialSimdEmitter {
       method.addParameter(TypeName.INT, "width");
     }
     int taps = g.kernelH() * g.kernelW();
-    boolean hoist = plan.vector().hoistTaps();
+    boolean hoist = tile.hoistTaps();
     method.addStatement("int wo = k * $L", taps);
     if (!plan.accumulates()) {
       method.addStatement(stage.bias() ? "$T vb = $T.broadcast(F, bias[k])" : "$T vb = $T.zero(F)",

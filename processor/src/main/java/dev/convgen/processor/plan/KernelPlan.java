@@ -1,6 +1,7 @@
 package dev.convgen.processor.plan;
 
 import dev.convgen.processor.model.StageSpec;
+import java.util.List;
 
 /**
  * How one stage will be computed: the complete input of the emitters, chosen by
@@ -16,8 +17,16 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
   /** The tensors' layout. */
   Layout layout();
 
-  /** Whether a {@code jdk.incubator.vector} implementation is emitted beside the scalar one. */
-  boolean simd();
+  /**
+   * The vector widths a {@code jdk.incubator.vector} implementation is emitted for, beside the
+   * scalar one; empty for scalar only.
+   */
+  List<VectorShape> vectorShapes();
+
+  /** Whether any SIMD implementation is emitted. */
+  default boolean simd() {
+    return !vectorShapes().isEmpty();
+  }
 
   /** Work units per image: what a caller may split between threads. */
   int unitsPerImage();

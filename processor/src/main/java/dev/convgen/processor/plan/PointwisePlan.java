@@ -1,6 +1,7 @@
 package dev.convgen.processor.plan;
 
 import dev.convgen.processor.model.StageSpec;
+import java.util.List;
 
 /**
  * A register-blocked pointwise (1x1) kernel, a matrix product over the plane's pixels.
@@ -9,10 +10,11 @@ import dev.convgen.processor.model.StageSpec;
  *     and the SIMD implementation, so both split work the same way); weights are packed in blocks
  *     of this many channels
  * @param scalar the scalar implementation's schedule
- * @param vector the SIMD implementation's schedule, or null when none is emitted
+ * @param vectors the SIMD implementations' schedules, one per vector width (the kernel picks one
+ *     at construction); empty when none is emitted
  */
 public record PointwisePlan(StageSpec stage, Layout layout, int channelBlock, ScalarTile scalar,
-    VectorTile vector) implements KernelPlan {
+    List<VectorTile> vectors) implements KernelPlan {
 
   /**
    * The scalar micro-kernel: {@code channelBlock x pixels} accumulators.
@@ -44,8 +46,8 @@ public record PointwisePlan(StageSpec stage, Layout layout, int channelBlock, Sc
   }
 
   @Override
-  public boolean simd() {
-    return vector != null;
+  public List<VectorShape> vectorShapes() {
+    return vectors.stream().map(VectorTile::shape).toList();
   }
 
   @Override
@@ -64,7 +66,7 @@ public record PointwisePlan(StageSpec stage, Layout layout, int channelBlock, Sc
         .append(", work unit ").append(channelBlock).append(" output channels; scalar: ")
         .append(channelBlock).append(" channels x ").append(scalar.pixels())
         .append(" pixels, reduction unrolled x").append(scalar.reductionUnroll());
-    if (vector != null) {
+    for (VectorTile vector : vectors) {
       text.append("; SIMD ").append(vector.shape().describe()).append(": ")
           .append(channelBlock).append(" channels x ").append(vector.pixels())
           .append(" pixels, pixel tiles of ").append(vector.pixelTile())

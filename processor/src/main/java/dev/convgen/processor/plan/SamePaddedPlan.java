@@ -19,8 +19,8 @@ public record SamePaddedPlan(StageSpec stage, List<KernelPlan> variants) impleme
   }
 
   @Override
-  public boolean simd() {
-    return variants.stream().anyMatch(KernelPlan::simd);
+  public List<VectorShape> vectorShapes() {
+    return variants.get(0).vectorShapes();
   }
 
   @Override

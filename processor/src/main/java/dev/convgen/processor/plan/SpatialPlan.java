@@ -1,6 +1,7 @@
 package dev.convgen.processor.plan;
 
 import dev.convgen.processor.model.StageSpec;
+import java.util.List;
 
 /**
  * A KxK kernel computed plane by plane (depthwise, grouped or dense): each output plane split into
@@ -13,10 +14,11 @@ import dev.convgen.processor.model.StageSpec;
  *     kernel rows with one row's taps unrolled
  * @param interior the interior's bounds when the input size is fixed; null when computed at run
  *     time (both by {@code PlaneInterior})
- * @param vector the SIMD schedule, or null when none is emitted
+ * @param vectors the SIMD schedules, one per vector width (the kernel picks one at
+ *     construction); empty when none is emitted
  */
 public record SpatialPlan(StageSpec stage, Layout layout, boolean accumulates,
-    boolean unrollAllTaps, Interior interior, VectorSpan vector) implements KernelPlan {
+    boolean unrollAllTaps, Interior interior, List<VectorSpan> vectors) implements KernelPlan {
 
   /** Output rows {@code [rowLo, rowHi)} and columns {@code [colLo, colHi)} of the interior. */
   public record Interior(int rowLo, int rowHi, int colLo, int colHi) {
@@ -40,8 +42,8 @@ public record SpatialPlan(StageSpec stage, Layout layout, boolean accumulates,
       boolean flatInterior) {}
 
   @Override
-  public boolean simd() {
-    return vector != null;
+  public List<VectorShape> vectorShapes() {
+    return vectors.stream().map(VectorSpan::shape).toList();
   }
 
   @Override
@@ -60,7 +62,7 @@ public record SpatialPlan(StageSpec stage, Layout layout, boolean accumulates,
             : ", kernel rows looped (" + stage.geometry().kernelW() + " taps unrolled)")
         .append(accumulates ? ", bias fill then one pass per input channel, activation pass"
             : ", bias and activation fused into the store");
-    if (vector != null) {
+    for (VectorSpan vector : vectors) {
       text.append("; SIMD ").append(vector.shape().describe()).append(": spans of up to ")
           .append(vector.spanVectors()).append(" vectors")
           .append(vector.hoistTaps() ? ", taps in registers" : ", taps broadcast per use")

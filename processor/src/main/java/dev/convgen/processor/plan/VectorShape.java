@@ -12,6 +12,9 @@ public record VectorShape(int bits, int registers) {
   /** AVX2: 256-bit vectors, 16 registers. */
   public static final VectorShape AVX2 = new VectorShape(256, 16);
 
+  /** AVX-512: 512-bit vectors, 32 registers. */
+  public static final VectorShape AVX512 = new VectorShape(512, 32);
+
   /** Float lanes per vector. */
   public int lanes() {
     return bits / Float.SIZE;

@@ -16,4 +16,9 @@ public interface ImageKernel {
    */
   void image(float[] input, int inputOffset, float[] output, int outputOffset, int height,
       int width, int firstUnit, int lastUnit);
+
+  /** What this body runs, e.g. {@code SIMD 512-bit} or {@code scalar}. */
+  default String implementation() {
+    return "scalar";
+  }
 }

@@ -85,9 +85,10 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     }
   }
 
-  /** {@code SIMD} or {@code scalar}: which implementation this kernel runs. */
+  /** Which implementation this kernel runs: e.g. {@code SIMD 512-bit} or {@code scalar}. */
   @Override
   public String implementation() {
-    return simd() != null ? "SIMD" : "scalar";
+    ImageKernel simd = simd();
+    return simd != null ? simd.implementation() : "scalar";
   }
 }

@@ -1,6 +1,7 @@
 package dev.convgen.runtime.kernels;
 
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.Vectorization;
 import dev.convgen.runtime.internal.ImageKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -8,12 +9,21 @@ import jdk.incubator.vector.VectorSpecies;
 /** The SIMD body of {@link TunedDepthwiseKernel} (stride 1); loaded only with the Vector API. */
 final class TunedDepthwiseSimd implements ImageKernel {
 
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  /** As in {@code TunedPointwiseSimd}: the width named when the class is first used. */
+  private static final VectorSpecies<Float> F =
+      Vectorization.bits() == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+  /** Lanes per vector. */
+  private static final int L = F.length();
 
   private final DepthwisePlanes planes;
 
   TunedDepthwiseSimd(DepthwisePlanes planes) {
     this.planes = planes;
+  }
+
+  @Override
+  public String implementation() {
+    return "SIMD " + F.vectorBitSize() + "-bit";
   }
 
   @Override
@@ -53,10 +63,10 @@ final class TunedDepthwiseSimd implements ImageKernel {
   private void span(float[] input, int xb, float[] output, int yo, int from, int to, int width,
       int k) {
     int q = from;
-    while (q + 8 <= to) {
-      int count = Math.min((to - q) >> 3, 8);
+    while (q + L <= to) {
+      int count = Math.min((to - q) / L, 8);
       vectors(input, xb + q, output, yo + q, count, width, k);
-      q += count * 8;
+      q += count * L;
     }
     for (; q < to; q++) {
       output[yo + q] = planes.interior(input, xb + q, width, k);
@@ -64,7 +74,7 @@ final class TunedDepthwiseSimd implements ImageKernel {
   }
 
   /**
-   * {@code count} x 8 interior pixels. With run-time kernel sizes the taps are loops, so the output
+   * {@code count} x {@link #L} interior pixels. With run-time kernel sizes the taps are loops, so the output
    * tile is the accumulator (tap-outer order): no vector value is carried through a nested loop,
    * which C2 on JDK 17 could not keep in registers (measured: every vector boxed).
    */
@@ -73,7 +83,7 @@ final class TunedDepthwiseSimd implements ImageKernel {
     float[] w = planes.weight;
     FloatVector bias = FloatVector.broadcast(F, planes.bias[k]);
     for (int v = 0; v < count; v++) {
-      bias.intoArray(output, y + 8 * v);
+      bias.intoArray(output, y + L * v);
     }
     int wp = k * g.kernelH() * g.kernelW();
     int rowStep = g.dilationH() * width;
@@ -82,22 +92,22 @@ final class TunedDepthwiseSimd implements ImageKernel {
         FloatVector tap = FloatVector.broadcast(F, w[wp++]);
         int offset = x + r * rowStep + c * g.dilationW();
         for (int v = 0; v < count; v++) {
-          FloatVector.fromArray(F, input, offset + 8 * v)
-              .fma(tap, FloatVector.fromArray(F, output, y + 8 * v))
-              .intoArray(output, y + 8 * v);
+          FloatVector.fromArray(F, input, offset + L * v)
+              .fma(tap, FloatVector.fromArray(F, output, y + L * v))
+              .intoArray(output, y + L * v);
         }
       }
     }
     switch (planes.activation) {
       case RELU -> {
         for (int v = 0; v < count; v++) {
-          FloatVector.fromArray(F, output, y + 8 * v).max(0f).intoArray(output, y + 8 * v);
+          FloatVector.fromArray(F, output, y + L * v).max(0f).intoArray(output, y + L * v);
         }
       }
       case RELU6 -> {
         for (int v = 0; v < count; v++) {
-          FloatVector.fromArray(F, output, y + 8 * v).max(0f).min(6f)
-              .intoArray(output, y + 8 * v);
+          FloatVector.fromArray(F, output, y + L * v).max(0f).min(6f)
+              .intoArray(output, y + L * v);
         }
       }
       default -> {

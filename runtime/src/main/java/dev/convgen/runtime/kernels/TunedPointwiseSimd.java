@@ -2,6 +2,7 @@ package dev.convgen.runtime.kernels;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.Vectorization;
 import dev.convgen.runtime.internal.ImageKernel;
 import dev.convgen.runtime.internal.Schedule;
 import jdk.incubator.vector.FloatVector;
@@ -10,7 +11,17 @@ import jdk.incubator.vector.VectorSpecies;
 /** The SIMD body of {@link TunedPointwiseKernel}; loaded only when the Vector API is present. */
 final class TunedPointwiseSimd implements ImageKernel {
 
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  /**
+   * The width {@link Vectorization#bits()} names when this class is first used: a static final
+   * species, so C2 treats it (and {@link #L}) as a constant; a species read from a field would box
+   * every vector.
+   */
+  private static final VectorSpecies<Float> F =
+      Vectorization.bits() == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+  /** Lanes per vector. */
+  private static final int L = F.length();
+  /** Pixels per register tile: 2 vectors. */
+  private static final int PIXELS = 2 * L;
 
   private final int in;
   private final int out;
@@ -30,7 +41,13 @@ final class TunedPointwiseSimd implements ImageKernel {
     this.block = block;
     this.bias = bias;
     this.activation = activation;
-    this.tile = Schedule.pixelTile(in);
+    int tile = Schedule.pixelTile(in);
+    this.tile = tile - tile % PIXELS;
+  }
+
+  @Override
+  public String implementation() {
+    return "SIMD " + F.vectorBitSize() + "-bit";
   }
 
   /** Work units are blocks of {@link #block} output channels. */
@@ -41,7 +58,7 @@ final class TunedPointwiseSimd implements ImageKernel {
     int from = firstUnit * block;
     int to = Math.min(lastUnit * block, out);
     int fullBlocks = Math.min(to, out - out % block);
-    if (plane < 16) {
+    if (plane < PIXELS) {
       for (int j = 0; j < plane; j++) {
         for (int k = from; k < to; k++) {
           single(input, xo + j, plane, output, yo + j + k * plane, k);
@@ -54,8 +71,8 @@ final class TunedPointwiseSimd implements ImageKernel {
     for (int t = 0; t < plane; t += tile) {
       int tileEnd = Math.min(t + tile, plane);
       for (int k = from; k < fullBlocks; k += block) {
-        for (int p = t; p < tileEnd; p += 16) {
-          int j = Math.min(p, plane - 16);
+        for (int p = t; p < tileEnd; p += PIXELS) {
+          int j = Math.min(p, plane - PIXELS);
           if (block == 4) {
             block4(input, xo + j, plane, output, yo + j + k * plane, k);
           } else {
@@ -64,9 +81,9 @@ final class TunedPointwiseSimd implements ImageKernel {
         }
       }
       for (int k = Math.max(from, fullBlocks); k < to; k++) {
-        for (int p = t; p < tileEnd; p += 16) {
-          int j = Math.min(p, plane - 16);
-          for (int q = j; q < j + 16; q++) {
+        for (int p = t; p < tileEnd; p += PIXELS) {
+          int j = Math.min(p, plane - PIXELS);
+          for (int q = j; q < j + PIXELS; q++) {
             single(input, xo + q, plane, output, yo + q + k * plane, k);
           }
         }
@@ -87,7 +104,7 @@ final class TunedPointwiseSimd implements ImageKernel {
     FloatVector a31 = a30;
     for (int c = 0; c < in; c++) {
       FloatVector x0 = FloatVector.fromArray(F, x, xc);
-      FloatVector x1 = FloatVector.fromArray(F, x, xc + 8);
+      FloatVector x1 = FloatVector.fromArray(F, x, xc + L);
       FloatVector w0 = FloatVector.broadcast(F, w[wp]);
       a00 = x0.fma(w0, a00);
       a01 = x1.fma(w0, a01);
@@ -104,13 +121,13 @@ final class TunedPointwiseSimd implements ImageKernel {
       wp += 4;
     }
     store(a00, y, yk);
-    store(a01, y, yk + 8);
+    store(a01, y, yk + L);
     store(a10, y, yk + plane);
-    store(a11, y, yk + plane + 8);
+    store(a11, y, yk + plane + L);
     store(a20, y, yk + 2 * plane);
-    store(a21, y, yk + 2 * plane + 8);
+    store(a21, y, yk + 2 * plane + L);
     store(a30, y, yk + 3 * plane);
-    store(a31, y, yk + 3 * plane + 8);
+    store(a31, y, yk + 3 * plane + L);
   }
 
   private void block6(float[] x, int xc, int plane, float[] y, int yk, int k) {
@@ -130,7 +147,7 @@ final class TunedPointwiseSimd implements ImageKernel {
     FloatVector a51 = a50;
     for (int c = 0; c < in; c++) {
       FloatVector x0 = FloatVector.fromArray(F, x, xc);
-      FloatVector x1 = FloatVector.fromArray(F, x, xc + 8);
+      FloatVector x1 = FloatVector.fromArray(F, x, xc + L);
       FloatVector w0 = FloatVector.broadcast(F, w[wp]);
       a00 = x0.fma(w0, a00);
       a01 = x1.fma(w0, a01);
@@ -153,17 +170,17 @@ final class TunedPointwiseSimd implements ImageKernel {
       wp += 6;
     }
     store(a00, y, yk);
-    store(a01, y, yk + 8);
+    store(a01, y, yk + L);
     store(a10, y, yk + plane);
-    store(a11, y, yk + plane + 8);
+    store(a11, y, yk + plane + L);
     store(a20, y, yk + 2 * plane);
-    store(a21, y, yk + 2 * plane + 8);
+    store(a21, y, yk + 2 * plane + L);
     store(a30, y, yk + 3 * plane);
-    store(a31, y, yk + 3 * plane + 8);
+    store(a31, y, yk + 3 * plane + L);
     store(a40, y, yk + 4 * plane);
-    store(a41, y, yk + 4 * plane + 8);
+    store(a41, y, yk + 4 * plane + L);
     store(a50, y, yk + 5 * plane);
-    store(a51, y, yk + 5 * plane + 8);
+    store(a51, y, yk + 5 * plane + L);
   }
 
   private void store(FloatVector v, float[] y, int offset) {
