@@ -2,6 +2,7 @@ package dev.convgen.bench;
 
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,9 +16,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * This machine's Java FMA peak: 8 independent 256-bit accumulators (FMA latency 4 x 2 FMA units),
- * registers only. Score in operations per microsecond, one operation = one 8-lane FMA = 16 flop,
- * so GFLOP/s = score x 16 / 1000.
+ * This machine's Java FMA peak at each vector width: 12 independent accumulators (more than FMA
+ * latency x FMA units on the machines measured), registers only. Score in operations per
+ * microsecond, one operation = one FMA on a whole vector = 2 x lanes flop, so GFLOP/s = score x
+ * 16 / 1000 at 256 bits and score x 32 / 1000 at 512. A width the CPU lacks is not intrinsified
+ * and scores far lower.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -27,17 +30,29 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 public class PeakFmaBenchmark {
 
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
   private static final int STEPS = 1 << 14;
 
   public float a = 1.0001f;
   public float b = 0.9999f;
 
   @Benchmark
-  @OperationsPerInvocation(8 * STEPS)
-  public float fma8() {
-    FloatVector x = FloatVector.broadcast(F, a);
-    FloatVector y = FloatVector.broadcast(F, b);
+  @OperationsPerInvocation(12 * STEPS)
+  public float fma256() {
+    return chains(F256);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(12 * STEPS)
+  public float fma512() {
+    return chains(F512);
+  }
+
+  /** 12 independent FMA chains; inlined into each benchmark with its constant species. */
+  private float chains(VectorSpecies<Float> f) {
+    FloatVector x = FloatVector.broadcast(f, a);
+    FloatVector y = FloatVector.broadcast(f, b);
     FloatVector s0 = x;
     FloatVector s1 = y;
     FloatVector s2 = x.add(y);
@@ -46,6 +61,10 @@ public class PeakFmaBenchmark {
     FloatVector s5 = y.mul(y);
     FloatVector s6 = x.mul(x);
     FloatVector s7 = y.add(y);
+    FloatVector s8 = x.add(x);
+    FloatVector s9 = y.sub(x);
+    FloatVector s10 = x.neg();
+    FloatVector s11 = y.neg();
     for (int i = 0; i < STEPS; i++) {
       s0 = s0.fma(x, y);
       s1 = s1.fma(x, y);
@@ -55,8 +74,12 @@ public class PeakFmaBenchmark {
       s5 = s5.fma(x, y);
       s6 = s6.fma(x, y);
       s7 = s7.fma(x, y);
+      s8 = s8.fma(x, y);
+      s9 = s9.fma(x, y);
+      s10 = s10.fma(x, y);
+      s11 = s11.fma(x, y);
     }
-    return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).reduceLanes(
-        jdk.incubator.vector.VectorOperators.ADD);
+    return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).add(s8).add(s9)
+        .add(s10).add(s11).reduceLanes(VectorOperators.ADD);
   }
 }

@@ -73,8 +73,10 @@ public final class QuickProfile {
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
       double score = result.getPrimaryResult().getScore();
-      if (benchmark.endsWith("fma8")) {
-        peak = score * 16 / 1000; // ops/us, 16 flop per 8-lane FMA
+      if (benchmark.endsWith("fma256") || benchmark.endsWith("fma512")) {
+        // ops/us, 2 x lanes flop per FMA; the preferred width is the faster one (a width the CPU
+        // lacks is not intrinsified)
+        peak = Math.max(peak, score * (benchmark.endsWith("fma512") ? 32 : 16) / 1000);
       } else if (benchmark.contains(ParallelBenchmark.class.getSimpleName())) {
         BenchShape shape = BenchShape.valueOf(result.getParams().getParam("shape"));
         int count = Integer.parseInt(result.getParams().getParam("threads"));

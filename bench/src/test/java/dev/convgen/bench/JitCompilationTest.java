@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Proves the generated kernels' hot methods are JIT-compiled by C2 (tier 4) rather than left
@@ -23,12 +24,15 @@ class JitCompilationTest {
   private static final Pattern COMPILED = Pattern.compile(
       "^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*\\s(\\d)\\s+(dev\\.convgen\\.bench\\.BenchLayers_\\S+)");
 
-  @Test
-  void hotGeneratedMethodsReachC2() throws IOException, InterruptedException {
+  /** At each vector width, forced: the driver's JVM runs that width's SIMD classes. */
+  @ParameterizedTest
+  @ValueSource(ints = {256, 512})
+  void hotGeneratedMethodsReachC2(int bits) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-        "-XX:+PrintCompilation", "-cp", System.getProperty("java.class.path"),
-        JitDriver.class.getName(), "1.5", "PW_1x32x32x32_64", "DW_8x32x56x56", "MB2", "MB13")
+        "-Dconvgen.vector.bits=" + bits, "-XX:+PrintCompilation", "-cp",
+        System.getProperty("java.class.path"), JitDriver.class.getName(), "1.5",
+        "PW_1x32x32x32_64", "DW_8x32x56x56", "MB2", "MB13")
         .redirectErrorStream(true)
         .start();
     String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -42,13 +46,14 @@ class JitCompilationTest {
         c2.add(m.group(2));
       }
     }
+    String simd = "$Simd" + bits;
     for (String hot : List.of(
-        "dev.convgen.bench.BenchLayers_Pointwise32$Simd::block",
-        "dev.convgen.bench.BenchLayers_Depthwise56$Simd::span",
+        "dev.convgen.bench.BenchLayers_Pointwise32" + simd + "::block",
+        "dev.convgen.bench.BenchLayers_Depthwise56" + simd + "::span",
         "dev.convgen.bench.BenchLayers_Mb2$Depthwise::plane",
-        "dev.convgen.bench.BenchLayers_Mb2$Pointwise$Simd::block",
-        "dev.convgen.bench.BenchLayers_Mb13$Depthwise$Simd::span",
-        "dev.convgen.bench.BenchLayers_Mb13$Pointwise$Simd::block")) {
+        "dev.convgen.bench.BenchLayers_Mb2$Pointwise" + simd + "::block",
+        "dev.convgen.bench.BenchLayers_Mb13$Depthwise" + simd + "::span",
+        "dev.convgen.bench.BenchLayers_Mb13$Pointwise" + simd + "::block")) {
       assertTrue(c2.contains(hot), hot + " not compiled by C2; C2 compiled: " + c2);
     }
   }
