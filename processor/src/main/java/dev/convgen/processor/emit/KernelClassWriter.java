@@ -10,6 +10,7 @@ import static dev.convgen.processor.emit.RuntimeTypes.IMAGE_KERNEL;
 import static dev.convgen.processor.emit.RuntimeTypes.UNIT_KERNEL;
 import static dev.convgen.processor.emit.RuntimeTypes.VECTORIZATION;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -40,23 +41,11 @@ final class KernelClassWriter {
   static TypeSpec.Builder kernelClass(String simpleName, KernelPlan plan, CodeBlock packWeights,
       CodeBlock javadoc) {
     StageSpec stage = plan.stage();
-    ConvGeometry g = stage.geometry();
-    TypeSpec.Builder type = TypeSpec.classBuilder(simpleName)
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .superclass(UNIT_KERNEL)
-        .addJavadoc(javadoc)
-        .addJavadoc("\n<p>Plan: $L.\n", plan.summary())
-        .addField(FieldSpec.builder(CONV_GEOMETRY, "GEOMETRY",
-                Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc("The shape this kernel was generated for: $L.\n", g.describe())
-            .initializer(geometry(g))
-            .build())
+    TypeSpec.Builder type = classHeader(simpleName, UNIT_KERNEL, plan, javadoc,
+            "The shape this kernel was generated for")
         .addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.FINAL).build());
-    MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Copies and packs the weights; the arrays are not retained.\n\n")
-        .addJavadoc("@param weight PyTorch layout $L\n", g.weightShape())
-        .addParameter(FLOATS, "weight")
+    MethodSpec.Builder constructor = weightConstructor(stage,
+            "Copies and packs the weights; the arrays are not retained.")
         .addComment("geometry, bias, activation, fixed height and width (0: any), work units per"
             + " image")
         .addStatement("super(GEOMETRY, $L, $T.$L, $L, $L, $L)", stage.bias(), ACTIVATION,
@@ -65,9 +54,7 @@ final class KernelClassWriter {
         .addStatement("this.weight = $L", packWeights);
     if (stage.bias()) {
       type.addField(FieldSpec.builder(FLOATS, "bias", Modifier.PRIVATE, Modifier.FINAL).build());
-      constructor.addJavadoc("@param bias $L floats, one per output channel\n", g.outChannels())
-          .addParameter(FLOATS, "bias")
-          .addStatement("this.bias = $T.checkBias(GEOMETRY, bias).clone()", ARGUMENTS);
+      constructor.addStatement("this.bias = $T.checkBias(GEOMETRY, bias).clone()", ARGUMENTS);
     }
     if (plan.simd()) {
       type.addField(FieldSpec.builder(IMAGE_KERNEL, "simd", Modifier.PRIVATE, Modifier.FINAL)
@@ -87,6 +74,45 @@ final class KernelClassWriter {
           .build());
     }
     return type.addMethod(constructor.build());
+  }
+
+  /**
+   * A public final kernel class extending {@code superclass}: its Javadoc, ending with the plan,
+   * and the {@code GEOMETRY} constant.
+   *
+   * @param geometryJavadoc what {@code GEOMETRY} is, completed with ": <geometry>."
+   */
+  static TypeSpec.Builder classHeader(String simpleName, ClassName superclass, KernelPlan plan,
+      CodeBlock javadoc, String geometryJavadoc) {
+    ConvGeometry g = plan.stage().geometry();
+    return TypeSpec.classBuilder(simpleName)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .superclass(superclass)
+        .addJavadoc(javadoc)
+        .addJavadoc("\n<p>Plan: $L.\n", plan.summary())
+        .addField(FieldSpec.builder(CONV_GEOMETRY, "GEOMETRY",
+                Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("$L: $L.\n", geometryJavadoc, g.describe())
+            .initializer(geometry(g))
+            .build());
+  }
+
+  /**
+   * A public constructor taking {@code weight} and, when the stage has one, {@code bias}, with
+   * their Javadoc after {@code firstLine}.
+   */
+  static MethodSpec.Builder weightConstructor(StageSpec stage, String firstLine) {
+    ConvGeometry g = stage.geometry();
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("$L\n\n", firstLine)
+        .addJavadoc("@param weight PyTorch layout $L\n", g.weightShape())
+        .addParameter(FLOATS, "weight");
+    if (stage.bias()) {
+      constructor.addJavadoc("@param bias $L floats, one per output channel\n", g.outChannels())
+          .addParameter(FLOATS, "bias");
+    }
+    return constructor;
   }
 
   /**

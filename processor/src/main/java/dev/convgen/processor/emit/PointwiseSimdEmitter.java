@@ -90,7 +90,8 @@ final class PointwiseSimdEmitter {
               + " block passes over it\n", pixelTile)
           .beginControlFlow("for (int t = 0; t < $L; t += $L)", plane, pixelTile)
           .addStatement(wholeTiles ? CodeBlock.of("int tileEnd = t + $L", pixelTile)
-              : CodeBlock.of("int tileEnd = $T.min(t + $L, $L)", RuntimeTypes.MATH, pixelTile, plane));
+              : CodeBlock.of("int tileEnd = $T.min(t + $L, $L)", RuntimeTypes.MATH, pixelTile,
+                  plane));
     }
     String planeArg = plane.isConstant() ? "" : ", plane";
     code.add(PointwiseEmitter.channelBlocks(plan, (first, channels) -> CodeBlock.builder()
@@ -157,7 +158,8 @@ final class PointwiseSimdEmitter {
    * to be compiled on-stack-replacement without Vector API intrinsics now and then (2 instead of
    * 40-55 GFLOP/s).
    */
-  private static CodeBlock rolledBlock(PointwisePlan plan, PointwisePlan.VectorTile tile, int channels, Expr plane) {
+  private static CodeBlock rolledBlock(PointwisePlan plan, PointwisePlan.VectorTile tile,
+      int channels, Expr plane) {
     int in = plan.stage().geometry().inChannels();
     int vectors = tile.vectors();
     int lanes = tile.shape().lanes();
@@ -190,7 +192,8 @@ final class PointwiseSimdEmitter {
    * first chunk starts from the bias, later ones from the partial sums in the output tile; the
    * last applies the activation.
    */
-  private static MethodSpec straightLineChunk(PointwisePlan plan, PointwisePlan.VectorTile tile, MethodSpec.Builder method,
+  private static MethodSpec straightLineChunk(PointwisePlan plan, PointwisePlan.VectorTile tile,
+      MethodSpec.Builder method,
       int channels, Expr plane, int from, int to) {
     int in = plan.stage().geometry().inChannels();
     int vectors = tile.vectors();
@@ -232,7 +235,8 @@ final class PointwiseSimdEmitter {
   }
 
   /** {@code a<r>_<v>} for output channels {@code k + r}, starting at the bias (or zero). */
-  private static CodeBlock biasAccumulators(PointwisePlan plan, PointwisePlan.VectorTile tile, int channels) {
+  private static CodeBlock biasAccumulators(PointwisePlan plan, PointwisePlan.VectorTile tile,
+      int channels) {
     CodeBlock.Builder code = CodeBlock.builder();
     for (int r = 0; r < channels; r++) {
       if (plan.stage().bias()) {
@@ -250,7 +254,8 @@ final class PointwiseSimdEmitter {
 
   /** Stores the accumulators to the output tile at {@code yk}, with the activation if final. */
   private static CodeBlock storeAccumulators(
-      PointwisePlan plan, PointwisePlan.VectorTile tile, int channels, Expr plane, boolean activate) {
+      PointwisePlan plan, PointwisePlan.VectorTile tile, int channels, Expr plane,
+      boolean activate) {
     int lanes = tile.shape().lanes();
     CodeBlock.Builder code = CodeBlock.builder();
     for (int r = 0; r < channels; r++) {

@@ -1,11 +1,7 @@
 package dev.convgen.processor.emit;
 
-import static dev.convgen.processor.emit.RuntimeTypes.CONV_GEOMETRY;
-import static dev.convgen.processor.emit.RuntimeTypes.FLOATS;
-
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.convgen.processor.model.StageSpec;
@@ -33,29 +29,12 @@ final class SamePaddedEmitter {
   static TypeSpec emit(String simpleName, SamePaddedPlan plan, CodeBlock javadoc,
       BiFunction<String, KernelPlan, TypeSpec> variantEmitter) {
     StageSpec stage = plan.stage();
-    ConvGeometry g = stage.geometry();
-    MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Builds one kernel per padding variant; the arrays are copied.\n\n")
-        .addJavadoc("@param weight PyTorch layout $L\n", g.weightShape())
-        .addParameter(FLOATS, "weight");
-    String arguments = "weight";
-    if (stage.bias()) {
-      constructor.addJavadoc("@param bias $L floats, one per output channel\n", g.outChannels())
-          .addParameter(FLOATS, "bias");
-      arguments = "weight, bias";
-    }
-    TypeSpec.Builder type = TypeSpec.classBuilder(simpleName)
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .superclass(SAME_PADDED_KERNEL)
-        .addJavadoc(javadoc)
-        .addJavadoc("\n<p>Plan: $L.\n", plan.summary())
-        .addField(FieldSpec.builder(CONV_GEOMETRY, "GEOMETRY",
-                Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc("The shape with SAME's output size for every input size: $L. The padding"
-                + " a call uses is its variant's.\n", g.describe())
-            .initializer(KernelClassWriter.geometry(g))
-            .build());
+    MethodSpec.Builder constructor = KernelClassWriter.weightConstructor(stage,
+        "Builds one kernel per padding variant; the arrays are copied.");
+    String arguments = stage.bias() ? "weight, bias" : "weight";
+    TypeSpec.Builder type = KernelClassWriter.classHeader(simpleName, SAME_PADDED_KERNEL, plan,
+        javadoc, "The shape with SAME's output size for every input size (the padding a call uses"
+            + " is its variant's)");
     List<CodeBlock> variants = new ArrayList<>();
     for (KernelPlan variant : plan.variants()) {
       ConvGeometry v = variant.stage().geometry();

@@ -83,7 +83,8 @@ final class SpatialSimdEmitter {
    * Interior pixels {@code [j, end)} of output run {@code yr}, first tap of pixel j at
    * {@code input[base + j]}: {@code span} calls for whole vectors, then scalar pixels.
    */
-  private static CodeBlock spanCalls(SpatialPlan plan, SpatialPlan.VectorSpan tile, Expr[] rowOffsets, String base) {
+  private static CodeBlock spanCalls(SpatialPlan plan, SpatialPlan.VectorSpan tile,
+      Expr[] rowOffsets, String base) {
     int lanes = tile.shape().lanes();
     return CodeBlock.builder()
         .beginControlFlow("while (j + $L <= end)", lanes)
