@@ -47,14 +47,18 @@ class JitCompilationTest {
       }
     }
     String simd = "$Simd" + bits;
-    for (String hot : List.of(
-        "dev.convgen.bench.BenchLayers_Pointwise32" + simd + "::block",
-        "dev.convgen.bench.BenchLayers_Depthwise56" + simd + "::span",
-        "dev.convgen.bench.BenchLayers_Mb2$Depthwise::plane",
-        "dev.convgen.bench.BenchLayers_Mb2$Pointwise" + simd + "::block",
-        "dev.convgen.bench.BenchLayers_Mb13$Depthwise" + simd + "::span",
-        "dev.convgen.bench.BenchLayers_Mb13$Pointwise" + simd + "::block")) {
-      assertTrue(c2.contains(hot), hot + " not compiled by C2; C2 compiled: " + c2);
+    // A span leaf may be inlined into its caller's C2 code instead of compiled on its own.
+    for (List<String> hot : List.of(
+        List.of("dev.convgen.bench.BenchLayers_Pointwise32" + simd + "::block"),
+        List.of("dev.convgen.bench.BenchLayers_Depthwise56" + simd + "::span",
+            "dev.convgen.bench.BenchLayers_Depthwise56" + simd + "::plane"),
+        List.of("dev.convgen.bench.BenchLayers_Mb2$Depthwise::plane"),
+        List.of("dev.convgen.bench.BenchLayers_Mb2$Pointwise" + simd + "::block"),
+        List.of("dev.convgen.bench.BenchLayers_Mb13$Depthwise" + simd + "::span",
+            "dev.convgen.bench.BenchLayers_Mb13$Depthwise" + simd + "::plane"),
+        List.of("dev.convgen.bench.BenchLayers_Mb13$Pointwise" + simd + "::block"))) {
+      assertTrue(hot.stream().anyMatch(c2::contains),
+          hot.get(0) + " not compiled by C2; C2 compiled: " + c2);
     }
   }
 }
