@@ -3,6 +3,7 @@ package dev.convgen.runtime.kernels;
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.Vectorization;
 
 /** Builds the generic (run-time shape) kernel for a geometry. */
 public final class GenericKernels {
@@ -11,9 +12,9 @@ public final class GenericKernels {
 
   /**
    * The tuned generic kernel: run-time shapes, written with the same techniques as the generated
-   * kernels (packed weights, register blocking, SIMD when {@link Vectorization#enabled()}) for
-   * pointwise and depthwise geometries. Dense and grouped KxK geometries have no tuned generic
-   * kernel yet and get the textbook one.
+   * kernels (packed weights, register blocking, SIMD when {@link Vectorization#enabled()}):
+   * pointwise, depthwise, and dense or grouped KxK as a matrix product over im2col panels (with
+   * SIMD; the textbook loops without).
    */
   public static ConvKernel tuned(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
@@ -23,7 +24,10 @@ public final class GenericKernels {
     if (geometry.isDepthwise()) {
       return new TunedDepthwiseKernel(geometry, weight, bias, activation);
     }
-    return new GenericGroupedKernel(geometry, weight, bias, activation);
+    // Dense and grouped: a matrix product over im2col panels with the pointwise SIMD
+    // micro-kernel; without the Vector API, the textbook loops.
+    return Vectorization.enabled() ? new TunedDenseKernel(geometry, weight, bias, activation)
+        : new GenericGroupedKernel(geometry, weight, bias, activation);
   }
 
   /**

@@ -45,6 +45,11 @@ final class TunedPointwiseSimd implements ImageKernel {
     this.tile = tile - tile % PIXELS;
   }
 
+  /** Pixels per cache tile: a multiple of the register tile's. */
+  int tile() {
+    return tile;
+  }
+
   @Override
   public String implementation() {
     return "SIMD " + F.vectorBitSize() + "-bit";
@@ -57,41 +62,54 @@ final class TunedPointwiseSimd implements ImageKernel {
     int plane = height * width;
     int from = firstUnit * block;
     int to = Math.min(lastUnit * block, out);
-    int fullBlocks = Math.min(to, out - out % block);
-    if (plane < PIXELS) {
-      for (int j = 0; j < plane; j++) {
+    // Tiles of pixels, every channel block passing over one tile before the next (Schedule).
+    for (int t = 0; t < plane; t += tile) {
+      columns(input, xo, plane, output, yo, plane, from, to, t, Math.min(t + tile, plane),
+          plane);
+    }
+  }
+
+  /**
+   * Output channels {@code [from, to)} of pixels {@code [begin, end)}: pixel {@code j} reads input
+   * channel {@code c} at {@code x[xo + j + c * inPlane]} and writes channel {@code k} to
+   * {@code y[yo + j + k * outPlane]}. Pixels {@code [0, valid)} exist; a last partial block
+   * overlaps the previous one (same values rewritten), so no scalar tail runs unless fewer than
+   * {@link #PIXELS} pixels exist. Also the GEMM step of {@link TunedDenseKernel}, whose input is
+   * an im2col panel.
+   */
+  void columns(float[] x, int xo, int inPlane, float[] y, int yo, int outPlane, int from, int to,
+      int begin, int end, int valid) {
+    if (valid < PIXELS) {
+      for (int j = begin; j < end; j++) {
         for (int k = from; k < to; k++) {
-          single(input, xo + j, plane, output, yo + j + k * plane, k);
+          single(x, xo + j, inPlane, y, yo + j + k * outPlane, k);
         }
       }
       return;
     }
-    // Tiles of pixels, every channel block passing over one tile before the next (Schedule).
-    // A last partial block overlaps the previous one (same values rewritten): no scalar tail.
-    for (int t = 0; t < plane; t += tile) {
-      int tileEnd = Math.min(t + tile, plane);
-      for (int k = from; k < fullBlocks; k += block) {
-        for (int p = t; p < tileEnd; p += PIXELS) {
-          int j = Math.min(p, plane - PIXELS);
-          if (block == 4) {
-            block4(input, xo + j, plane, output, yo + j + k * plane, k);
-          } else {
-            block6(input, xo + j, plane, output, yo + j + k * plane, k);
-          }
+    int fullBlocks = Math.min(to, out - out % block);
+    for (int k = from; k < fullBlocks; k += block) {
+      for (int p = begin; p < end; p += PIXELS) {
+        int j = Math.min(p, valid - PIXELS);
+        if (block == 4) {
+          block4(x, xo + j, inPlane, y, yo + j + k * outPlane, outPlane, k);
+        } else {
+          block6(x, xo + j, inPlane, y, yo + j + k * outPlane, outPlane, k);
         }
       }
-      for (int k = Math.max(from, fullBlocks); k < to; k++) {
-        for (int p = t; p < tileEnd; p += PIXELS) {
-          int j = Math.min(p, plane - PIXELS);
-          for (int q = j; q < j + PIXELS; q++) {
-            single(input, xo + q, plane, output, yo + q + k * plane, k);
-          }
+    }
+    for (int k = Math.max(from, fullBlocks); k < to; k++) {
+      for (int p = begin; p < end; p += PIXELS) {
+        int j = Math.min(p, valid - PIXELS);
+        for (int q = j; q < j + PIXELS; q++) {
+          single(x, xo + q, inPlane, y, yo + q + k * outPlane, k);
         }
       }
     }
   }
 
-  private void block4(float[] x, int xc, int plane, float[] y, int yk, int k) {
+  private void block4(float[] x, int xc, int inPlane, float[] y, int yk, int outPlane,
+      int k) {
     float[] w = packed;
     int wp = k * in;
     FloatVector a00 = FloatVector.broadcast(F, bias[k]);
@@ -117,20 +135,21 @@ final class TunedPointwiseSimd implements ImageKernel {
       w0 = FloatVector.broadcast(F, w[wp + 3]);
       a30 = x0.fma(w0, a30);
       a31 = x1.fma(w0, a31);
-      xc += plane;
+      xc += inPlane;
       wp += 4;
     }
     store(a00, y, yk);
     store(a01, y, yk + L);
-    store(a10, y, yk + plane);
-    store(a11, y, yk + plane + L);
-    store(a20, y, yk + 2 * plane);
-    store(a21, y, yk + 2 * plane + L);
-    store(a30, y, yk + 3 * plane);
-    store(a31, y, yk + 3 * plane + L);
+    store(a10, y, yk + outPlane);
+    store(a11, y, yk + outPlane + L);
+    store(a20, y, yk + 2 * outPlane);
+    store(a21, y, yk + 2 * outPlane + L);
+    store(a30, y, yk + 3 * outPlane);
+    store(a31, y, yk + 3 * outPlane + L);
   }
 
-  private void block6(float[] x, int xc, int plane, float[] y, int yk, int k) {
+  private void block6(float[] x, int xc, int inPlane, float[] y, int yk, int outPlane,
+      int k) {
     float[] w = packed;
     int wp = k * in;
     FloatVector a00 = FloatVector.broadcast(F, bias[k]);
@@ -166,21 +185,21 @@ final class TunedPointwiseSimd implements ImageKernel {
       w0 = FloatVector.broadcast(F, w[wp + 5]);
       a50 = x0.fma(w0, a50);
       a51 = x1.fma(w0, a51);
-      xc += plane;
+      xc += inPlane;
       wp += 6;
     }
     store(a00, y, yk);
     store(a01, y, yk + L);
-    store(a10, y, yk + plane);
-    store(a11, y, yk + plane + L);
-    store(a20, y, yk + 2 * plane);
-    store(a21, y, yk + 2 * plane + L);
-    store(a30, y, yk + 3 * plane);
-    store(a31, y, yk + 3 * plane + L);
-    store(a40, y, yk + 4 * plane);
-    store(a41, y, yk + 4 * plane + L);
-    store(a50, y, yk + 5 * plane);
-    store(a51, y, yk + 5 * plane + L);
+    store(a10, y, yk + outPlane);
+    store(a11, y, yk + outPlane + L);
+    store(a20, y, yk + 2 * outPlane);
+    store(a21, y, yk + 2 * outPlane + L);
+    store(a30, y, yk + 3 * outPlane);
+    store(a31, y, yk + 3 * outPlane + L);
+    store(a40, y, yk + 4 * outPlane);
+    store(a41, y, yk + 4 * outPlane + L);
+    store(a50, y, yk + 5 * outPlane);
+    store(a51, y, yk + 5 * outPlane + L);
   }
 
   private void store(FloatVector v, float[] y, int offset) {
@@ -191,14 +210,14 @@ final class TunedPointwiseSimd implements ImageKernel {
     }
   }
 
-  private void single(float[] x, int xp, int plane, float[] y, int yi, int k) {
+  private void single(float[] x, int xp, int inPlane, float[] y, int yi, int k) {
     int first = k - k % block;
     int width = Math.min(block, out - first);
     int wp = first * in + (k - first);
     float acc = bias[k];
     for (int c = 0; c < in; c++) {
       acc += packed[wp] * x[xp];
-      xp += plane;
+      xp += inPlane;
       wp += width;
     }
     y[yi] = activation.apply(acc);
