@@ -139,7 +139,7 @@ final class PointwiseSimdEmitter {
     return methods;
   }
 
-  private static MethodSpec.Builder blockSignature(String name, Expr plane) {
+  static MethodSpec.Builder blockSignature(String name, Expr plane) {
     MethodSpec.Builder method = MethodSpec.methodBuilder(name)
         .addModifiers(Modifier.PRIVATE)
         .addParameter(FLOATS, "input").addParameter(TypeName.INT, "xc")
@@ -160,14 +160,26 @@ final class PointwiseSimdEmitter {
    */
   private static CodeBlock rolledBlock(PointwisePlan plan, PointwisePlan.VectorTile tile,
       int channels, Expr plane) {
-    int in = plan.stage().geometry().inChannels();
+    return microKernel(plan.stage(), tile, plan.stage().geometry().inChannels(), channels, plane,
+        plane, "weight");
+  }
+
+  /**
+   * The rolled micro-kernel: {@code channels} output channels from {@code k} x the tile's pixels,
+   * accumulators starting at the bias; per reduction row {@code c} (input channel, or im2col
+   * panel row), a load of the row's pixels at {@code xc + c x inStride}, a broadcast per channel
+   * of the weights packed {@code [reduction][channels]} from {@code k x reduction}, and the FMAs;
+   * the activation on the stores to {@code yk + r x outStride}.
+   */
+  static CodeBlock microKernel(StageSpec stage, PointwisePlan.VectorTile tile, int reduction,
+      int channels, Expr inStride, Expr outStride, String weights) {
     int vectors = tile.vectors();
     int lanes = tile.shape().lanes();
     CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("int wp = k * $L", in)
-        .add(biasAccumulators(plan, tile, channels))
-        .addStatement("float[] w = weight")
-        .beginControlFlow("for (int c = 0; c < $L; c++)", in);
+        .addStatement("int wp = k * $L", reduction)
+        .add(biasAccumulators(stage, tile, channels))
+        .addStatement("float[] w = $L", weights)
+        .beginControlFlow("for (int c = 0; c < $L; c++)", reduction);
     for (int v = 0; v < vectors; v++) {
       code.addStatement("$T x$L = $T.fromArray(F, input, $L)", FLOAT_VECTOR, v, FLOAT_VECTOR,
           Expr.var("xc").plus(v * lanes));
@@ -180,10 +192,10 @@ final class PointwiseSimdEmitter {
         code.addStatement("a$L_$L = x$L.fma(w0, a$L_$L)", r, v, v, r, v);
       }
     }
-    return code.addStatement("xc += $L", plane)
+    return code.addStatement("xc += $L", inStride)
         .addStatement("wp += $L", channels)
         .endControlFlow()
-        .add(storeAccumulators(plan, tile, channels, plane, true))
+        .add(storeAccumulators(stage, tile, channels, outStride, true))
         .build();
   }
 
@@ -209,7 +221,7 @@ final class PointwiseSimdEmitter {
         }
       }
     } else {
-      method.addCode(biasAccumulators(plan, tile, channels));
+      method.addCode(biasAccumulators(plan.stage(), tile, channels));
     }
     List<String> declared = new ArrayList<>();
     for (int v = 0; v < vectors; v++) {
@@ -231,15 +243,15 @@ final class PointwiseSimdEmitter {
         }
       }
     }
-    return method.addCode(storeAccumulators(plan, tile, channels, plane, to == in)).build();
+    return method.addCode(storeAccumulators(plan.stage(), tile, channels, plane, to == in)).build();
   }
 
   /** {@code a<r>_<v>} for output channels {@code k + r}, starting at the bias (or zero). */
-  private static CodeBlock biasAccumulators(PointwisePlan plan, PointwisePlan.VectorTile tile,
+  private static CodeBlock biasAccumulators(StageSpec stage, PointwisePlan.VectorTile tile,
       int channels) {
     CodeBlock.Builder code = CodeBlock.builder();
     for (int r = 0; r < channels; r++) {
-      if (plan.stage().bias()) {
+      if (stage.bias()) {
         code.addStatement("$T a$L_0 = $T.broadcast(F, bias[$L])", FLOAT_VECTOR, r, FLOAT_VECTOR,
             Expr.var("k").plus(r));
       } else {
@@ -254,7 +266,7 @@ final class PointwiseSimdEmitter {
 
   /** Stores the accumulators to the output tile at {@code yk}, with the activation if final. */
   private static CodeBlock storeAccumulators(
-      PointwisePlan plan, PointwisePlan.VectorTile tile, int channels, Expr plane,
+      StageSpec stage, PointwisePlan.VectorTile tile, int channels, Expr plane,
       boolean activate) {
     int lanes = tile.shape().lanes();
     CodeBlock.Builder code = CodeBlock.builder();
@@ -263,7 +275,7 @@ final class PointwiseSimdEmitter {
       for (int v = 0; v < tile.vectors(); v++) {
         String value = "a" + r + "_" + v;
         code.addStatement("$L.intoArray(output, $L)",
-            activate ? ActivationCode.vector(plan.stage().activation(), value) : value,
+            activate ? ActivationCode.vector(stage.activation(), value) : value,
             row.plus(v * lanes));
       }
     }

@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.convgen.annotations.Activation;
 import dev.convgen.processor.model.StageSpec;
+import dev.convgen.processor.plan.PointwisePlan;
 import dev.convgen.processor.plan.SpatialPlan;
 import dev.convgen.runtime.ConvGeometry;
 import java.util.List;
@@ -42,6 +43,11 @@ final class SpatialEmitter {
         .addMethod(borderPixel(plan));
     for (SpatialPlan.VectorSpan tile : plan.vectors()) {
       type.addType(SpatialSimdEmitter.simdClass(plan, tile));
+    }
+    if (plan.gemm() != null) {
+      for (PointwisePlan.VectorTile tile : plan.gemm().tiles()) {
+        type.addType(GemmSimdEmitter.simdClass(plan, tile));
+      }
     }
     return type.build();
   }
@@ -134,8 +140,20 @@ final class SpatialEmitter {
     int perGroupOut = g.outChannels() / g.groups();
     Expr firstInput = g.groups() == 1 ? Expr.of(0)
         : Expr.var("(k / " + perGroupOut + " * " + perGroupIn + ")"); // the group's first input
-    code.beginControlFlow("for (int k = firstUnit; k < lastUnit; k++)")
-        .addStatement("int yo = $L", Expr.var("outputOffset").plus(Expr.var("k").times(outPlane)))
+    if (plan.gemm() != null) {
+      // work units are the GEMM path's channel blocks, never straddling two groups
+      int block = plan.gemm().channelBlock();
+      int blocks = plan.blocksPerGroup();
+      code.beginControlFlow("for (int u = firstUnit; u < lastUnit; u++)")
+          .addStatement("int group = u / $L", blocks)
+          .addStatement("int from = $L", Expr.var("group").times(perGroupOut)
+              .plus(Expr.var("(u - group * " + blocks + ")").times(block)))
+          .beginControlFlow("for (int k = from; k < $T.min(from + $L, $L); k++)",
+              RuntimeTypes.MATH, block, Expr.var("group").times(perGroupOut).plus(perGroupOut));
+    } else {
+      code.beginControlFlow("for (int k = firstUnit; k < lastUnit; k++)");
+    }
+    code.addStatement("int yo = $L", Expr.var("outputOffset").plus(Expr.var("k").times(outPlane)))
         .addStatement("$T.fill(output, yo, $L, $L)", RuntimeTypes.ARRAYS,
             Expr.var("yo").plus(outPlane), stage.bias() ? "bias[k]" : "0f")
         .addStatement("int xo = $L",
@@ -150,6 +168,9 @@ final class SpatialEmitter {
           .addStatement("float v = output[p]")
           .addStatement("output[p] = $L", ActivationCode.scalar(stage.activation(), "v"))
           .endControlFlow();
+    }
+    if (plan.gemm() != null) {
+      code.endControlFlow();
     }
     return code.endControlFlow().build();
   }

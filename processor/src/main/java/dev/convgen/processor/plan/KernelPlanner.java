@@ -143,6 +143,22 @@ public final class KernelPlanner {
           PlaneInterior.rowHi(g, stage.height(), outH), PlaneInterior.colLo(g, outW),
           PlaneInterior.colHi(g, stage.width(), outW));
     }
+    if (accumulates && simdAvailable) {
+      // Dense and grouped: a matrix product over im2col panels with the pointwise micro-kernel,
+      // at any stride. Measured with the tuned generic kernel of the same design (Zen 5,
+      // 512-bit): standard 3x3 8x32x56x56 -> 64 10.8 ms, against 46.0 ms plane by plane.
+      int reduction = g.inChannelsPerGroup() * taps;
+      List<PointwisePlan.VectorTile> tiles = new ArrayList<>();
+      for (VectorShape shape : VECTORS) {
+        int pixels = POINTWISE_VECTORS * shape.lanes();
+        int tile = Math.max(pixels,
+            Schedule.pixelTile(reduction) - Schedule.pixelTile(reduction) % pixels);
+        tiles.add(new PointwisePlan.VectorTile(shape, POINTWISE_VECTORS, tile, 0));
+      }
+      return new SpatialPlan(stage, Layout.NCHW, true, unrollAllTaps, interior, List.of(),
+          new SpatialPlan.Gemm(Schedule.channelBlock(reduction), reduction,
+              List.copyOf(tiles)));
+    }
     List<SpatialPlan.VectorSpan> vectors = new ArrayList<>();
     if (vectorizable(stage) && unrollAllTaps) {
       // One flat run across rows needs the output as wide as the input (its wrapped edge
@@ -156,6 +172,6 @@ public final class KernelPlanner {
       }
     }
     return new SpatialPlan(stage, Layout.NCHW, accumulates, unrollAllTaps, interior,
-        List.copyOf(vectors));
+        List.copyOf(vectors), null);
   }
 }

@@ -28,6 +28,23 @@ public final class WeightPacking {
     return packed;
   }
 
+  /**
+   * Packs dense or grouped weights {@code [out, in / groups, kh, kw]} for a matrix product over
+   * im2col panels: per group, the {@code [out / groups][in / groups x kh x kw]} matrix packed as
+   * {@link #packPointwise} does, the groups one after another, so output channel block {@code k}
+   * (counted over all groups, never straddling two) starts at {@code k x taps}.
+   */
+  public static float[] packGrouped(float[] weight, int groups, int outPerGroup, int taps,
+      int block) {
+    float[] packed = new float[weight.length];
+    for (int g = 0; g < groups; g++) {
+      float[] group = packPointwise(java.util.Arrays.copyOfRange(weight, g * outPerGroup * taps,
+          (g + 1) * outPerGroup * taps), outPerGroup, taps, block);
+      System.arraycopy(group, 0, packed, g * outPerGroup * taps, group.length);
+    }
+    return packed;
+  }
+
   /** A bias copy, or {@code out} zeros when there is none. */
   public static float[] biasOrZeros(float[] bias, int out) {
     return bias == null ? new float[out] : bias.clone();

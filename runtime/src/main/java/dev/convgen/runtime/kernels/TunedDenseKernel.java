@@ -2,6 +2,7 @@ package dev.convgen.runtime.kernels;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.Im2col;
 import dev.convgen.runtime.internal.ImageKernel;
 import dev.convgen.runtime.internal.Schedule;
 import dev.convgen.runtime.internal.WeightPacking;
@@ -84,66 +85,12 @@ final class TunedDenseKernel extends GenericKernel implements ImageKernel {
       for (int group = firstUnit / blocksPerGroup; group * blocksPerGroup < lastUnit; group++) {
         int first = Math.max(firstUnit - group * blocksPerGroup, 0);
         int last = Math.min(lastUnit - group * blocksPerGroup, blocksPerGroup);
-        im2col(input, inputOffset + group * g.inChannelsPerGroup() * height * width, height,
-            width, outW, t, valid, panel);
+        Im2col.fill(g, input, inputOffset + group * g.inChannelsPerGroup() * height * width,
+            g.inChannelsPerGroup(), height, width, outW, t, valid, panel, tile);
         gemm[group].columns(panel, 0, tile, output, outputOffset
                 + group * outPerGroup * pixels + t, pixels, first * block,
             Math.min(last * block, outPerGroup), 0, valid, valid);
       }
-    }
-  }
-
-  /**
-   * Row {@code (c, r, s)} of the panel, column {@code q}: tap {@code (r, s)} of input channel
-   * {@code c} under output pixel {@code t + q}, zero in the padding. The tile's pixels are walked
-   * as runs along output rows; at stride 1 a run's taps are one contiguous stretch of an input
-   * row, copied with {@code System.arraycopy}.
-   */
-  private void im2col(float[] input, int channelsOffset, int height, int width, int outW, int t,
-      int valid, float[] panel) {
-    ConvGeometry g = geometry;
-    int row = 0;
-    for (int c = 0; c < g.inChannelsPerGroup(); c++) {
-      int plane = channelsOffset + c * height * width;
-      for (int r = 0; r < g.kernelH(); r++) {
-        for (int s = 0; s < g.kernelW(); s++, row++) {
-          int at = row * tile;
-          for (int q = 0; q < valid; ) {
-            int oh = (t + q) / outW;
-            int ow = (t + q) % outW;
-            int run = Math.min(valid - q, outW - ow); // output pixels left in this output row
-            int ih = oh * g.strideH() - g.padTop() + r * g.dilationH();
-            if (ih < 0 || ih >= height) {
-              Arrays.fill(panel, at + q, at + q + run, 0f);
-            } else {
-              copyRun(input, plane + ih * width, width, ow * g.strideW() - g.padLeft()
-                  + s * g.dilationW(), g.strideW(), panel, at + q, run);
-            }
-            q += run;
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * {@code run} values of one input row starting at column {@code iw}, {@code stride} apart,
-   * into {@code panel[at ..]}; columns outside {@code [0, width)} read zero.
-   */
-  private static void copyRun(float[] input, int rowStart, int width, int iw, int stride,
-      float[] panel, int at, int run) {
-    if (stride == 1) {
-      int from = Math.max(0, -iw); // leading pixels in the left padding
-      int to = Math.max(from, Math.min(run, width - iw)); // and trailing ones in the right
-      Arrays.fill(panel, at, at + from, 0f);
-      if (to > from) { // (an empty run may start past the array's end)
-        System.arraycopy(input, rowStart + iw + from, panel, at + from, to - from);
-      }
-      Arrays.fill(panel, at + to, at + run, 0f);
-      return;
-    }
-    for (int k = 0; k < run; k++, iw += stride) {
-      panel[at + k] = iw >= 0 && iw < width ? input[rowStart + iw] : 0f;
     }
   }
 }

@@ -153,6 +153,8 @@ class GenericKernelsTest {
           Activation.RELU, true, simd); // grouped, dilated, asymmetric padding
       checkTuned(new ConvGeometry(6, 6, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1, 3, 4,
           Activation.NONE, true, simd); // fewer pixels than one register tile
+      checkTuned(new ConvGeometry(2, 3, 1, 7, 7, 1, 1, 6, 6, 6, 6, 1, 1), 1, 3, 2,
+          Activation.NONE, false, simd); // whole runs of taps inside the padding
     }
   }
 
