@@ -9,6 +9,7 @@ import dev.convgen.processor.model.KernelSpec;
 import dev.convgen.processor.model.SpecLowering;
 import dev.convgen.processor.plan.KernelPlanner;
 import dev.convgen.processor.read.AnnotatedSpec;
+import dev.convgen.processor.read.GeneratedOutput;
 import dev.convgen.processor.read.LocalSpecFinder;
 import dev.convgen.processor.read.SpecReader;
 import dev.convgen.processor.validate.ClassNameValidator;
@@ -28,7 +29,6 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
@@ -74,7 +74,7 @@ public final class ConvSpecProcessor extends AbstractProcessor {
    * these annotations" in the round that compiles the generated files, and {@code -Werror} fails
    * the user's build.
    */
-  private static final String GENERATED = "javax.annotation.processing.Generated";
+  private static final String GENERATED = GeneratedOutput.GENERATED;
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -108,7 +108,7 @@ public final class ConvSpecProcessor extends AbstractProcessor {
       // Claim @Generated only when every class carrying it is ours: another processor's output
       // stays visible to processors after this one.
       return round.getElementsAnnotatedWith(annotations.iterator().next()).stream()
-          .allMatch(this::generatedByUs);
+          .allMatch(e -> GeneratedOutput.isFrom(e, ConvSpecProcessor.class.getName()));
     }
     Elements elements = processingEnv.getElementUtils();
     ErrorReporter errors = new ErrorReporter(processingEnv.getMessager(), trees);
@@ -181,13 +181,6 @@ public final class ConvSpecProcessor extends AbstractProcessor {
 
   private String simdOption() {
     return processingEnv.getOptions().get(SIMD_OPTION);
-  }
-
-  private boolean generatedByUs(Element element) {
-    return element.getAnnotationMirrors().stream()
-        .filter(a -> a.getAnnotationType().toString().equals(GENERATED))
-        .anyMatch(a -> a.getElementValues().values().toString()
-            .contains(ConvSpecProcessor.class.getName()));
   }
 
   /**

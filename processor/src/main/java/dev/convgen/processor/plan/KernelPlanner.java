@@ -107,17 +107,23 @@ public final class KernelPlanner {
       }
     }
     boolean flat = stage.geometry().strideH() == 1 && stage.geometry().strideW() == 1;
-    List<PointwisePlan.VectorTile> vectors = new ArrayList<>();
-    for (VectorShape shape : simd ? VECTORS : List.<VectorShape>of()) {
-      // The channel block (the work unit) is the same at every width; the pixels of a tile, and
-      // so the pixel tile's multiple, grow with the lanes.
-      int pixels = POINTWISE_VECTORS * shape.lanes();
-      int tile = Math.max(pixels, Schedule.pixelTile(in) - Schedule.pixelTile(in) % pixels);
-      vectors.add(new PointwisePlan.VectorTile(shape, POINTWISE_VECTORS, tile,
-          stage.fullUnroll() ? FULL_UNROLL_CHUNK : 0));
-    }
     return new PointwisePlan(stage, Layout.NCHW, channelBlock,
-        new PointwisePlan.ScalarTile(SCALAR_PIXELS, unroll, flat), List.copyOf(vectors));
+        new PointwisePlan.ScalarTile(SCALAR_PIXELS, unroll, flat),
+        simd ? vectorTiles(in, stage.fullUnroll() ? FULL_UNROLL_CHUNK : 0) : List.of());
+  }
+
+  /**
+   * The pointwise micro-kernel's tile at every width, for a reduction over {@code reduction} rows
+   * (input channels, or im2col panel rows). The channel block (the work unit) is the same at every
+   * width; the pixels of a register tile, and so the pixel tile's multiple, grow with the lanes.
+   */
+  private static List<PointwisePlan.VectorTile> vectorTiles(int reduction, int straightLineChunk) {
+    List<PointwisePlan.VectorTile> tiles = new ArrayList<>();
+    for (VectorShape shape : VECTORS) {
+      tiles.add(new PointwisePlan.VectorTile(shape, POINTWISE_VECTORS,
+          Schedule.pixelTile(reduction, POINTWISE_VECTORS * shape.lanes()), straightLineChunk));
+    }
+    return List.copyOf(tiles);
   }
 
   /**
@@ -148,16 +154,9 @@ public final class KernelPlanner {
       // at any stride. Measured with the tuned generic kernel of the same design (Zen 5,
       // 512-bit): standard 3x3 8x32x56x56 -> 64 10.8 ms, against 46.0 ms plane by plane.
       int reduction = g.inChannelsPerGroup() * taps;
-      List<PointwisePlan.VectorTile> tiles = new ArrayList<>();
-      for (VectorShape shape : VECTORS) {
-        int pixels = POINTWISE_VECTORS * shape.lanes();
-        int tile = Math.max(pixels,
-            Schedule.pixelTile(reduction) - Schedule.pixelTile(reduction) % pixels);
-        tiles.add(new PointwisePlan.VectorTile(shape, POINTWISE_VECTORS, tile, 0));
-      }
       return new SpatialPlan(stage, Layout.NCHW, true, unrollAllTaps, interior, List.of(),
           new SpatialPlan.Gemm(Schedule.channelBlock(reduction), reduction,
-              List.copyOf(tiles)));
+              vectorTiles(reduction, 0)));
     }
     List<SpatialPlan.VectorSpan> vectors = new ArrayList<>();
     if (vectorizable(stage) && unrollAllTaps) {

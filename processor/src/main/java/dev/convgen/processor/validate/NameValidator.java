@@ -3,9 +3,9 @@ package dev.convgen.processor.validate;
 import com.palantir.javapoet.ClassName;
 import dev.convgen.processor.model.KernelSpec;
 import dev.convgen.processor.read.AnnotatedSpec;
+import dev.convgen.processor.read.GeneratedOutput;
 import java.util.HashSet;
 import java.util.Set;
-import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 
@@ -14,8 +14,6 @@ import javax.lang.model.util.Elements;
  * would clash with an existing type.
  */
 public final class NameValidator {
-
-  private static final String GENERATED = "javax.annotation.processing.Generated";
 
   private final Elements elements;
   private final ErrorReporter errors;
@@ -54,12 +52,6 @@ public final class NameValidator {
       return false;
     }
     // A stale copy of our own output (e.g. from an earlier incremental build) is not a clash.
-    for (AnnotationMirror annotation : existing.getAnnotationMirrors()) {
-      if (annotation.getAnnotationType().toString().equals(GENERATED)
-          && annotation.getElementValues().values().toString().contains(processorName)) {
-        return false;
-      }
-    }
-    return true;
+    return !GeneratedOutput.isFrom(existing, processorName);
   }
 }

@@ -52,4 +52,13 @@ public final class Schedule {
     int tile = TILE_BYTES / Float.BYTES / Math.max(inChannels, 1);
     return Math.max(64, Math.min(1024, tile - tile % 16));
   }
+
+  /**
+   * {@link #pixelTile(int)} rounded down to a multiple of a register tile's {@code pixels} (16 at
+   * 256 bits, 32 at 512), and at least one register tile.
+   */
+  public static int pixelTile(int inChannels, int pixels) {
+    int tile = pixelTile(inChannels);
+    return Math.max(pixels, tile - tile % pixels);
+  }
 }

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * falls into the padding), and the pointwise SIMD micro-kernel multiplies the group's weights
  * {@code [out / groups][in / groups x kh x kw]} with it. The panel is a per-thread buffer.
  */
-final class TunedDenseKernel extends GenericKernel implements ImageKernel {
+final class TunedDenseKernel extends GenericKernel {
 
   private final int groups;
   private final int outPerGroup;

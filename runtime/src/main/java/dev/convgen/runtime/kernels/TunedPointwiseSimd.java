@@ -41,8 +41,7 @@ final class TunedPointwiseSimd implements ImageKernel {
     this.block = block;
     this.bias = bias;
     this.activation = activation;
-    int tile = Schedule.pixelTile(in);
-    this.tile = tile - tile % PIXELS;
+    this.tile = Schedule.pixelTile(in, PIXELS);
   }
 
   /** Pixels per cache tile: a multiple of the register tile's. */
