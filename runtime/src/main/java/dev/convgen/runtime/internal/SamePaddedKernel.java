@@ -32,20 +32,25 @@ public abstract class SamePaddedKernel implements ConvKernel {
     this.variants = List.of(variants);
   }
 
-  /** The kernel that computes an input of {@code height x width}. */
+  /**
+   * The kernel that computes an input of {@code height x width}. Called on every forward pass:
+   * compares ints, allocates nothing.
+   */
   public final ConvKernel variant(int height, int width) {
-    int[] vertical = SamePadding.pads(height, geometry.strideH(), geometry.extentH(), upper);
-    int[] horizontal = SamePadding.pads(width, geometry.strideW(), geometry.extentW(), upper);
-    for (ConvKernel variant : variants) {
-      ConvGeometry g = variant.geometry();
-      if (g.padTop() == vertical[0] && g.padBottom() == vertical[1]
-          && g.padLeft() == horizontal[0] && g.padRight() == horizontal[1]) {
-        return variant;
+    int top = SamePadding.before(height, geometry.strideH(), geometry.extentH(), upper);
+    int vertical = SamePadding.total(height, geometry.strideH(), geometry.extentH());
+    int left = SamePadding.before(width, geometry.strideW(), geometry.extentW(), upper);
+    int horizontal = SamePadding.total(width, geometry.strideW(), geometry.extentW());
+    for (int i = 0; i < variants.size(); i++) { // indexed: no iterator on the forward path
+      ConvGeometry g = variants.get(i).geometry();
+      if (g.padTop() == top && g.padTop() + g.padBottom() == vertical
+          && g.padLeft() == left && g.padLeft() + g.padRight() == horizontal) {
+        return variants.get(i);
       }
     }
     throw new IllegalStateException("no variant of " + geometry.describe() + " pads "
-        + height + "x" + width + " by " + vertical[0] + "," + horizontal[0] + "," + vertical[1]
-        + "," + horizontal[1] + ": this is a bug in convgen");
+        + height + "x" + width + " by " + top + "," + left + "," + (vertical - top) + ","
+        + (horizontal - left) + ": this is a bug in convgen");
   }
 
   @Override

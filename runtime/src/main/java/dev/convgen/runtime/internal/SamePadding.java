@@ -18,10 +18,20 @@ public final class SamePadding {
    * @param upper whether the odd pixel goes at the end (SAME_UPPER)
    */
   public static int[] pads(long input, int stride, long extent, boolean upper) {
+    int total = total(input, stride, extent);
+    int before = before(input, stride, extent, upper);
+    return new int[] {before, total - before};
+  }
+
+  /** The padding before (top or left): half the total, rounded down for SAME_UPPER. */
+  public static int before(long input, int stride, long extent, boolean upper) {
+    int total = total(input, stride, extent);
+    return upper ? total / 2 : total - total / 2;
+  }
+
+  /** The padding before and after together. */
+  public static int total(long input, int stride, long extent) {
     long output = (input + stride - 1) / stride;
-    long total = Math.max(0, (output - 1) * stride + extent - input);
-    int small = (int) (total / 2);
-    int large = (int) (total - small);
-    return upper ? new int[] {small, large} : new int[] {large, small};
+    return (int) Math.max(0, (output - 1) * stride + extent - input);
   }
 }
