@@ -59,8 +59,7 @@ final class GemmSimdEmitter {
             g.inChannelsPerGroup(), fixed ? stage.outputWidth() : "outW", width)
         .beginControlFlow("for (int end = $T.min(lastUnit, (group + 1) * $L); u < end; u++)",
             RuntimeTypes.MATH, blocksPerGroup)
-        .addStatement("int k = $L", Expr.var("group").times(perGroup)
-            .plus(Expr.var("(u - group * " + blocksPerGroup + ")").times(block)))
+        .addStatement("int k = $L", SpatialEmitter.gemmUnitChannel(plan))
         .addStatement("int yo = $L", Expr.var("outputOffset").plus(Expr.var("t"))
             .plus(Expr.var("k").times(pixels)));
     String pixelsArg = fixed ? "" : ", pixels";

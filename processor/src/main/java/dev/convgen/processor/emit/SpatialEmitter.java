@@ -146,8 +146,7 @@ final class SpatialEmitter {
       int blocks = plan.blocksPerGroup();
       code.beginControlFlow("for (int u = firstUnit; u < lastUnit; u++)")
           .addStatement("int group = u / $L", blocks)
-          .addStatement("int from = $L", Expr.var("group").times(perGroupOut)
-              .plus(Expr.var("(u - group * " + blocks + ")").times(block)))
+          .addStatement("int from = $L", gemmUnitChannel(plan))
           .beginControlFlow("for (int k = from; k < $T.min(from + $L, $L); k++)",
               RuntimeTypes.MATH, block, Expr.var("group").times(perGroupOut).plus(perGroupOut));
     } else {
@@ -173,6 +172,17 @@ final class SpatialEmitter {
       code.endControlFlow();
     }
     return code.endControlFlow().build();
+  }
+
+  /**
+   * The first output channel of GEMM work unit {@code u} in group {@code group} (both locals of
+   * the generated code): units are channel blocks, group by group.
+   */
+  static Expr gemmUnitChannel(SpatialPlan plan) {
+    ConvGeometry g = plan.stage().geometry();
+    return Expr.var("group").times(g.outChannels() / g.groups())
+        .plus(Expr.var("(u - group * " + plan.blocksPerGroup() + ")")
+            .times(plan.gemm().channelBlock()));
   }
 
   /** The assignment operator of a plane's stores: {@code =}, or {@code +=} when accumulating. */
