@@ -11,6 +11,8 @@ import dev.convgen.runtime.internal.ImageKernel;
 import dev.convgen.runtime.internal.PlaneInterior;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.WeightPacking;
+import dev.convgen.runtime.internal.nhwc.NhwcKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -23,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Batch, height and width are run-time arguments.
  *
- * <p>Plan: NCHW, work unit 4 output channels; interior/border split at run time, all 9 taps unrolled, bias fill then one pass per input channel, activation pass; SIMD 256-bit (8 lanes, 16 registers): im2col panels of 27 rows x 592 pixels times the weights, register tile 4 channels x 16 pixels; SIMD 512-bit (16 lanes, 32 registers): im2col panels of 27 rows x 576 pixels times the weights, register tile 4 channels x 32 pixels.
+ * <p>Plan: NCHW, work unit 4 output channels; interior/border split at run time, all 9 taps unrolled, bias fill then one pass per input channel, activation pass; SIMD 256-bit (8 lanes, 16 registers): im2col panels of 27 rows x 592 pixels times the weights, register tile 4 channels x 16 pixels; SIMD 512-bit (16 lanes, 32 registers): im2col panels of 27 rows x 576 pixels times the weights, register tile 4 channels x 32 pixels; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels).
  */
 @Generated("dev.convgen.processor.ConvSpecProcessor")
 public final class Holder_Dense extends UnitKernel {
@@ -35,6 +37,11 @@ public final class Holder_Dense extends UnitKernel {
     private final float[] weight;
 
     private final float[] bias;
+
+    /**
+     * The NHWC implementation networks use, or null at this width.
+     */
+    private final NhwcKernel nhwc;
 
     /**
      * The SIMD implementation, or null to run the scalar code.
@@ -53,8 +60,14 @@ public final class Holder_Dense extends UnitKernel {
         Arguments.checkWeights(GEOMETRY, weight);
         this.weight = weight.clone();
         this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
+        this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.RELU);
         int bits = Vectorization.bits();
         this.simd = bits == 256 ? new Simd256() : bits == 512 ? new Simd512() : null;
+    }
+
+    @Override
+    protected NhwcKernel nhwc() {
+        return nhwc;
     }
 
     @Override

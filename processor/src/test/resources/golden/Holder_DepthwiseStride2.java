@@ -6,6 +6,8 @@ import dev.convgen.runtime.binding.StageWeights;
 import dev.convgen.runtime.binding.WeightBinder;
 import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.UnitKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
 
@@ -15,7 +17,7 @@ import javax.annotation.processing.Generated;
  *
  * <p>Input size fixed at compile time: 14x14 (output 7x7); batch is a run-time argument.
  *
- * <p>Plan: NCHW, work unit 1 input channel; interior/border split at compile time, all 9 taps unrolled, bias and activation fused into the store.
+ * <p>Plan: NCHW, work unit 1 input channel; interior/border split at compile time, all 9 taps unrolled, bias and activation fused into the store; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels).
  */
 @Generated("dev.convgen.processor.ConvSpecProcessor")
 public final class Holder_DepthwiseStride2 extends UnitKernel {
@@ -29,6 +31,11 @@ public final class Holder_DepthwiseStride2 extends UnitKernel {
     private final float[] bias;
 
     /**
+     * The NHWC implementation networks use, or null at this width.
+     */
+    private final NhwcKernel nhwc;
+
+    /**
      * Copies and packs the weights; the arrays are not retained.
      *
      * @param weight PyTorch layout [16, 1, 3, 3]
@@ -40,6 +47,12 @@ public final class Holder_DepthwiseStride2 extends UnitKernel {
         Arguments.checkWeights(GEOMETRY, weight);
         this.weight = weight.clone();
         this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
+        this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.NONE);
+    }
+
+    @Override
+    protected NhwcKernel nhwc() {
+        return nhwc;
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.ImageKernel;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.WeightPacking;
+import dev.convgen.runtime.internal.nhwc.NhwcKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
@@ -20,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Batch, height and width are run-time arguments.
  *
- * <p>Plan: NCHW, work unit 4 output channels; scalar: 4 channels x 2 pixels, reduction unrolled x8; SIMD 256-bit (8 lanes, 16 registers): 4 channels x 16 pixels, pixel tiles of 512, rolled reduction; SIMD 512-bit (16 lanes, 32 registers): 4 channels x 32 pixels, pixel tiles of 512, rolled reduction.
+ * <p>Plan: NCHW, work unit 4 output channels; scalar: 4 channels x 2 pixels, reduction unrolled x8; SIMD 256-bit (8 lanes, 16 registers): 4 channels x 16 pixels, pixel tiles of 512, rolled reduction; SIMD 512-bit (16 lanes, 32 registers): 4 channels x 32 pixels, pixel tiles of 512, rolled reduction; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels).
  */
 @Generated("dev.convgen.processor.ConvSpecProcessor")
 public final class Holder_Pointwise extends UnitKernel {
@@ -32,6 +34,11 @@ public final class Holder_Pointwise extends UnitKernel {
     private final float[] weight;
 
     private final float[] bias;
+
+    /**
+     * The NHWC implementation networks use, or null at this width.
+     */
+    private final NhwcKernel nhwc;
 
     /**
      * The SIMD implementation, or null to run the scalar code.
@@ -50,8 +57,14 @@ public final class Holder_Pointwise extends UnitKernel {
         Arguments.checkWeights(GEOMETRY, weight);
         this.weight = WeightPacking.packPointwise(weight, 64, 32, 4);
         this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
+        this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.RELU6);
         int bits = Vectorization.bits();
         this.simd = bits == 256 ? new Simd256() : bits == 512 ? new Simd512() : null;
+    }
+
+    @Override
+    protected NhwcKernel nhwc() {
+        return nhwc;
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.convgen.runtime.internal.ImageKernel;
 import dev.convgen.runtime.internal.PlaneInterior;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.WeightPacking;
+import dev.convgen.runtime.internal.nhwc.NhwcKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import dev.convgen.runtime.network.SeparableBlock;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -58,7 +60,7 @@ public final class Holder_Separable extends SeparableBlock {
     /**
      * The depthwise stage: Depthwise 3x3, 8 -> 8 channels, stride 1x1, padding (top, left, bottom, right) [1, 1, 1, 1], dilation 1x1, with bias, activation RELU6.
      *
-     * <p>Plan: NCHW, work unit 1 input channel; interior/border split at run time, all 9 taps unrolled, bias and activation fused into the store; SIMD 256-bit (8 lanes, 16 registers): spans of up to 8 vectors, taps in registers, interior as one flat run; SIMD 512-bit (16 lanes, 32 registers): spans of up to 8 vectors, taps in registers, interior as one flat run.
+     * <p>Plan: NCHW, work unit 1 input channel; interior/border split at run time, all 9 taps unrolled, bias and activation fused into the store; SIMD 256-bit (8 lanes, 16 registers): spans of up to 8 vectors, taps in registers, interior as one flat run; SIMD 512-bit (16 lanes, 32 registers): spans of up to 8 vectors, taps in registers, interior as one flat run; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels).
      */
     public static final class Depthwise extends UnitKernel {
         /**
@@ -69,6 +71,11 @@ public final class Holder_Separable extends SeparableBlock {
         private final float[] weight;
 
         private final float[] bias;
+
+        /**
+         * The NHWC implementation networks use, or null at this width.
+         */
+        private final NhwcKernel nhwc;
 
         /**
          * The SIMD implementation, or null to run the scalar code.
@@ -87,8 +94,14 @@ public final class Holder_Separable extends SeparableBlock {
             Arguments.checkWeights(GEOMETRY, weight);
             this.weight = weight.clone();
             this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
+            this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.RELU6);
             int bits = Vectorization.bits();
             this.simd = bits == 256 ? new Simd256() : bits == 512 ? new Simd512() : null;
+        }
+
+        @Override
+        protected NhwcKernel nhwc() {
+            return nhwc;
         }
 
         @Override
@@ -453,7 +466,7 @@ public final class Holder_Separable extends SeparableBlock {
     /**
      * The pointwise stage: Pointwise 1x1, 8 -> 16 channels, stride 1x1, with bias, activation RELU6.
      *
-     * <p>Plan: NCHW, work unit 4 output channels; scalar: 4 channels x 2 pixels, reduction unrolled x8; SIMD 256-bit (8 lanes, 16 registers): 4 channels x 16 pixels, pixel tiles of 1024, rolled reduction; SIMD 512-bit (16 lanes, 32 registers): 4 channels x 32 pixels, pixel tiles of 1024, rolled reduction.
+     * <p>Plan: NCHW, work unit 4 output channels; scalar: 4 channels x 2 pixels, reduction unrolled x8; SIMD 256-bit (8 lanes, 16 registers): 4 channels x 16 pixels, pixel tiles of 1024, rolled reduction; SIMD 512-bit (16 lanes, 32 registers): 4 channels x 32 pixels, pixel tiles of 1024, rolled reduction; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels).
      */
     public static final class Pointwise extends UnitKernel {
         /**
@@ -464,6 +477,11 @@ public final class Holder_Separable extends SeparableBlock {
         private final float[] weight;
 
         private final float[] bias;
+
+        /**
+         * The NHWC implementation networks use, or null at this width.
+         */
+        private final NhwcKernel nhwc;
 
         /**
          * The SIMD implementation, or null to run the scalar code.
@@ -482,8 +500,14 @@ public final class Holder_Separable extends SeparableBlock {
             Arguments.checkWeights(GEOMETRY, weight);
             this.weight = WeightPacking.packPointwise(weight, 16, 8, 4);
             this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
+            this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.RELU6);
             int bits = Vectorization.bits();
             this.simd = bits == 256 ? new Simd256() : bits == 512 ? new Simd512() : null;
+        }
+
+        @Override
+        protected NhwcKernel nhwc() {
+            return nhwc;
         }
 
         @Override

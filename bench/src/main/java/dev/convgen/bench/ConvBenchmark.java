@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One forward pass of each {@link BenchShape}, single thread, with the generated kernel
  * ({@code specialized}), the tuned generic kernel ({@code tuned}: run-time shapes, same
- * techniques) and the textbook generic kernel ({@code textbook}), all in one JMH run. GFLOP/s =
+ * techniques) and the textbook generic kernel ({@code textbook}), all in one JMH run, in NCHW
+ * ({@code -p layout=nhwc}: NHWC). GFLOP/s =
  * 2 x MACs / time ({@link QuickProfile} computes it).
  */
 @State(Scope.Thread)
@@ -34,7 +35,15 @@ public class ConvBenchmark {
   @Param({"specialized", "tuned", "textbook"})
   public String kernel;
 
+  /**
+   * {@code nchw}: {@code forward}; {@code nhwc}: {@code forwardNhwc}, the layout networks keep
+   * between layers that have an NHWC implementation (others transpose).
+   */
+  @Param({"nchw"})
+  public String layout;
+
   private ConvLayer layer;
+  private boolean nhwc;
   private float[] input;
   private float[] output;
 
@@ -46,13 +55,22 @@ public class ConvBenchmark {
       case "textbook" -> shape.generic(false);
       default -> throw new IllegalArgumentException("kernel: unknown " + kernel);
     };
+    nhwc = switch (layout) {
+      case "nchw" -> false;
+      case "nhwc" -> true;
+      default -> throw new IllegalArgumentException("layout: unknown " + layout);
+    };
     input = shape.input(layer);
     output = shape.output(layer);
   }
 
   @Benchmark
   public float[] forward() {
-    layer.forward(input, shape.batch, shape.size, shape.size, output);
+    if (nhwc) {
+      layer.forwardNhwc(input, shape.batch, shape.size, shape.size, output);
+    } else {
+      layer.forward(input, shape.batch, shape.size, shape.size, output);
+    }
     return output;
   }
 }

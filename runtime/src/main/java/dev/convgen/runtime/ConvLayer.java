@@ -65,6 +65,27 @@ public interface ConvLayer {
   }
 
   /**
+   * Whether {@link #forwardNhwc} computes in NHWC itself (channels in vector lanes) rather than
+   * through a transposition to NCHW; networks keep NHWC tensors between such layers. True for
+   * SIMD kernels that have an NHWC implementation and for networks made of such layers.
+   */
+  default boolean nhwcNative() {
+    return false;
+  }
+
+  /**
+   * As {@link #forward}, with NHWC tensors (TensorFlow's and Keras' layout): {@code input
+   * [batch, height, width, inChannels]}, {@code output [batch, outputHeight, outputWidth,
+   * outChannels]}. Layers that are not {@link #nhwcNative} transpose through per-thread buffers.
+   *
+   * @throws IllegalArgumentException as {@link #forward}
+   */
+  default void forwardNhwc(float[] input, int batch, int height, int width, float[] output) {
+    dev.convgen.runtime.internal.nhwc.NhwcLayout.forwardViaNchw(this, input, batch, height,
+        width, output);
+  }
+
+  /**
    * Computes {@code output = layer(input)}.
    *
    * @param input {@code [batch, inChannels, height, width]}, row-major

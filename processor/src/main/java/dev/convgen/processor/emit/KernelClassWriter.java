@@ -7,6 +7,8 @@ import static dev.convgen.processor.emit.RuntimeTypes.FLOATS;
 import static dev.convgen.processor.emit.RuntimeTypes.FLOAT_SPECIES;
 import static dev.convgen.processor.emit.RuntimeTypes.FLOAT_VECTOR;
 import static dev.convgen.processor.emit.RuntimeTypes.IMAGE_KERNEL;
+import static dev.convgen.processor.emit.RuntimeTypes.NHWC_KERNEL;
+import static dev.convgen.processor.emit.RuntimeTypes.NHWC_KERNELS;
 import static dev.convgen.processor.emit.RuntimeTypes.UNIT_KERNEL;
 import static dev.convgen.processor.emit.RuntimeTypes.VECTORIZATION;
 
@@ -18,6 +20,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.convgen.processor.model.StageSpec;
 import dev.convgen.processor.plan.KernelPlan;
+import dev.convgen.processor.plan.Layout;
 import dev.convgen.processor.plan.VectorShape;
 import dev.convgen.runtime.ConvGeometry;
 import javax.lang.model.element.Modifier;
@@ -55,6 +58,18 @@ final class KernelClassWriter {
     if (stage.bias()) {
       type.addField(FieldSpec.builder(FLOATS, "bias", Modifier.PRIVATE, Modifier.FINAL).build());
       constructor.addStatement("this.bias = $T.checkBias(GEOMETRY, bias).clone()", ARGUMENTS);
+    }
+    if (plan.networkLayout() == Layout.NHWC) {
+      type.addField(FieldSpec.builder(NHWC_KERNEL, "nhwc", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The NHWC implementation networks use, or null at this width.\n").build());
+      constructor.addStatement("this.nhwc = $T.create(GEOMETRY, weight, $L, $T.$L)", NHWC_KERNELS,
+          stage.bias() ? "bias" : "null", ACTIVATION, stage.activation());
+      type.addMethod(MethodSpec.methodBuilder("nhwc")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PROTECTED)
+          .returns(NHWC_KERNEL)
+          .addStatement("return nhwc")
+          .build());
     }
     if (plan.simd()) {
       type.addField(FieldSpec.builder(IMAGE_KERNEL, "simd", Modifier.PRIVATE, Modifier.FINAL)

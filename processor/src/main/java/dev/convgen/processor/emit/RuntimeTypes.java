@@ -19,6 +19,8 @@ final class RuntimeTypes {
   static final ClassName WEIGHT_PACKING = ClassName.get(INTERNAL, "WeightPacking");
   static final ClassName UNIT_KERNEL = ClassName.get(INTERNAL, "UnitKernel");
   static final ClassName IMAGE_KERNEL = ClassName.get(INTERNAL, "ImageKernel");
+  static final ClassName NHWC_KERNEL = ClassName.get(INTERNAL + ".nhwc", "NhwcKernel");
+  static final ClassName NHWC_KERNELS = ClassName.get(INTERNAL + ".nhwc", "NhwcKernels");
   static final ClassName PLANE_INTERIOR = ClassName.get(INTERNAL, "PlaneInterior");
   static final ClassName SEPARABLE_BLOCK = ClassName.get(RUNTIME + ".network", "SeparableBlock");
   static final ClassName WEIGHT_BINDER = ClassName.get(RUNTIME + ".binding", "WeightBinder");

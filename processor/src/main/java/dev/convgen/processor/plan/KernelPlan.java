@@ -14,8 +14,14 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
   /** What is computed. */
   StageSpec stage();
 
-  /** The tensors' layout. */
+  /** The tensors' layout in the kernel's own {@code forward}. */
   Layout layout();
+
+  /**
+   * The layout networks run the stage in: {@link Layout#NHWC} when it has the runtime's NHWC
+   * implementation ({@code NhwcKernels}, channels in vector lanes), else the kernel's own.
+   */
+  Layout networkLayout();
 
   /**
    * The vector widths a {@code jdk.incubator.vector} implementation is emitted for, beside the
@@ -33,4 +39,11 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
 
   /** The plan in one line, for the generated class's Javadoc. */
   String summary();
+
+  /** The end of {@link #summary} for the layout in networks, empty when it is the kernel's own. */
+  static String networkSummary(KernelPlan plan) {
+    return plan.networkLayout() == plan.layout() ? ""
+        : "; in networks " + plan.networkLayout().describe() + " (the runtime's SIMD kernel with"
+            + " channels in lanes, from one vector of output channels)";
+  }
 }

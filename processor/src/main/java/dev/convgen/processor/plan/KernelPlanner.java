@@ -91,6 +91,21 @@ public final class KernelPlanner {
     return simdAvailable && stage.geometry().strideH() == 1 && stage.geometry().strideW() == 1;
   }
 
+  /**
+   * NHWC in networks wherever the runtime has an NHWC kernel (pointwise at stride 1, depthwise
+   * with multiplier 1, dense with groups 1; with SIMD, from one vector of output channels, checked
+   * at run time for the width in use): there, stride-2 depthwise and small planes are plain
+   * vector loops, where NCHW runs them scalar or in partial vectors. Measured on the 13
+   * MobileNet-v1 blocks: {@code bench/results}.
+   */
+  private Layout networkLayout(StageSpec stage) {
+    ConvGeometry g = stage.geometry();
+    boolean hasNhwcKernel = g.isPointwise() ? g.strideH() == 1 && g.strideW() == 1
+        : g.isDepthwise() ? g.multiplier() == 1 : g.groups() == 1;
+    return simdAvailable && hasNhwcKernel && g.outChannels() >= VectorShape.AVX2.lanes()
+        ? Layout.NHWC : Layout.NCHW;
+  }
+
   private PointwisePlan planPointwise(StageSpec stage) {
     int in = stage.geometry().inChannels();
     boolean simd = vectorizable(stage);
@@ -107,7 +122,7 @@ public final class KernelPlanner {
       }
     }
     boolean flat = stage.geometry().strideH() == 1 && stage.geometry().strideW() == 1;
-    return new PointwisePlan(stage, Layout.NCHW, channelBlock,
+    return new PointwisePlan(stage, Layout.NCHW, networkLayout(stage), channelBlock,
         new PointwisePlan.ScalarTile(SCALAR_PIXELS, unroll, flat),
         simd ? vectorTiles(in, stage.fullUnroll() ? FULL_UNROLL_CHUNK : 0) : List.of());
   }
@@ -154,7 +169,7 @@ public final class KernelPlanner {
       // at any stride. Measured with the tuned generic kernel of the same design (Zen 5,
       // 512-bit): standard 3x3 8x32x56x56 -> 64 10.8 ms, against 46.0 ms plane by plane.
       int reduction = g.inChannelsPerGroup() * taps;
-      return new SpatialPlan(stage, Layout.NCHW, true, unrollAllTaps, interior, List.of(),
+      return new SpatialPlan(stage, Layout.NCHW, networkLayout(stage), true, unrollAllTaps, interior, List.of(),
           new SpatialPlan.Gemm(Schedule.channelBlock(reduction), reduction,
               vectorTiles(reduction, 0)));
     }
@@ -170,7 +185,7 @@ public final class KernelPlanner {
             flat));
       }
     }
-    return new SpatialPlan(stage, Layout.NCHW, accumulates, unrollAllTaps, interior,
+    return new SpatialPlan(stage, Layout.NCHW, networkLayout(stage), accumulates, unrollAllTaps, interior,
         List.copyOf(vectors), null);
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * A register-blocked pointwise (1x1) kernel, a matrix product over the plane's pixels.
  *
+ * @param networkLayout the layout networks run the stage in ({@link KernelPlan#networkLayout})
  * @param channelBlock output channels per register tile, and per work unit (shared by the scalar
  *     and the SIMD implementation, so both split work the same way); weights are packed in blocks
  *     of this many channels
@@ -13,8 +14,8 @@ import java.util.List;
  * @param vectors the SIMD implementations' schedules, one per vector width (the kernel picks one
  *     at construction); empty when none is emitted
  */
-public record PointwisePlan(StageSpec stage, Layout layout, int channelBlock, ScalarTile scalar,
-    List<VectorTile> vectors) implements KernelPlan {
+public record PointwisePlan(StageSpec stage, Layout layout, Layout networkLayout,
+    int channelBlock, ScalarTile scalar, List<VectorTile> vectors) implements KernelPlan {
 
   /**
    * The scalar micro-kernel: {@code channelBlock x pixels} accumulators.
@@ -74,6 +75,6 @@ public record PointwisePlan(StageSpec stage, Layout layout, int channelBlock, Sc
               ? ", reduction straight-line in chunks of " + vector.straightLineChunk()
               : ", rolled reduction");
     }
-    return text.toString();
+    return text.append(KernelPlan.networkSummary(this)).toString();
   }
 }

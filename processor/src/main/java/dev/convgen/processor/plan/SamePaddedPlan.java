@@ -18,6 +18,12 @@ public record SamePaddedPlan(StageSpec stage, List<KernelPlan> variants) impleme
     return variants.get(0).layout();
   }
 
+  /** The padding variants run in NCHW only. */
+  @Override
+  public Layout networkLayout() {
+    return Layout.NCHW;
+  }
+
   @Override
   public List<VectorShape> vectorShapes() {
     return variants.get(0).vectorShapes();

@@ -7,6 +7,7 @@ import java.util.List;
  * A KxK kernel computed plane by plane (depthwise, grouped or dense): each output plane split into
  * an interior, whose taps all fall inside the input (no checks), and a checked border.
  *
+ * @param networkLayout the layout networks run the stage in ({@link KernelPlan#networkLayout})
  * @param accumulates whether an output plane sums several input planes (dense and grouped): it is
  *     filled with the bias, each input plane's filter is added to it, and the activation runs as a
  *     last pass; otherwise (depthwise) bias and activation are fused into the single store
@@ -19,7 +20,7 @@ import java.util.List;
  * @param gemm the SIMD path of a dense or grouped kernel as a matrix product, or null; then
  *     {@code vectors} is empty, and the work units are its channel blocks for both paths
  */
-public record SpatialPlan(StageSpec stage, Layout layout, boolean accumulates,
+public record SpatialPlan(StageSpec stage, Layout layout, Layout networkLayout, boolean accumulates,
     boolean unrollAllTaps, Interior interior, List<VectorSpan> vectors, Gemm gemm)
     implements KernelPlan {
 
@@ -101,6 +102,6 @@ public record SpatialPlan(StageSpec stage, Layout layout, boolean accumulates,
           .append(vector.hoistTaps() ? ", taps in registers" : ", taps broadcast per use")
           .append(vector.flatInterior() ? ", interior as one flat run" : ", interior row by row");
     }
-    return text.toString();
+    return text.append(KernelPlan.networkSummary(this)).toString();
   }
 }

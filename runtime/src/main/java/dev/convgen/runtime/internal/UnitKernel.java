@@ -3,6 +3,8 @@ package dev.convgen.runtime.internal;
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 
 /**
  * The skeleton every convolution kernel shares, generated or generic: the argument checks, the
@@ -41,6 +43,41 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   /** The SIMD implementation chosen at construction, or null to run the scalar {@link #image}. */
   protected ImageKernel simd() {
     return null;
+  }
+
+  /**
+   * The NHWC implementation chosen at construction ({@code NhwcKernels.create}), or null when
+   * NHWC tensors are transposed to run {@link #image}.
+   */
+  protected NhwcKernel nhwc() {
+    return null;
+  }
+
+  @Override
+  public final boolean nhwcNative() {
+    return nhwc() != null;
+  }
+
+  @Override
+  public final void forwardNhwc(float[] input, int batch, int height, int width,
+      float[] output) {
+    NhwcKernel body = nhwc();
+    if (body == null) {
+      NhwcLayout.forwardViaNchw(this, input, batch, height, width, output);
+      return;
+    }
+    if (fixedHeight > 0) {
+      Arguments.checkFixedSize("height", height, fixedHeight);
+      Arguments.checkFixedSize("width", width, fixedWidth);
+    }
+    // an NHWC tensor has as many floats as the NCHW one: the same checks apply
+    Arguments.checkForward(geometry, input, batch, height, width, output);
+    int outH = geometry.outputHeight(height);
+    int inImage = geometry.inChannels() * height * width;
+    int outImage = geometry.outChannels() * outH * geometry.outputWidth(width);
+    for (int n = 0; n < batch; n++) {
+      body.rows(input, n * inImage, output, n * outImage, height, width, 0, outH);
+    }
   }
 
   @Override
@@ -85,10 +122,14 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     }
   }
 
-  /** Which implementation this kernel runs: e.g. {@code SIMD 512-bit} or {@code scalar}. */
+  /**
+   * Which implementation this kernel runs: e.g. {@code SIMD 512-bit} or {@code scalar}, with
+   * {@code , NHWC in networks} when it has an NHWC implementation.
+   */
   @Override
   public String implementation() {
     ImageKernel simd = simd();
-    return simd != null ? simd.implementation() : "scalar";
+    return (simd != null ? simd.implementation() : "scalar")
+        + (nhwc() != null ? ", NHWC in networks" : "");
   }
 }

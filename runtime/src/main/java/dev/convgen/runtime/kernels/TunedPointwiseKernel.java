@@ -4,6 +4,8 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.Vectorization;
 import dev.convgen.runtime.internal.ImageKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import dev.convgen.runtime.internal.Schedule;
 import dev.convgen.runtime.internal.WeightPacking;
 
@@ -22,6 +24,8 @@ public final class TunedPointwiseKernel extends GenericKernel {
 
   private final float[] packed;
   private final ImageKernel simd;
+  /** The NHWC implementation networks use, or null. */
+  private final NhwcKernel nhwc;
 
   public TunedPointwiseKernel(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
@@ -38,11 +42,17 @@ public final class TunedPointwiseKernel extends GenericKernel {
         geometry.inChannels(), unitChannels);
     this.simd = vectorized(geometry)
         ? new TunedPointwiseSimd(geometry, packed, unitChannels, this.bias, activation) : null;
+    this.nhwc = NhwcKernels.create(geometry, this.weight, this.bias, activation);
   }
 
   /** The SIMD kernel reads contiguous pixels: stride 1 only. */
   private static boolean vectorized(ConvGeometry geometry) {
     return Vectorization.enabled() && geometry.strideH() == 1 && geometry.strideW() == 1;
+  }
+
+  @Override
+  protected NhwcKernel nhwc() {
+    return nhwc;
   }
 
   @Override

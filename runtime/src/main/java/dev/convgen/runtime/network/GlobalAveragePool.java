@@ -28,6 +28,29 @@ public final class GlobalAveragePool extends ChannelLayer {
   }
 
   @Override
+  public boolean nhwcNative() {
+    return true;
+  }
+
+  @Override
+  public void forwardNhwc(float[] input, int batch, int height, int width, float[] output) {
+    requirePositiveSizes(batch, height, width);
+    Arguments.checkTensor("input", input, batch, channels, height, width);
+    Arguments.checkTensor("output", output, batch, channels, 1, 1);
+    int plane = height * width;
+    for (int n = 0; n < batch; n++) {
+      int image = n * plane * channels;
+      for (int c = 0; c < channels; c++) {
+        double sum = 0;
+        for (int i = image + c; i < image + plane * channels; i += channels) {
+          sum += input[i];
+        }
+        output[n * channels + c] = (float) (sum / plane);
+      }
+    }
+  }
+
+  @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
     requirePositiveSizes(batch, height, width);
     Arguments.checkTensor("input", input, batch, channels, height, width);

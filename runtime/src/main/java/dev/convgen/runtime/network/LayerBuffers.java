@@ -20,10 +20,16 @@ final class LayerBuffers {
         && sized.width() == width ? sized.arrays() : null;
   }
 
-  /** Allocates arrays of exactly {@code lengths[i]} floats and keeps them for the input size. */
+  /**
+   * Allocates arrays of exactly {@code lengths[i]} floats (null where the length is negative) and
+   * keeps them for the input size.
+   */
   float[][] allocate(int batch, int height, int width, long[] lengths) {
     float[][] arrays = new float[lengths.length][];
     for (int i = 0; i < lengths.length; i++) {
+      if (lengths[i] < 0) {
+        continue;
+      }
       if (lengths[i] > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException("batch, height, width: an intermediate tensor of "
             + lengths[i] + " floats does not fit a Java array");

@@ -4,6 +4,7 @@ import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
+import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.List;
 
 /**
@@ -135,6 +136,32 @@ public class SeparableBlock implements ConvLayer {
     }
     depthwise.forward(input, batch, height, width, intermediate);
     pointwise.forward(intermediate, batch, midH, midW, output);
+  }
+
+  /** Whether both stages compute in NHWC themselves. */
+  @Override
+  public final boolean nhwcNative() {
+    return depthwise.nhwcNative() && pointwise.nhwcNative();
+  }
+
+  /** Both stages in NHWC when they can, through the same per-thread intermediate buffer. */
+  @Override
+  public final void forwardNhwc(float[] input, int batch, int height, int width,
+      float[] output) {
+    if (!nhwcNative()) {
+      NhwcLayout.forwardViaNchw(this, input, batch, height, width, output);
+      return;
+    }
+    Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
+    float[] mid = intermediateFor(batch, height, width);
+    Arguments.checkTensor("output", output, batch, outChannels(), outputHeight(height),
+        outputWidth(width));
+    if (output == input) {
+      throw new IllegalArgumentException("output: must be a different array from input");
+    }
+    depthwise.forwardNhwc(input, batch, height, width, mid);
+    pointwise.forwardNhwc(mid, batch, depthwise.outputHeight(height),
+        depthwise.outputWidth(width), output);
   }
 
   /** This thread's intermediate buffer for the size (allocated once per thread and size). */

@@ -3,6 +3,7 @@ package dev.convgen.runtime.network;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
+import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -136,59 +137,140 @@ public class Sequential implements ConvLayer {
     void layerDone(String name, float[] output, int batch, int channels, int height, int width);
   }
 
+  /**
+   * Whether any layer computes in NHWC itself; such layers get NHWC tensors (see
+   * {@link #forward(float[], int, int, int, float[], LayerObserver)}).
+   */
+  @Override
+  public boolean nhwcNative() {
+    for (NamedLayer layer : layers) {
+      if (layer.layer().nhwcNative()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
-    forward(input, batch, height, width, output, null);
+    run(input, false, batch, height, width, output, false, null);
+  }
+
+  @Override
+  public void forwardNhwc(float[] input, int batch, int height, int width, float[] output) {
+    run(input, true, batch, height, width, output, true, null);
   }
 
   /**
    * As {@link #forward(float[], int, int, int, float[])}, handing each layer's output to
    * {@code observer} (the last one is {@code output} itself).
+   *
+   * <p>Layout: each layer runs in the layout it computes in natively. Consecutive
+   * {@link ConvLayer#nhwcNative} layers (SIMD kernels with channels in vector lanes, and blocks
+   * of them) pass NHWC tensors to each other; the tensor is transposed only where the layout
+   * changes, and not at all where both layouts coincide (one channel, or a 1x1 plane, as after
+   * global pooling). An observer still sees NCHW outputs (NHWC ones are transposed into a new
+   * array for it).
    */
   public void forward(float[] input, int batch, int height, int width, float[] output,
       LayerObserver observer) {
+    run(input, false, batch, height, width, output, false, observer);
+  }
+
+  private void run(float[] input, boolean inputNhwc, int batch, int height, int width,
+      float[] output, boolean outputNhwc, LayerObserver observer) {
     ConvLayer first = layers.get(0).layer();
     Arguments.checkTensor("input", input, batch, first.inChannels(), height, width);
-    Arguments.checkTensor("output", output, batch, outChannels(), outputHeight(height),
-        outputWidth(width));
+    int outH = outputHeight(height);
+    int outW = outputWidth(width);
+    if (outH <= 0 || outW <= 0) {
+      intermediateLengths(batch, height, width); // throws, naming the layer
+    }
+    Arguments.checkTensor("output", output, batch, outChannels(), outH, outW);
     if (output == input) {
       throw new IllegalArgumentException("output: must be a different array from input");
     }
-    float[][] intermediates = buffers.find(batch, height, width);
-    if (intermediates == null) {
-      intermediates = buffers.allocate(batch, height, width,
+    float[][] buffers = this.buffers.find(batch, height, width);
+    if (buffers == null) {
+      buffers = this.buffers.allocate(batch, height, width,
           intermediateLengths(batch, height, width));
     }
+    int count = layers.size();
     float[] source = input;
+    boolean nhwc = inputNhwc;
     int h = height;
     int w = width;
-    for (int i = 0; i < layers.size(); i++) {
+    for (int i = 0; i < count; i++) {
       ConvLayer layer = layers.get(i).layer();
-      float[] target = i == intermediates.length ? output : intermediates[i];
-      layer.forward(source, batch, h, w, target);
-      source = target;
-      h = layer.outputHeight(h);
-      w = layer.outputWidth(w);
-      if (observer != null) {
-        observer.layerDone(layers.get(i).name(), target, batch, layer.outChannels(), h, w);
+      boolean native_ = layer.nhwcNative();
+      if (native_ != nhwc) {
+        if (!NhwcLayout.same(layer.inChannels(), h, w)) {
+          float[] converted = buffers[count + i];
+          transpose(source, converted, nhwc, batch, layer.inChannels(), h, w);
+          source = converted;
+        }
+        nhwc = native_;
       }
+      int nextH = layer.outputHeight(h);
+      int nextW = layer.outputWidth(w);
+      boolean direct = i == count - 1
+          && (nhwc == outputNhwc || NhwcLayout.same(layer.outChannels(), nextH, nextW));
+      float[] target = direct ? output : buffers[i];
+      if (nhwc) {
+        layer.forwardNhwc(source, batch, h, w, target);
+      } else {
+        layer.forward(source, batch, h, w, target);
+      }
+      source = target;
+      h = nextH;
+      w = nextW;
+      if (observer != null) {
+        float[] seen = target;
+        if (nhwc && !NhwcLayout.same(layer.outChannels(), h, w)) {
+          seen = new float[target.length];
+          NhwcLayout.toNchw(target, seen, batch, layer.outChannels(), h, w);
+        }
+        observer.layerDone(layers.get(i).name(), seen, batch, layer.outChannels(), h, w);
+      }
+    }
+    if (source != output) {
+      transpose(source, output, nhwc, batch, outChannels(), h, w);
     }
   }
 
-  /** Floats in each intermediate tensor for an input size; refuses sizes a layer cannot take. */
+  /** From NHWC to NCHW when {@code fromNhwc}, else the other way. */
+  private static void transpose(float[] from, float[] to, boolean fromNhwc, int batch,
+      int channels, int height, int width) {
+    if (fromNhwc) {
+      NhwcLayout.toNchw(from, to, batch, channels, height, width);
+    } else {
+      NhwcLayout.toNhwc(from, to, batch, channels, height, width);
+    }
+  }
+
+  /**
+   * Floats in each buffer for an input size: {@code [i]} the output of layer {@code i} (the last
+   * is needed only when it must be transposed into {@code output}), {@code [count + i]} layer
+   * {@code i}'s input transposed; -1 where both layouts coincide. Refuses sizes a layer cannot
+   * take.
+   */
   private long[] intermediateLengths(int batch, int height, int width) {
-    long[] lengths = new long[layers.size() - 1];
+    int count = layers.size();
+    long[] lengths = new long[2 * count];
     int h = height;
     int w = width;
-    for (int i = 0; i < lengths.length; i++) {
+    for (int i = 0; i < count; i++) {
       ConvLayer layer = layers.get(i).layer();
+      lengths[count + i] = NhwcLayout.same(layer.inChannels(), h, w) ? -1
+          : (long) batch * layer.inChannels() * h * w;
       h = layer.outputHeight(h);
       w = layer.outputWidth(w);
       if (h <= 0 || w <= 0) {
         throw new IllegalArgumentException("height, width: " + height + "x" + width
             + " is too small: layer " + layers.get(i).name() + " would output " + h + "x" + w);
       }
-      lengths[i] = (long) batch * layer.outChannels() * h * w;
+      lengths[i] = i == count - 1 && NhwcLayout.same(layer.outChannels(), h, w) ? -1
+          : (long) batch * layer.outChannels() * h * w;
     }
     return lengths;
   }

@@ -1,0 +1,497 @@
+package dev.convgen.runtime.internal.nhwc;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.Vectorization;
+import dev.convgen.runtime.internal.PlaneInterior;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise KxK convolution (multiplier 1) on NHWC tensors: channels in vector lanes, so any
+ * stride and dilation is a plain vector loop over output pixels (XNNPACK's NHWC depthwise
+ * formulation). 3x3 kernels: groups of 4 output pixels of a row, every vector of channels in
+ * turn, with each slice's 9 taps packed contiguously ({@code [slice][tap][lanes]}, as XNNPACK
+ * packs its up9 weights), so the inner loop walks memory in order whatever the channel count.
+ * (Vectors of channels outer and pixels inner was measured at 23-45 GFLOP/s: with 1024 channels
+ * every pixel is 4 KB from the next, and the loads of one output pixel fight over one L1 set.)
+ * Other kernel sizes: taps outer, accumulating in the output row. Small planes run on a padded
+ * copy of their rows (no border); larger ones check border pixels tap by tap. Needs at least one
+ * vector of channels; a last vector that would pass the end overlaps the one before.
+ */
+final class NhwcDepthwise implements NhwcKernel {
+
+  /** Read when the class is first used; a static final species keeps vectors in registers. */
+  private static final VectorSpecies<Float> F =
+      Vectorization.bits() == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+  private static final int L = F.length();
+
+  /**
+   * Input widths up to this run {@link #padded}. Measured on MobileNet-v1's depthwise stages
+   * (Zen 5, 512-bit, us direct -> padded): stride 1 at 28x28x256 132 -> 99, 14x14x512 83 -> 55,
+   * 7x7x1024 71 -> 37, where a quarter to a half of the pixels are border pixels; stride 2 from
+   * 14x14x512 28 -> 24, but from 28x28x256 41 -> 45 and 56x56x128 75 -> 100 (the copy is the
+   * whole input, four times the output).
+   */
+  static final int PADDED_INPUT_WIDTH = 28;
+
+  private final ConvGeometry g;
+  private final ThreadLocal<float[]> paddedRows = new ThreadLocal<>();
+  /**
+   * Whether 3x3 rows run {@link #slide1} / {@link #slide2}: stride 1 or 2, no dilation, and
+   * 512-bit vectors (their 24 live vectors would spill 16 ymm registers; 256-bit code runs
+   * {@link #pixels3x3}).
+   */
+  private final boolean sliding;
+  private final int channels;
+  /** Taps {@code [kh][kw][channels]}. */
+  private final float[] taps;
+  /** 3x3 kernels: per slice of {@link #L} channels, its 9 taps {@code [slice][tap][lanes]}. */
+  private final float[] sliceTaps;
+  /** First channel of each slice; the last one overlaps its neighbour when L does not divide. */
+  private final int[] sliceStart;
+  private final float[] bias;
+  /** The activation as a clamp, passed to the loops as arguments (see {@code NhwcGemm}). */
+  private final float low;
+  private final float high;
+
+  /**
+   * @param weight PyTorch layout {@code [channels, 1, kh, kw]}
+   * @param bias {@code [channels]}, or null
+   */
+  NhwcDepthwise(ConvGeometry g, float[] weight, float[] bias, Activation activation) {
+    if (!g.isDepthwise() || g.multiplier() != 1 || g.inChannels() < L) {
+      throw new IllegalArgumentException("geometry: expected a depthwise stage with multiplier 1"
+          + " and at least " + L + " channels, got " + g.describe());
+    }
+    this.g = g;
+    this.channels = g.inChannels();
+    int kernel = g.kernelH() * g.kernelW();
+    this.taps = new float[kernel * channels];
+    for (int c = 0; c < channels; c++) {
+      for (int t = 0; t < kernel; t++) {
+        taps[t * channels + c] = weight[c * kernel + t];
+      }
+    }
+    this.bias = bias != null ? bias.clone() : new float[channels];
+    this.sliding = L == 16 && g.kernelH() == 3 && g.kernelW() == 3 && g.dilationH() == 1
+        && g.dilationW() == 1 && g.strideW() <= 2;
+    int slices = (channels + L - 1) / L;
+    this.sliceStart = new int[slices];
+    this.sliceTaps = new float[kernel == 9 ? slices * 9 * L : 0];
+    for (int s = 0; s < slices; s++) {
+      sliceStart[s] = Math.min(s * L, channels - L);
+      for (int t = 0; kernel == 9 && t < 9; t++) {
+        System.arraycopy(taps, t * channels + sliceStart[s], sliceTaps, (s * 9 + t) * L, L);
+      }
+    }
+    this.low = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
+    this.high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
+  }
+
+  @Override
+  public String implementation() {
+    return NhwcGemm.width() + " NHWC";
+  }
+
+  @Override
+  public void rows(float[] input, int inputOffset, float[] output, int outputOffset, int height,
+      int width, int firstRow, int lastRow) {
+    if (width <= PADDED_INPUT_WIDTH) {
+      padded(input, inputOffset, output, outputOffset, height, width, firstRow, lastRow);
+    } else {
+      direct(input, inputOffset, output, outputOffset, height, width, firstRow, lastRow);
+    }
+  }
+
+  /**
+   * Small planes: the input rows the output rows need, copied into a per-thread buffer with the
+   * padding as zeros, so every output pixel is an interior one, computed slice by slice over the
+   * whole rectangle with the taps loaded once. (Direct, a 7x7 plane is half border pixels.)
+   */
+  private void padded(float[] input, int inputOffset, float[] output, int outputOffset,
+      int height, int width, int firstRow, int lastRow) {
+    int c = channels;
+    int outW = g.outputWidth(width);
+    int rowFloats = (width + g.padLeft() + g.padRight()) * c;
+    int top = firstRow * g.strideH() - g.padTop();
+    int rows = (lastRow - 1) * g.strideH() + g.extentH() - firstRow * g.strideH();
+    float[] buffer = paddedRows.get();
+    if (buffer == null || buffer.length < rows * rowFloats) {
+      buffer = new float[rows * rowFloats];
+      paddedRows.set(buffer);
+    }
+    for (int r = 0; r < rows; r++) {
+      int ih = top + r;
+      int to = r * rowFloats;
+      if (ih < 0 || ih >= height) {
+        Arrays.fill(buffer, to, to + rowFloats, 0f);
+      } else {
+        Arrays.fill(buffer, to, to + g.padLeft() * c, 0f);
+        System.arraycopy(input, inputOffset + ih * width * c, buffer, to + g.padLeft() * c,
+            width * c);
+        Arrays.fill(buffer, to + (g.padLeft() + width) * c, to + rowFloats, 0f);
+      }
+    }
+    boolean threeByThree = g.kernelH() == 3 && g.kernelW() == 3;
+    int slices = sliceStart.length;
+    for (int i = 0; i < lastRow - firstRow; i++) {
+      int x = i * g.strideH() * rowFloats;
+      int y = outputOffset + (firstRow + i) * outW * c;
+      if (threeByThree) {
+        row3x3(buffer, x, rowFloats, output, y, outW, 0, slices, low, high);
+      } else {
+        for (int k : sliceStart) {
+          interior(buffer, x + k, output, y + k, outW, rowFloats, k, low, high);
+        }
+      }
+    }
+  }
+
+  /** Larger planes: interior rows and columns directly from the input, the border checked. */
+  private void direct(float[] input, int inputOffset, float[] output, int outputOffset,
+      int height, int width, int firstRow, int lastRow) {
+    for (int i = firstRow; i < lastRow; i++) {
+      directRow(input, inputOffset, output, outputOffset, height, width, i, 0, sliceStart.length);
+    }
+  }
+
+  /** Output row {@code i} of {@link #direct}, slices {@code [s0, s1)}. */
+  private void directRow(float[] input, int inputOffset, float[] output, int outputOffset,
+      int height, int width, int i, int s0, int s1) {
+    int outH = g.outputHeight(height);
+    int outW = g.outputWidth(width);
+    int rowLo = PlaneInterior.rowLo(g, outH);
+    int rowHi = PlaneInterior.rowHi(g, height, outH);
+    int colLo = PlaneInterior.colLo(g, outW);
+    int colHi = PlaneInterior.colHi(g, width, outW);
+    float low = this.low;
+    float high = this.high;
+    int c = channels;
+    {
+      int yr = outputOffset + i * outW * c;
+      boolean interiorRow = i >= rowLo && i < rowHi;
+      int from = interiorRow ? colLo : outW;
+      for (int s = s0; s < s1; s++) {
+        int k = sliceStart[s];
+        for (int j = 0; j < from; j++) {
+          border(input, inputOffset, output, yr + j * c + k, height, width, i, j, k, low, high);
+        }
+        for (int j = Math.max(from, colHi); j < outW; j++) {
+          border(input, inputOffset, output, yr + j * c + k, height, width, i, j, k, low, high);
+        }
+      }
+      if (!interiorRow || colHi <= colLo) {
+        return;
+      }
+      int x = inputOffset + ((i * g.strideH() - g.padTop()) * width + colLo * g.strideW()
+          - g.padLeft()) * c;
+      int y = yr + colLo * c;
+      if (g.kernelH() == 3 && g.kernelW() == 3) {
+        row3x3(input, x, width * c, output, y, colHi - colLo, s0, s1, low, high);
+      } else {
+        for (int s = s0; s < s1; s++) {
+          int k = sliceStart[s];
+          interior(input, x + k, output, y + k, colHi - colLo, width * c, k, low, high);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code count} output pixels of one row of a 3x3 kernel, all channels, every tap inside
+   * {@code input}: the first pixel's first tap at {@code input[x]} (channel 0), its output at
+   * {@code output[y]}, input rows {@code rowFloats} apart. Groups of 4 pixels (a last group
+   * overlaps the one before), single pixels when the row is shorter.
+   */
+  private void row3x3(float[] input, int x, int rowFloats, float[] output, int y, int count,
+      int s0, int s1, float low, float high) {
+    int c = channels;
+    if (sliding) {
+      for (int s = s0; s < s1; s++) {
+        int k = sliceStart[s];
+        if (g.strideW() == 1) {
+          slide1(input, x + k, rowFloats, output, y + k, count, s, low, high);
+        } else {
+          slide2(input, x + k, rowFloats, output, y + k, count, s, low, high);
+        }
+      }
+      return;
+    }
+    int step = g.strideW() * c;
+    if (count < 4) {
+      for (int j = 0; j < count; j++) {
+        pixel3x3(input, x + j * step, rowFloats, output, y + j * c, s0, s1, low, high);
+      }
+      return;
+    }
+    for (int j0 = 0; j0 < count; j0 += 4) {
+      int j = Math.min(j0, count - 4);
+      pixels3x3(input, x + j * step, rowFloats, output, y + j * c, s0, s1, low, high);
+    }
+  }
+
+  /**
+   * {@code count} output pixels of one row and one slice of a 3x3 kernel at stride 1: each
+   * input column vector is loaded once and kept in registers for the 3 outputs it belongs to
+   * (3 loads per output vector instead of 9: the loads, most of them split across two cache
+   * lines, were what bounded the 9-load version at 17-60 GFLOP/s).
+   */
+  private void slide1(float[] input, int x, int rowFloats, float[] output, int y, int count,
+      int slice, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    int c = channels;
+    int t = slice * 9 * L;
+    float[] w = sliceTaps;
+    FloatVector w0 = FloatVector.fromArray(F, w, t);
+    FloatVector w1 = FloatVector.fromArray(F, w, t + L);
+    FloatVector w2 = FloatVector.fromArray(F, w, t + 2 * L);
+    FloatVector w3 = FloatVector.fromArray(F, w, t + 3 * L);
+    FloatVector w4 = FloatVector.fromArray(F, w, t + 4 * L);
+    FloatVector w5 = FloatVector.fromArray(F, w, t + 5 * L);
+    FloatVector w6 = FloatVector.fromArray(F, w, t + 6 * L);
+    FloatVector w7 = FloatVector.fromArray(F, w, t + 7 * L);
+    FloatVector w8 = FloatVector.fromArray(F, w, t + 8 * L);
+    FloatVector b = FloatVector.fromArray(F, bias, sliceStart[slice]);
+    int r1 = x + rowFloats;
+    int r2 = x + 2 * rowFloats;
+    FloatVector a0 = FloatVector.fromArray(F, input, x);
+    FloatVector a1 = FloatVector.fromArray(F, input, r1);
+    FloatVector a2 = FloatVector.fromArray(F, input, r2);
+    FloatVector b0 = FloatVector.fromArray(F, input, x + c);
+    FloatVector b1 = FloatVector.fromArray(F, input, r1 + c);
+    FloatVector b2 = FloatVector.fromArray(F, input, r2 + c);
+    for (int j = 0; j < count; j++) {
+      int next = (j + 2) * c;
+      FloatVector n0 = FloatVector.fromArray(F, input, x + next);
+      FloatVector n1 = FloatVector.fromArray(F, input, r1 + next);
+      FloatVector n2 = FloatVector.fromArray(F, input, r2 + next);
+      FloatVector s0 = a0.fma(w0, b).add(b0.mul(w1)).add(n0.mul(w2));
+      FloatVector s1 = a1.mul(w3).add(b1.mul(w4)).add(n1.mul(w5));
+      FloatVector s2 = a2.mul(w6).add(b2.mul(w7)).add(n2.mul(w8));
+      s0.add(s1).add(s2).max(lo).min(hi).intoArray(output, y + j * c);
+      a0 = b0;
+      a1 = b1;
+      a2 = b2;
+      b0 = n0;
+      b1 = n1;
+      b2 = n2;
+    }
+  }
+
+  /**
+   * {@code count} output pixels of one row and one slice of a 3x3 kernel at stride 2: each
+   * input column vector is loaded once and kept in registers for the 2 outputs it belongs to
+   * (6 loads per output vector instead of 9: the loads, most of them split across two cache
+   * lines, were what bounded the 9-load version at 17-60 GFLOP/s).
+   */
+  private void slide2(float[] input, int x, int rowFloats, float[] output, int y, int count,
+      int slice, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    int c = channels;
+    int t = slice * 9 * L;
+    float[] w = sliceTaps;
+    FloatVector w0 = FloatVector.fromArray(F, w, t);
+    FloatVector w1 = FloatVector.fromArray(F, w, t + L);
+    FloatVector w2 = FloatVector.fromArray(F, w, t + 2 * L);
+    FloatVector w3 = FloatVector.fromArray(F, w, t + 3 * L);
+    FloatVector w4 = FloatVector.fromArray(F, w, t + 4 * L);
+    FloatVector w5 = FloatVector.fromArray(F, w, t + 5 * L);
+    FloatVector w6 = FloatVector.fromArray(F, w, t + 6 * L);
+    FloatVector w7 = FloatVector.fromArray(F, w, t + 7 * L);
+    FloatVector w8 = FloatVector.fromArray(F, w, t + 8 * L);
+    FloatVector b = FloatVector.fromArray(F, bias, sliceStart[slice]);
+    int r1 = x + rowFloats;
+    int r2 = x + 2 * rowFloats;
+    FloatVector a0 = FloatVector.fromArray(F, input, x);
+    FloatVector a1 = FloatVector.fromArray(F, input, r1);
+    FloatVector a2 = FloatVector.fromArray(F, input, r2);
+    for (int j = 0; j < count; j++) {
+      int odd = (2 * j + 1) * c;
+      int next = odd + c;
+      FloatVector b0 = FloatVector.fromArray(F, input, x + odd);
+      FloatVector b1 = FloatVector.fromArray(F, input, r1 + odd);
+      FloatVector b2 = FloatVector.fromArray(F, input, r2 + odd);
+      FloatVector n0 = FloatVector.fromArray(F, input, x + next);
+      FloatVector n1 = FloatVector.fromArray(F, input, r1 + next);
+      FloatVector n2 = FloatVector.fromArray(F, input, r2 + next);
+      FloatVector s0 = a0.fma(w0, b).add(b0.mul(w1)).add(n0.mul(w2));
+      FloatVector s1 = a1.mul(w3).add(b1.mul(w4)).add(n1.mul(w5));
+      FloatVector s2 = a2.mul(w6).add(b2.mul(w7)).add(n2.mul(w8));
+      s0.add(s1).add(s2).max(lo).min(hi).intoArray(output, y + j * c);
+      a0 = n0;
+      a1 = n1;
+      a2 = n2;
+    }
+  }
+
+  /**
+   * 4 neighbouring output pixels of a 3x3 kernel, every slice of channels in turn: each tap
+   * vector loaded once and applied to the 4 pixels (6 live vectors, so the 256-bit code fits
+   * 16 registers), the 4 results stored together after the slice's loads. (Storing each pixel
+   * before loading the next one's taps ran 2-4x slower: with 1024 channels the next loads are a
+   * multiple of 4 KB from that store, which the CPU takes for a dependence.)
+   */
+  private void pixels3x3(float[] input, int x, int rowFloats, float[] output, int y, int s0,
+      int s1, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    int c = channels;
+    int col = g.dilationW() * c;
+    int row = g.dilationH() * rowFloats;
+    int step = g.strideW() * c;
+    float[] w = sliceTaps;
+    int[] starts = sliceStart;
+    for (int s = s0; s < s1; s++) {
+      int k = starts[s];
+      int t = s * 9 * L;
+      int x0 = x + k;
+      int x1 = x0 + step;
+      int x2 = x1 + step;
+      int x3 = x2 + step;
+      FloatVector a0 = FloatVector.fromArray(F, bias, k);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      FloatVector wt = FloatVector.fromArray(F, w, t);
+      a0 = FloatVector.fromArray(F, input, x0).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3).fma(wt, a3);
+      wt = FloatVector.fromArray(F, w, t + L);
+      a0 = FloatVector.fromArray(F, input, x0 + col).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1 + col).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2 + col).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3 + col).fma(wt, a3);
+      wt = FloatVector.fromArray(F, w, t + 2 * L);
+      a0 = FloatVector.fromArray(F, input, x0 + 2 * col).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1 + 2 * col).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2 + 2 * col).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3 + 2 * col).fma(wt, a3);
+      wt = FloatVector.fromArray(F, w, t + 3 * L);
+      a0 = FloatVector.fromArray(F, input, x0 + row).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1 + row).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2 + row).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3 + row).fma(wt, a3);
+      wt = FloatVector.fromArray(F, w, t + 4 * L);
+      a0 = FloatVector.fromArray(F, input, x0 + row + col).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1 + row + col).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2 + row + col).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3 + row + col).fma(wt, a3);
+      wt = FloatVector.fromArray(F, w, t + 5 * L);
+      a0 = FloatVector.fromArray(F, input, x0 + row + 2 * col).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1 + row + 2 * col).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2 + row + 2 * col).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3 + row + 2 * col).fma(wt, a3);
+      wt = FloatVector.fromArray(F, w, t + 6 * L);
+      a0 = FloatVector.fromArray(F, input, x0 + 2 * row).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1 + 2 * row).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2 + 2 * row).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3 + 2 * row).fma(wt, a3);
+      wt = FloatVector.fromArray(F, w, t + 7 * L);
+      a0 = FloatVector.fromArray(F, input, x0 + 2 * row + col).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1 + 2 * row + col).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2 + 2 * row + col).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3 + 2 * row + col).fma(wt, a3);
+      wt = FloatVector.fromArray(F, w, t + 8 * L);
+      a0 = FloatVector.fromArray(F, input, x0 + 2 * row + 2 * col).fma(wt, a0);
+      a1 = FloatVector.fromArray(F, input, x1 + 2 * row + 2 * col).fma(wt, a1);
+      a2 = FloatVector.fromArray(F, input, x2 + 2 * row + 2 * col).fma(wt, a2);
+      a3 = FloatVector.fromArray(F, input, x3 + 2 * row + 2 * col).fma(wt, a3);
+      int yk = y + k;
+      a0.max(lo).min(hi).intoArray(output, yk);
+      a1.max(lo).min(hi).intoArray(output, yk + c);
+      a2.max(lo).min(hi).intoArray(output, yk + 2 * c);
+      a3.max(lo).min(hi).intoArray(output, yk + 3 * c);
+    }
+  }
+
+  /** One output pixel of a 3x3 kernel, every slice of channels in turn. */
+  private void pixel3x3(float[] input, int x, int rowFloats, float[] output, int y, int s0,
+      int s1, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    int col = g.dilationW() * channels;
+    int row = g.dilationH() * rowFloats;
+    float[] w = sliceTaps;
+    int[] starts = sliceStart;
+    for (int s = s0; s < s1; s++) {
+      int k = starts[s];
+      int t = s * 9 * L;
+      int xk = x + k;
+      FloatVector r0 = FloatVector.fromArray(F, input, xk)
+          .fma(FloatVector.fromArray(F, w, t), FloatVector.fromArray(F, bias, k));
+      FloatVector r1 = FloatVector.fromArray(F, input, xk + row)
+          .mul(FloatVector.fromArray(F, w, t + 3 * L));
+      FloatVector r2 = FloatVector.fromArray(F, input, xk + 2 * row)
+          .mul(FloatVector.fromArray(F, w, t + 6 * L));
+      r0 = FloatVector.fromArray(F, input, xk + col).fma(FloatVector.fromArray(F, w, t + L), r0);
+      r1 = FloatVector.fromArray(F, input, xk + row + col)
+          .fma(FloatVector.fromArray(F, w, t + 4 * L), r1);
+      r2 = FloatVector.fromArray(F, input, xk + 2 * row + col)
+          .fma(FloatVector.fromArray(F, w, t + 7 * L), r2);
+      r0 = FloatVector.fromArray(F, input, xk + 2 * col)
+          .fma(FloatVector.fromArray(F, w, t + 2 * L), r0);
+      r1 = FloatVector.fromArray(F, input, xk + row + 2 * col)
+          .fma(FloatVector.fromArray(F, w, t + 5 * L), r1);
+      r2 = FloatVector.fromArray(F, input, xk + 2 * row + 2 * col)
+          .fma(FloatVector.fromArray(F, w, t + 8 * L), r2);
+      r0.add(r1).add(r2).max(lo).min(hi).intoArray(output, y + k);
+    }
+  }
+
+  /**
+   * {@code count} interior pixels of any kernel size: taps outer, each adding into the output
+   * row, so no vector is carried through the nested loops.
+   */
+  private void interior(float[] input, int x, float[] output, int y, int count, int rowFloats,
+      int k, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    int c = channels;
+    int step = g.strideW() * c;
+    FloatVector b = FloatVector.fromArray(F, bias, k);
+    for (int j = 0; j < count; j++) {
+      b.intoArray(output, y + j * c);
+    }
+    for (int r = 0; r < g.kernelH(); r++) {
+      for (int s = 0; s < g.kernelW(); s++) {
+        FloatVector w = FloatVector.fromArray(F, taps, (r * g.kernelW() + s) * c + k);
+        int xt = x + r * g.dilationH() * rowFloats + s * g.dilationW() * c;
+        for (int j = 0; j < count; j++) {
+          FloatVector.fromArray(F, input, xt + j * step)
+              .fma(w, FloatVector.fromArray(F, output, y + j * c)).intoArray(output, y + j * c);
+        }
+      }
+    }
+    for (int j = 0; j < count; j++) {
+      FloatVector.fromArray(F, output, y + j * c).max(lo).min(hi).intoArray(output, y + j * c);
+    }
+  }
+
+  /** Output pixel {@code (i, j)}, channels {@code k ..}: the taps inside the input only. */
+  private void border(float[] input, int xo, float[] output, int y, int height, int width, int i,
+      int j, int k, float low, float high) {
+    int c = channels;
+    FloatVector.fromArray(F, bias, k).intoArray(output, y);
+    for (int r = 0; r < g.kernelH(); r++) {
+      int ih = i * g.strideH() - g.padTop() + r * g.dilationH();
+      if (ih < 0 || ih >= height) {
+        continue;
+      }
+      for (int s = 0; s < g.kernelW(); s++) {
+        int iw = j * g.strideW() - g.padLeft() + s * g.dilationW();
+        if (iw >= 0 && iw < width) {
+          FloatVector.fromArray(F, input, xo + (ih * width + iw) * c + k)
+              .fma(FloatVector.fromArray(F, taps, (r * g.kernelW() + s) * c + k),
+                  FloatVector.fromArray(F, output, y))
+              .intoArray(output, y);
+        }
+      }
+    }
+    FloatVector.fromArray(F, output, y).max(low).min(high).intoArray(output, y);
+  }
+}

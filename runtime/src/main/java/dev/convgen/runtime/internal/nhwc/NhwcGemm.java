@@ -1,0 +1,323 @@
+package dev.convgen.runtime.internal.nhwc;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.Vectorization;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The NHWC matrix product {@code y[p][k] = act(bias[k] + sum_c x[p][c] w[k][c])} over rows of
+ * pixels: the pointwise convolution, and the dense one over im2col rows. Output channels sit in
+ * vector lanes: weights are packed in panels of {@link #WIDE} vectors ({@code [panel][c][lanes]}),
+ * and the register tile is {@link #PIXELS} pixels x one panel, each input value broadcast once
+ * and multiplied into every vector of the panel.
+ *
+ * <p>Tile per width (measured on the NHWC prototypes of both machine kinds, see the project's
+ * performance notes): 6 pixels x 4 vectors at 512 bits (24 of 32 zmm registers hold
+ * accumulators), 6 x 2 at 256 bits (12 of 16 ymm; 6 x 4 spills there). Output channels that do
+ * not fill a whole panel run in panels of 2 or 1 vectors; a last vector that would pass the end
+ * overlaps the one before (its channels are computed twice, with identical results), as does a
+ * last pixel tile, so no scalar tail runs. Needs at least one vector of output channels.
+ */
+final class NhwcGemm {
+
+  /** Read when the class is first used; a static final species keeps vectors in registers. */
+  private static final VectorSpecies<Float> F =
+      Vectorization.bits() == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+  /** Lanes per vector. */
+  static final int L = F.length();
+  /** Vectors per full panel. */
+  static final int WIDE = L == 16 ? 4 : 2;
+  /** Pixels per register tile. */
+  static final int PIXELS = 6;
+
+
+  private final int reduction;
+  private final int out;
+  /** Per panel: first output channel, vectors, offset of its packed weights. */
+  private final int[] panelStart;
+  private final int[] panelVectors;
+  private final int[] panelOffset;
+  private final float[] packed;
+  /** One value per output channel, zeros without a bias. */
+  private final float[] bias;
+  /**
+   * The activation as a clamp to {@code [low, high]} (NONE: infinite bounds, which leave every
+   * value, NaN and -0 included, as it is), applied on the stores. Not a helper method: a vector
+   * passed to a method C2 does not inline is boxed (measured: 84 instead of 134 GFLOP/s on
+   * 32 -> 64, 512-bit). Passed to the tiles as arguments: read from the fields inside them, the
+   * 256-bit tile ran at 48 instead of 112 GFLOP/s under -XX:UseAVX=2 (512 -> 512, 14x14).
+   */
+  private final float low;
+  private final float high;
+
+  /**
+   * @param weight {@code [out][reduction]}, row-major
+   * @param bias {@code [out]}, or null
+   */
+  NhwcGemm(int reduction, int out, float[] weight, float[] bias, Activation activation) {
+    if (out < L) {
+      throw new IllegalArgumentException("out: expected at least " + L + " channels, got " + out);
+    }
+    this.reduction = reduction;
+    this.out = out;
+    this.bias = bias != null ? bias.clone() : new float[out];
+    this.low = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
+    this.high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
+    // panels of WIDE vectors, then of 2 and 1 for the rest; a panel that would pass the last
+    // channel ends at it instead, overlapping the previous one
+    List<int[]> panels = new ArrayList<>();
+    int offset = 0;
+    for (int covered = 0; covered < out; ) {
+      int left = (out - covered + L - 1) / L;
+      int width = WIDE;
+      while (width > 1 && (width > left || width * L > out)) {
+        width /= 2;
+      }
+      int start = Math.min(covered, out - width * L);
+      panels.add(new int[] {start, width, offset});
+      covered = start + width * L;
+      offset += width * L * reduction;
+    }
+    panelStart = panels.stream().mapToInt(p -> p[0]).toArray();
+    panelVectors = panels.stream().mapToInt(p -> p[1]).toArray();
+    panelOffset = panels.stream().mapToInt(p -> p[2]).toArray();
+    packed = new float[offset];
+    for (int p = 0; p < panelStart.length; p++) {
+      int lanes = panelVectors[p] * L;
+      for (int c = 0; c < reduction; c++) {
+        for (int j = 0; j < lanes; j++) {
+          packed[panelOffset[p] + c * lanes + j] = weight[(panelStart[p] + j) * reduction + c];
+        }
+      }
+    }
+  }
+
+  /** E.g. {@code SIMD 512-bit}. */
+  static String width() {
+    return "SIMD " + F.vectorBitSize() + "-bit";
+  }
+
+  /**
+   * Output pixels {@code [from, to)}: pixel {@code q} reads {@code x[xo + q * reduction ...]} and
+   * writes {@code y[yo + q * out ...]}. Panels outside, pixel tiles inside: a panel's weights stay
+   * in cache while the pixels stream past.
+   */
+  void pixels(float[] x, int xo, float[] y, int yo, int from, int to) {
+    for (int p = 0; p < panelStart.length; p++) {
+      int k = panelStart[p];
+      int wp = panelOffset[p];
+      int vectors = panelVectors[p];
+      if (to - from < PIXELS) {
+        for (int q = from; q < to; q++) {
+          for (int v = 0; v < vectors; v++) {
+            one(x, xo + q * reduction, y, yo + q * out + k + v * L, wp + v * L, vectors * L,
+                k + v * L);
+          }
+        }
+        continue;
+      }
+      for (int q0 = from; q0 < to; q0 += PIXELS) {
+        int q = Math.min(q0, to - PIXELS); // a last partial tile overlaps the one before
+        int xa = xo + q * reduction;
+        int ya = yo + q * out + k;
+        if (vectors == 4) {
+          tile4(x, xa, y, ya, wp, k, low, high);
+        } else if (vectors == 2) {
+          tile2(x, xa, y, ya, wp, k, low, high);
+        } else {
+          tile1(x, xa, y, ya, wp, k, low, high);
+        }
+      }
+    }
+  }
+
+  /** 6 pixels x 4 vectors: 24 accumulators. */
+  private void tile4(float[] x, int xa, float[] y, int ya, int wp, int k, float low, float high) {
+    int n = reduction;
+    float[] w = packed;
+    FloatVector a00 = FloatVector.fromArray(F, bias, k);
+    FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
+    FloatVector a02 = FloatVector.fromArray(F, bias, k + 2 * L);
+    FloatVector a03 = FloatVector.fromArray(F, bias, k + 3 * L);
+    FloatVector a10 = a00, a11 = a01, a12 = a02, a13 = a03;
+    FloatVector a20 = a00, a21 = a01, a22 = a02, a23 = a03;
+    FloatVector a30 = a00, a31 = a01, a32 = a02, a33 = a03;
+    FloatVector a40 = a00, a41 = a01, a42 = a02, a43 = a03;
+    FloatVector a50 = a00, a51 = a01, a52 = a02, a53 = a03;
+    for (int c = 0; c < n; c++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      FloatVector b = FloatVector.broadcast(F, x[xa + c]);
+      a00 = w0.fma(b, a00);
+      a01 = w1.fma(b, a01);
+      a02 = w2.fma(b, a02);
+      a03 = w3.fma(b, a03);
+      b = FloatVector.broadcast(F, x[xa + n + c]);
+      a10 = w0.fma(b, a10);
+      a11 = w1.fma(b, a11);
+      a12 = w2.fma(b, a12);
+      a13 = w3.fma(b, a13);
+      b = FloatVector.broadcast(F, x[xa + 2 * n + c]);
+      a20 = w0.fma(b, a20);
+      a21 = w1.fma(b, a21);
+      a22 = w2.fma(b, a22);
+      a23 = w3.fma(b, a23);
+      b = FloatVector.broadcast(F, x[xa + 3 * n + c]);
+      a30 = w0.fma(b, a30);
+      a31 = w1.fma(b, a31);
+      a32 = w2.fma(b, a32);
+      a33 = w3.fma(b, a33);
+      b = FloatVector.broadcast(F, x[xa + 4 * n + c]);
+      a40 = w0.fma(b, a40);
+      a41 = w1.fma(b, a41);
+      a42 = w2.fma(b, a42);
+      a43 = w3.fma(b, a43);
+      b = FloatVector.broadcast(F, x[xa + 5 * n + c]);
+      a50 = w0.fma(b, a50);
+      a51 = w1.fma(b, a51);
+      a52 = w2.fma(b, a52);
+      a53 = w3.fma(b, a53);
+      wp += 4 * L;
+    }
+    int m = out;
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00.max(lo).min(hi).intoArray(y, ya);
+    a01.max(lo).min(hi).intoArray(y, ya + L);
+    a02.max(lo).min(hi).intoArray(y, ya + 2 * L);
+    a03.max(lo).min(hi).intoArray(y, ya + 3 * L);
+    a10.max(lo).min(hi).intoArray(y, ya + m);
+    a11.max(lo).min(hi).intoArray(y, ya + m + L);
+    a12.max(lo).min(hi).intoArray(y, ya + m + 2 * L);
+    a13.max(lo).min(hi).intoArray(y, ya + m + 3 * L);
+    a20.max(lo).min(hi).intoArray(y, ya + 2 * m);
+    a21.max(lo).min(hi).intoArray(y, ya + 2 * m + L);
+    a22.max(lo).min(hi).intoArray(y, ya + 2 * m + 2 * L);
+    a23.max(lo).min(hi).intoArray(y, ya + 2 * m + 3 * L);
+    a30.max(lo).min(hi).intoArray(y, ya + 3 * m);
+    a31.max(lo).min(hi).intoArray(y, ya + 3 * m + L);
+    a32.max(lo).min(hi).intoArray(y, ya + 3 * m + 2 * L);
+    a33.max(lo).min(hi).intoArray(y, ya + 3 * m + 3 * L);
+    a40.max(lo).min(hi).intoArray(y, ya + 4 * m);
+    a41.max(lo).min(hi).intoArray(y, ya + 4 * m + L);
+    a42.max(lo).min(hi).intoArray(y, ya + 4 * m + 2 * L);
+    a43.max(lo).min(hi).intoArray(y, ya + 4 * m + 3 * L);
+    a50.max(lo).min(hi).intoArray(y, ya + 5 * m);
+    a51.max(lo).min(hi).intoArray(y, ya + 5 * m + L);
+    a52.max(lo).min(hi).intoArray(y, ya + 5 * m + 2 * L);
+    a53.max(lo).min(hi).intoArray(y, ya + 5 * m + 3 * L);
+  }
+
+  /** 6 pixels x 2 vectors: 12 accumulators. */
+  private void tile2(float[] x, int xa, float[] y, int ya, int wp, int k, float low, float high) {
+    int n = reduction;
+    float[] w = packed;
+    FloatVector a00 = FloatVector.fromArray(F, bias, k);
+    FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
+    FloatVector a10 = a00, a11 = a01;
+    FloatVector a20 = a00, a21 = a01;
+    FloatVector a30 = a00, a31 = a01;
+    FloatVector a40 = a00, a41 = a01;
+    FloatVector a50 = a00, a51 = a01;
+    for (int c = 0; c < n; c++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector b = FloatVector.broadcast(F, x[xa + c]);
+      a00 = w0.fma(b, a00);
+      a01 = w1.fma(b, a01);
+      b = FloatVector.broadcast(F, x[xa + n + c]);
+      a10 = w0.fma(b, a10);
+      a11 = w1.fma(b, a11);
+      b = FloatVector.broadcast(F, x[xa + 2 * n + c]);
+      a20 = w0.fma(b, a20);
+      a21 = w1.fma(b, a21);
+      b = FloatVector.broadcast(F, x[xa + 3 * n + c]);
+      a30 = w0.fma(b, a30);
+      a31 = w1.fma(b, a31);
+      b = FloatVector.broadcast(F, x[xa + 4 * n + c]);
+      a40 = w0.fma(b, a40);
+      a41 = w1.fma(b, a41);
+      b = FloatVector.broadcast(F, x[xa + 5 * n + c]);
+      a50 = w0.fma(b, a50);
+      a51 = w1.fma(b, a51);
+      wp += 2 * L;
+    }
+    int m = out;
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00.max(lo).min(hi).intoArray(y, ya);
+    a01.max(lo).min(hi).intoArray(y, ya + L);
+    a10.max(lo).min(hi).intoArray(y, ya + m);
+    a11.max(lo).min(hi).intoArray(y, ya + m + L);
+    a20.max(lo).min(hi).intoArray(y, ya + 2 * m);
+    a21.max(lo).min(hi).intoArray(y, ya + 2 * m + L);
+    a30.max(lo).min(hi).intoArray(y, ya + 3 * m);
+    a31.max(lo).min(hi).intoArray(y, ya + 3 * m + L);
+    a40.max(lo).min(hi).intoArray(y, ya + 4 * m);
+    a41.max(lo).min(hi).intoArray(y, ya + 4 * m + L);
+    a50.max(lo).min(hi).intoArray(y, ya + 5 * m);
+    a51.max(lo).min(hi).intoArray(y, ya + 5 * m + L);
+  }
+
+  /** 6 pixels x 1 vector: 6 accumulators. */
+  private void tile1(float[] x, int xa, float[] y, int ya, int wp, int k, float low, float high) {
+    int n = reduction;
+    float[] w = packed;
+    FloatVector a0 = FloatVector.fromArray(F, bias, k);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    FloatVector a4 = a0;
+    FloatVector a5 = a0;
+    for (int c = 0; c < n; c++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector b = FloatVector.broadcast(F, x[xa + c]);
+      a0 = w0.fma(b, a0);
+      b = FloatVector.broadcast(F, x[xa + n + c]);
+      a1 = w0.fma(b, a1);
+      b = FloatVector.broadcast(F, x[xa + 2 * n + c]);
+      a2 = w0.fma(b, a2);
+      b = FloatVector.broadcast(F, x[xa + 3 * n + c]);
+      a3 = w0.fma(b, a3);
+      b = FloatVector.broadcast(F, x[xa + 4 * n + c]);
+      a4 = w0.fma(b, a4);
+      b = FloatVector.broadcast(F, x[xa + 5 * n + c]);
+      a5 = w0.fma(b, a5);
+      wp += L;
+    }
+    int m = out;
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a0.max(lo).min(hi).intoArray(y, ya);
+    a1.max(lo).min(hi).intoArray(y, ya + m);
+    a2.max(lo).min(hi).intoArray(y, ya + 2 * m);
+    a3.max(lo).min(hi).intoArray(y, ya + 3 * m);
+    a4.max(lo).min(hi).intoArray(y, ya + 4 * m);
+    a5.max(lo).min(hi).intoArray(y, ya + 5 * m);
+  }
+
+  /** One pixel, one vector of channels from {@code k}; panel rows are {@code step} floats apart. */
+  private void one(float[] x, int xa, float[] y, int ya, int wp, int step, int k) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    FloatVector a = FloatVector.fromArray(F, bias, k);
+    FloatVector a1 = FloatVector.zero(F);
+    int c = 0;
+    // two accumulators: the reduction (up to 1024 for a classifier) is not one latency chain
+    for (; c + 1 < reduction; c += 2) {
+      a = FloatVector.fromArray(F, packed, wp).fma(FloatVector.broadcast(F, x[xa + c]), a);
+      a1 = FloatVector.fromArray(F, packed, wp + step)
+          .fma(FloatVector.broadcast(F, x[xa + c + 1]), a1);
+      wp += 2 * step;
+    }
+    if (c < reduction) {
+      a = FloatVector.fromArray(F, packed, wp).fma(FloatVector.broadcast(F, x[xa + c]), a);
+    }
+    a.add(a1).max(lo).min(hi).intoArray(y, ya);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.convgen.runtime.internal.nhwc;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.Vectorization;
+
+/**
+ * The NHWC implementation of a stage, for the kernels that offer one (generated and tuned alike):
+ * SIMD only, since with scalar code the layout gains nothing. Which stages have one: pointwise at
+ * stride 1, depthwise with multiplier 1, dense (groups 1) KxK, each with at least one vector of
+ * output channels (8 at 256 bits, 16 at 512). Others return null and are run in NCHW.
+ */
+public final class NhwcKernels {
+
+  private NhwcKernels() {}
+
+  /**
+   * The NHWC body for the stage, or null when it has none (or SIMD is off).
+   *
+   * @param weight PyTorch layout {@code [out, in / groups, kh, kw]}, already checked
+   * @param bias {@code [out]}, or null
+   */
+  public static NhwcKernel create(ConvGeometry g, float[] weight, float[] bias,
+      Activation activation) {
+    return Vectorization.bits() == 0 ? null : Simd.create(g, weight, bias, activation);
+  }
+
+  /** Loaded only when the Vector API is present. */
+  private static final class Simd {
+    static NhwcKernel create(ConvGeometry g, float[] weight, float[] bias,
+        Activation activation) {
+      // the width the NHWC classes fixed when first used (once per JVM, as the tuned kernels)
+      if (g.outChannels() < NhwcGemm.L) {
+        return null;
+      }
+      if (g.isPointwise()) {
+        return g.strideH() == 1 && g.strideW() == 1
+            ? new NhwcPointwise(g, weight, bias, activation) : null;
+      }
+      if (g.isDepthwise()) {
+        return g.multiplier() == 1 ? new NhwcDepthwise(g, weight, bias, activation) : null;
+      }
+      return g.groups() == 1 ? new NhwcDense(g, weight, bias, activation) : null;
+    }
+  }
+}

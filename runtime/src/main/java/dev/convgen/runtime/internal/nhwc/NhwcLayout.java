@@ -1,0 +1,115 @@
+package dev.convgen.runtime.internal.nhwc;
+
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.internal.Arguments;
+import java.util.Objects;
+
+/**
+ * Conversions between NCHW ({@code [batch, channels, height, width]}) and NHWC
+ * ({@code [batch, height, width, channels]}). A plane of one pixel, or a single channel, has the
+ * same memory order in both, so {@link #same} tells a network when no copy is needed.
+ */
+public final class NhwcLayout {
+
+  /** Channels per step of the transposition: reads stay within a few cache lines per plane. */
+  private static final int CHANNEL_STEP = 8;
+
+  /** Per-thread buffers of the transposition in {@link #forwardViaNchw}, by exact length. */
+  private static final int SCRATCH_SLOTS = 8;
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[SCRATCH_SLOTS][]);
+
+  private NhwcLayout() {}
+
+  /**
+   * {@code ConvLayer.forwardNhwc} of a layer without an NHWC implementation: the input transposed
+   * to NCHW, {@code forward}, the output transposed back, through per-thread buffers kept by
+   * length (so repeated sizes allocate nothing).
+   */
+  public static void forwardViaNchw(ConvLayer layer, float[] input, int batch, int height,
+      int width, float[] output) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    Arguments.requirePositive("batch", batch);
+    Arguments.requirePositive("height", height);
+    Arguments.requirePositive("width", width);
+    int in = layer.inChannels();
+    int out = layer.outChannels();
+    int outH = layer.outputHeight(height);
+    int outW = layer.outputWidth(width);
+    Arguments.checkTensor("input", input, batch, in, height, width);
+    if (outH > 0 && outW > 0) {
+      Arguments.checkTensor("output", output, batch, out, outH, outW);
+    }
+    float[] nchwIn = input;
+    if (!same(in, height, width)) {
+      nchwIn = scratch(input.length, null);
+      toNchw(input, nchwIn, batch, in, height, width);
+    }
+    boolean outSame = outH > 0 && outW > 0 && same(out, outH, outW);
+    float[] nchwOut = outSame || outH <= 0 || outW <= 0 ? output : scratch(output.length, nchwIn);
+    layer.forward(nchwIn, batch, height, width, nchwOut);
+    if (nchwOut != output) {
+      toNhwc(nchwOut, output, batch, out, outH, outW);
+    }
+  }
+
+  /** This thread's buffer of exactly {@code length} floats, other than {@code busy}. */
+  private static float[] scratch(int length, float[] busy) {
+    float[][] slots = SCRATCH.get();
+    for (float[] slot : slots) {
+      if (slot != null && slot.length == length && slot != busy) {
+        return slot;
+      }
+    }
+    // replace the first slot that is neither busy nor the newest; keep the rest
+    float[] fresh = new float[length];
+    int victim = slots[0] == busy ? 1 : 0;
+    System.arraycopy(slots, victim + 1, slots, victim, SCRATCH_SLOTS - victim - 1);
+    slots[SCRATCH_SLOTS - 1] = fresh;
+    return fresh;
+  }
+
+  /** Whether NCHW and NHWC coincide for this shape. */
+  public static boolean same(int channels, int height, int width) {
+    return channels == 1 || height * width == 1;
+  }
+
+  /** {@code nchw [batch, channels, height, width]} into {@code nhwc [batch, height, width, channels]}. */
+  public static void toNhwc(float[] nchw, float[] nhwc, int batch, int channels, int height,
+      int width) {
+    int plane = height * width;
+    int image = channels * plane;
+    for (int n = 0; n < batch; n++) {
+      int base = n * image;
+      for (int c0 = 0; c0 < channels; c0 += CHANNEL_STEP) {
+        int c1 = Math.min(c0 + CHANNEL_STEP, channels);
+        for (int p = 0; p < plane; p++) {
+          int to = base + p * channels;
+          for (int c = c0; c < c1; c++) {
+            nhwc[to + c] = nchw[base + c * plane + p];
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code nhwc [batch, height, width, channels]} into {@code nchw [batch, channels, height, width]}. */
+  public static void toNchw(float[] nhwc, float[] nchw, int batch, int channels, int height,
+      int width) {
+    int plane = height * width;
+    int image = channels * plane;
+    for (int n = 0; n < batch; n++) {
+      int base = n * image;
+      for (int c0 = 0; c0 < channels; c0 += CHANNEL_STEP) {
+        int c1 = Math.min(c0 + CHANNEL_STEP, channels);
+        for (int p = 0; p < plane; p++) {
+          int from = base + p * channels;
+          for (int c = c0; c < c1; c++) {
+            nchw[base + c * plane + p] = nhwc[from + c];
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package dev.convgen.runtime.internal.nhwc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.convgen.annotations.Activation;
+import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.ReferenceConv;
+import dev.convgen.runtime.Tolerance;
+import dev.convgen.runtime.Vectorization;
+import dev.convgen.runtime.kernels.GenericKernels;
+import dev.convgen.runtime.network.GlobalAveragePool;
+import dev.convgen.runtime.network.SeparableBlock;
+import dev.convgen.runtime.network.Sequential;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The NHWC implementations (channels in vector lanes) against the textbook reference, through
+ * {@code forwardNhwc} with tensors transposed by this test's own index arithmetic, and networks
+ * that switch layout between layers. Runs at the JVM's width and again forced to 256 and 512 bits.
+ */
+class NhwcKernelsTest {
+
+  /** The lanes of this JVM's vectors: NHWC kernels need at least that many output channels. */
+  private static final int LANES = Math.max(Vectorization.bits() / 32, 8);
+
+  static Stream<Arguments> geometries() {
+    return Stream.of(
+        // pointwise: whole 4-vector panels, narrower panels, an overlapping last vector
+        Arguments.of(ConvGeometry.pointwise(32, 64, 1, 1), 13, 11),
+        Arguments.of(ConvGeometry.pointwise(40, 24, 1, 1), 5, 7),
+        Arguments.of(ConvGeometry.pointwise(17, 72, 1, 1), 2, 2),
+        Arguments.of(ConvGeometry.pointwise(64, 40, 1, 1), 1, 1), // one pixel: a classifier
+        // depthwise 3x3 at stride 1 and 2, odd sizes, dilation, other kernels, asymmetric padding
+        Arguments.of(ConvGeometry.depthwise(32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 9, 14),
+        Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 15, 8),
+        Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1), 7, 7),
+        Arguments.of(ConvGeometry.depthwise(40, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2), 10, 9),
+        Arguments.of(ConvGeometry.depthwise(32, 1, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1), 14, 13),
+        Arguments.of(ConvGeometry.depthwise(16, 1, 5, 3, 1, 2, 2, 0, 1, 1, 1, 1), 6, 9),
+        Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1, 2),
+        // wider than NhwcDepthwise.PADDED_INPUT_WIDTH: interior and border computed directly
+        Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 5, 70),
+        Arguments.of(ConvGeometry.depthwise(16, 1, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1), 4, 37),
+        Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 1, 1, 2, 1, 0, 1, 2, 1), 6, 40),
+        // dense: a MobileNet stem, dilation and padding, fewer pixels than a tile
+        Arguments.of(new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 23, 19),
+        Arguments.of(new ConvGeometry(8, 24, 1, 3, 3, 1, 1, 2, 1, 0, 2, 2, 1), 9, 10),
+        Arguments.of(new ConvGeometry(5, 16, 1, 7, 7, 1, 1, 3, 3, 3, 3, 1, 1), 2, 3));
+  }
+
+  @ParameterizedTest
+  @MethodSource("geometries")
+  void tunedKernelsComputeNhwcLikeTheReference(ConvGeometry g, int h, int w) {
+    for (Activation activation : Activation.values()) {
+      for (boolean withBias : new boolean[] {true, false}) {
+        Random random = new Random(g.hashCode() * 7L + h * 31L + w);
+        int n = withBias ? 2 : 1;
+        float[] x = Tolerance.random(random, n * g.inChannels() * h * w);
+        float[] weight = Tolerance.random(random, (int) g.weightCount());
+        float[] bias = withBias ? Tolerance.random(random, g.outChannels()) : null;
+        ConvKernel kernel = GenericKernels.tuned(g, weight, bias, activation);
+        assertEquals(Vectorization.enabled() && g.outChannels() >= LANES, kernel.nhwcNative(),
+            kernel.implementation());
+        int outH = g.outputHeight(h);
+        int outW = g.outputWidth(w);
+        float[] y = new float[n * g.outChannels() * outH * outW];
+        kernel.forwardNhwc(nhwc(x, n, g.inChannels(), h, w), n, h, w, y);
+        Tolerance.assertClose(g.describe() + " " + activation + " " + kernel.implementation(),
+            ReferenceConv.conv2d(g, x, n, h, w, weight, bias, activation),
+            nchw(y, n, g.outChannels(), outH, outW), 1e-5);
+      }
+    }
+  }
+
+  /** Kernels without an NHWC body (textbook ones here) transpose, with the same result. */
+  @Test
+  void layersWithoutNhwcBodyTranspose() {
+    ConvGeometry g = ConvGeometry.depthwise(3, 2, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1);
+    Random random = new Random(5);
+    float[] x = Tolerance.random(random, 2 * 3 * 9 * 7);
+    float[] weight = Tolerance.random(random, (int) g.weightCount());
+    ConvKernel textbook = GenericKernels.create(g, weight, null, Activation.RELU);
+    assertFalse(textbook.nhwcNative());
+    float[] y = new float[2 * 6 * 5 * 7];
+    textbook.forwardNhwc(nhwc(x, 2, 3, 9, 7), 2, 9, 7, y);
+    Tolerance.assertClose("transposed", ReferenceConv.conv2d(g, x, 2, 9, 7, weight, null,
+        Activation.RELU), nchw(y, 2, 6, 5, 7), 1e-6);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> textbook.forwardNhwc(new float[10], 2, 9, 7, new float[2 * 6 * 5 * 7]));
+    assertTrue(e.getMessage().startsWith("input: expected [2, 3, 9, 7]"), e.getMessage());
+  }
+
+  @Test
+  void nativeKernelsCheckTheirArguments() {
+    ConvGeometry g = ConvGeometry.pointwise(32, 32, 1, 1);
+    ConvKernel kernel = GenericKernels.tuned(g, new float[32 * 32], null, Activation.NONE);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> kernel.forwardNhwc(new float[32 * 16], 1, 4, 4, new float[32 * 15]));
+    assertTrue(e.getMessage().startsWith("output: expected [1, 32, 4, 4]"), e.getMessage());
+  }
+
+  /**
+   * A network whose layers change layout: a dense stem and separable blocks in NHWC (when SIMD
+   * is on), a textbook pointwise kernel in NCHW between them, global pooling and a classifier on
+   * a 1x1 plane, where both layouts coincide. Both entry points, NCHW and NHWC, and the observer.
+   */
+  @Test
+  void networksSwitchLayoutOnlyWhereNeeded() {
+    Random random = new Random(11);
+    ConvGeometry stem = new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry dw1 = ConvGeometry.depthwise(32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw1 = ConvGeometry.pointwise(32, 48, 1, 1);
+    ConvGeometry mid = ConvGeometry.pointwise(48, 40, 1, 1);
+    ConvGeometry dw2 = ConvGeometry.depthwise(40, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw2 = ConvGeometry.pointwise(40, 64, 1, 1);
+    ConvGeometry fc = ConvGeometry.pointwise(64, 20, 1, 1);
+    ConvGeometry[] all = {stem, dw1, pw1, mid, dw2, pw2, fc};
+    float[][] weights = new float[all.length][];
+    float[][] biases = new float[all.length][];
+    for (int i = 0; i < all.length; i++) {
+      weights[i] = Tolerance.random(random, (int) all[i].weightCount());
+      biases[i] = Tolerance.random(random, all[i].outChannels());
+    }
+    Sequential model = Sequential.builder()
+        .add("stem", tuned(all, weights, biases, 0))
+        .add("block1", new SeparableBlock(tuned(all, weights, biases, 1),
+            tuned(all, weights, biases, 2)))
+        .add("mid", GenericKernels.create(mid, weights[3], biases[3], Activation.RELU6))
+        .add("block2", new SeparableBlock(tuned(all, weights, biases, 4),
+            tuned(all, weights, biases, 5)))
+        .add("pool", new GlobalAveragePool(64))
+        .add("fc", GenericKernels.tuned(fc, weights[6], biases[6], Activation.NONE))
+        .build();
+    assertEquals(Vectorization.enabled(), model.nhwcNative());
+
+    int n = 2;
+    int h = 21;
+    int w = 18;
+    float[] x = Tolerance.random(random, n * 3 * h * w);
+    // the reference: textbook convolutions, NCHW, layer by layer
+    float[] expected = x;
+    int eh = h;
+    int ew = w;
+    for (int i = 0; i < all.length; i++) {
+      if (i == all.length - 1) { // global average pooling before the classifier
+        float[] pooled = new float[n * 64];
+        for (int j = 0; j < n * 64; j++) {
+          double sum = 0;
+          for (int p = 0; p < eh * ew; p++) {
+            sum += expected[j * eh * ew + p];
+          }
+          pooled[j] = (float) (sum / (eh * ew));
+        }
+        expected = pooled;
+        eh = 1;
+        ew = 1;
+      }
+      expected = ReferenceConv.conv2d(all[i], expected, n, eh, ew, weights[i], biases[i],
+          i == all.length - 1 ? Activation.NONE : Activation.RELU6);
+      eh = all[i].outputHeight(eh);
+      ew = all[i].outputWidth(ew);
+    }
+
+    float[] y = new float[n * 20];
+    int[] observed = new int[1];
+    for (int pass = 0; pass < 2; pass++) { // the second pass reuses the per-thread buffers
+      model.forward(x, n, h, w, y, (name, out, batch, channels, oh, ow) -> {
+        if (name.equals("block1")) {
+          observed[0]++;
+          assertEquals(n * 48 * oh * ow, out.length);
+        }
+      });
+      Tolerance.assertClose("NCHW pass " + pass, expected, y, 1e-4);
+      float[] z = new float[n * 20];
+      model.forwardNhwc(nhwc(x, n, 3, h, w), n, h, w, z);
+      Tolerance.assertClose("NHWC pass " + pass, expected, z, 1e-4);
+    }
+    assertEquals(2, observed[0]);
+  }
+
+  private static ConvKernel tuned(ConvGeometry[] all, float[][] weights, float[][] biases,
+      int i) {
+    return GenericKernels.tuned(all[i], weights[i], biases[i], Activation.RELU6);
+  }
+
+  /** The test's own transposition: NCHW to NHWC. */
+  static float[] nhwc(float[] x, int n, int c, int h, int w) {
+    float[] y = new float[x.length];
+    for (int b = 0; b < n; b++) {
+      for (int k = 0; k < c; k++) {
+        for (int i = 0; i < h; i++) {
+          for (int j = 0; j < w; j++) {
+            y[((b * h + i) * w + j) * c + k] = x[((b * c + k) * h + i) * w + j];
+          }
+        }
+      }
+    }
+    return y;
+  }
+
+  /** NHWC to NCHW. */
+  static float[] nchw(float[] x, int n, int c, int h, int w) {
+    float[] y = new float[x.length];
+    for (int b = 0; b < n; b++) {
+      for (int k = 0; k < c; k++) {
+        for (int i = 0; i < h; i++) {
+          for (int j = 0; j < w; j++) {
+            y[((b * c + k) * h + i) * w + j] = x[((b * h + i) * w + j) * c + k];
+          }
+        }
+      }
+    }
+    return y;
+  }
+
+  /** Unused layers are fine: a network of non-native layers keeps NCHW throughout. */
+  @Test
+  void networksOfNchwLayersStayNchw() {
+    ConvGeometry g = ConvGeometry.pointwise(4, 4, 1, 1);
+    ConvLayer textbook = GenericKernels.create(g, new float[16], null, Activation.NONE);
+    Sequential model = Sequential.builder().add("a", textbook).build();
+    assertFalse(model.nhwcNative());
+  }
+}
