@@ -123,6 +123,24 @@ public class InvertedResidualBlock implements ConvLayer {
     return stages.macs(batch, height, width);
   }
 
+  /** Whether its stages compute in NHWC themselves. */
+  @Override
+  public final boolean nhwcNative() {
+    return stages.nhwcNative();
+  }
+
+  /** The stages in NHWC; the residual is added element by element, as in NCHW. */
+  @Override
+  public final void forwardNhwc(float[] input, int batch, int height, int width,
+      float[] output) {
+    stages.forwardNhwc(input, batch, height, width, output);
+    if (residual) {
+      for (int i = 0; i < output.length; i++) {
+        output[i] += input[i];
+      }
+    }
+  }
+
   @Override
   public final void forward(float[] input, int batch, int height, int width, float[] output) {
     stages.forward(input, batch, height, width, output);

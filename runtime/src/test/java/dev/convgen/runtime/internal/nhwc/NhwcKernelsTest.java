@@ -14,6 +14,7 @@ import dev.convgen.runtime.Tolerance;
 import dev.convgen.runtime.Vectorization;
 import dev.convgen.runtime.kernels.GenericKernels;
 import dev.convgen.runtime.network.GlobalAveragePool;
+import dev.convgen.runtime.network.InvertedResidualBlock;
 import dev.convgen.runtime.network.SeparableBlock;
 import dev.convgen.runtime.network.Sequential;
 import java.util.Random;
@@ -186,6 +187,40 @@ class NhwcKernelsTest {
       Tolerance.assertClose("NHWC pass " + pass, expected, z, 1e-4);
     }
     assertEquals(2, observed[0]);
+  }
+
+  /** An MBConv block (expand, depthwise, linear projection, residual) in NHWC. */
+  @Test
+  void invertedResidualBlockInNhwc() {
+    Random random = new Random(13);
+    ConvGeometry expand = ConvGeometry.pointwise(16, 96, 1, 1);
+    ConvGeometry dw = ConvGeometry.depthwise(96, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry project = ConvGeometry.pointwise(96, 16, 1, 1);
+    ConvGeometry[] all = {expand, dw, project};
+    float[][] weights = new float[3][];
+    float[][] biases = new float[3][];
+    for (int i = 0; i < 3; i++) {
+      weights[i] = Tolerance.random(random, (int) all[i].weightCount());
+      biases[i] = Tolerance.random(random, all[i].outChannels());
+    }
+    InvertedResidualBlock block = new InvertedResidualBlock(
+        tuned(all, weights, biases, 0), tuned(all, weights, biases, 1),
+        GenericKernels.tuned(project, weights[2], biases[2], Activation.NONE));
+    assertEquals(Vectorization.enabled(), block.nhwcNative());
+    int h = 11;
+    int w = 9;
+    float[] x = Tolerance.random(random, 16 * h * w);
+    float[] mid = ReferenceConv.conv2d(expand, x, 1, h, w, weights[0], biases[0],
+        Activation.RELU6);
+    mid = ReferenceConv.conv2d(dw, mid, 1, h, w, weights[1], biases[1], Activation.RELU6);
+    float[] expected = ReferenceConv.conv2d(project, mid, 1, h, w, weights[2], biases[2],
+        Activation.NONE);
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] += x[i];
+    }
+    float[] y = new float[16 * h * w];
+    block.forwardNhwc(nhwc(x, 1, 16, h, w), 1, h, w, y);
+    Tolerance.assertClose("MBConv in NHWC", expected, nchw(y, 1, 16, h, w), 1e-4);
   }
 
   private static ConvKernel tuned(ConvGeometry[] all, float[][] weights, float[][] biases,
