@@ -12,7 +12,11 @@ import dev.convgen.runtime.kernels.GenericKernels;
 import dev.convgen.runtime.network.GlobalAveragePool;
 import dev.convgen.runtime.network.SeparableBlock;
 import dev.convgen.runtime.network.Sequential;
+import dev.convgen.runtime.weights.Tensor;
+import dev.convgen.runtime.weights.Weights;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Function;
 
 /**
@@ -79,5 +83,53 @@ public final class MobileNetV1 {
     }
     weights.requireAllUsed();
     return model.build();
+  }
+
+  /**
+   * Tensors named as {@link #model} expects, with seeded random values (He-scaled weights, random
+   * BatchNorm statistics): for benchmarks and demos, not for classifying anything.
+   */
+  public static Weights randomWeights(int classes, long seed) {
+    Random random = new Random(seed);
+    List<Tensor> tensors = new ArrayList<>();
+    convBn(tensors, random, "stem", new int[] {32, 3, 3, 3});
+    int[][] blocks = {{32, 64}, {64, 128}, {128, 128}, {128, 256}, {256, 256}, {256, 512},
+        {512, 512}, {512, 512}, {512, 512}, {512, 512}, {512, 512}, {512, 1024}, {1024, 1024}};
+    for (int i = 0; i < blocks.length; i++) {
+      convBn(tensors, random, "block" + (i + 1) + ".dw", new int[] {blocks[i][0], 1, 3, 3});
+      convBn(tensors, random, "block" + (i + 1) + ".pw",
+          new int[] {blocks[i][1], blocks[i][0], 1, 1});
+    }
+    tensors.add(new Tensor("fc.weight", new int[] {classes, 1024},
+        uniform(random, classes * 1024, (float) Math.sqrt(1.0 / 1024))));
+    tensors.add(new Tensor("fc.bias", new int[] {classes}, uniform(random, classes, 0.01f)));
+    return Weights.of(tensors);
+  }
+
+  private static void convBn(List<Tensor> tensors, Random random, String name, int[] shape) {
+    int out = shape[0];
+    int fanIn = shape[1] * shape[2] * shape[3];
+    tensors.add(new Tensor(name + ".weight", shape,
+        uniform(random, out * fanIn, (float) Math.sqrt(6.0 / fanIn))));
+    float[] gamma = uniform(random, out, 0.25f);
+    float[] variance = uniform(random, out, 0.25f);
+    for (int i = 0; i < out; i++) {
+      gamma[i] += 1;
+      variance[i] += 1;
+    }
+    tensors.add(new Tensor(name + ".bn.weight", new int[] {out}, gamma));
+    tensors.add(new Tensor(name + ".bn.bias", new int[] {out}, uniform(random, out, 0.1f)));
+    tensors.add(new Tensor(name + ".bn.running_mean", new int[] {out},
+        uniform(random, out, 0.1f)));
+    tensors.add(new Tensor(name + ".bn.running_var", new int[] {out}, variance));
+  }
+
+  /** Uniform in [-scale, scale). */
+  private static float[] uniform(Random random, int length, float scale) {
+    float[] values = new float[length];
+    for (int i = 0; i < length; i++) {
+      values[i] = (random.nextFloat() * 2 - 1) * scale;
+    }
+    return values;
   }
 }

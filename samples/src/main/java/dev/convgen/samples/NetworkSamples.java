@@ -62,7 +62,7 @@ final class NetworkSamples {
 
   /** The MobileNet-v1 summary at 224x224 and one forward pass, with random weights. */
   void mobileNetV1(double seconds) {
-    Sequential model = MobileNetV1.model(new WeightBinder(randomMobileNetV1Weights(1000)), 1000);
+    Sequential model = MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000, 1)), 1000);
     int size = MobileNetV1.RESOLUTION;
     System.out.printf(Locale.ROOT, "%nMobileNet-v1 (generated stem and separable blocks, generic"
         + " head), random weights with BatchNorm folded:%n%s",
@@ -108,39 +108,6 @@ final class NetworkSamples {
     if (worst > 1e-4) {
       throw new AssertionError(title + " differs from PyTorch by " + worst);
     }
-  }
-
-  /** Tensors named as {@link MobileNetV1} expects, He-scaled, with random BatchNorm statistics. */
-  private Weights randomMobileNetV1Weights(int classes) {
-    List<Tensor> tensors = new ArrayList<>();
-    convBn(tensors, "stem", new int[] {32, 3, 3, 3});
-    int[][] blocks = {{32, 64}, {64, 128}, {128, 128}, {128, 256}, {256, 256}, {256, 512},
-        {512, 512}, {512, 512}, {512, 512}, {512, 512}, {512, 512}, {512, 1024}, {1024, 1024}};
-    for (int i = 0; i < blocks.length; i++) {
-      convBn(tensors, "block" + (i + 1) + ".dw", new int[] {blocks[i][0], 1, 3, 3});
-      convBn(tensors, "block" + (i + 1) + ".pw", new int[] {blocks[i][1], blocks[i][0], 1, 1});
-    }
-    tensors.add(new Tensor("fc.weight", new int[] {classes, 1024},
-        random(classes * 1024, (float) Math.sqrt(1.0 / 1024))));
-    tensors.add(new Tensor("fc.bias", new int[] {classes}, random(classes, 0.01f)));
-    return Weights.of(tensors);
-  }
-
-  private void convBn(List<Tensor> tensors, String name, int[] shape) {
-    int out = shape[0];
-    int fanIn = shape[1] * shape[2] * shape[3];
-    tensors.add(new Tensor(name + ".weight", shape,
-        random(out * fanIn, (float) Math.sqrt(6.0 / fanIn))));
-    float[] gamma = random(out, 0.25f);
-    float[] variance = random(out, 0.25f);
-    for (int i = 0; i < out; i++) {
-      gamma[i] += 1;
-      variance[i] += 1;
-    }
-    tensors.add(new Tensor(name + ".bn.weight", new int[] {out}, gamma));
-    tensors.add(new Tensor(name + ".bn.bias", new int[] {out}, random(out, 0.1f)));
-    tensors.add(new Tensor(name + ".bn.running_mean", new int[] {out}, random(out, 0.1f)));
-    tensors.add(new Tensor(name + ".bn.running_var", new int[] {out}, variance));
   }
 
   /** Uniform in [-scale, scale). */

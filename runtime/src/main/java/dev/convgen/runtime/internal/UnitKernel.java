@@ -80,6 +80,36 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     }
   }
 
+  /**
+   * As {@link #forwardNhwc}, only output rows {@code [fromRow, toRow)}, numbered image by image
+   * ({@code n x outputHeight + i}); the rest of {@code output} is left as it is. Needs an NHWC
+   * implementation ({@link #nhwcNative}). Used to split a single image between threads.
+   *
+   * @throws IllegalArgumentException as {@link #forwardNhwc}, or when the range is not within
+   *     {@code [0, batch x outputHeight]}
+   * @throws IllegalStateException when the kernel has no NHWC implementation
+   */
+  public final void forwardNhwcRows(float[] input, int batch, int height, int width,
+      float[] output, int fromRow, int toRow) {
+    NhwcKernel body = nhwc();
+    if (body == null) {
+      throw new IllegalStateException("no NHWC implementation: " + implementation());
+    }
+    if (fixedHeight > 0) {
+      Arguments.checkFixedSize("height", height, fixedHeight);
+      Arguments.checkFixedSize("width", width, fixedWidth);
+    }
+    Arguments.checkForward(geometry, input, batch, height, width, output);
+    int outH = geometry.outputHeight(height);
+    Arguments.checkUnits(fromRow, toRow, Math.multiplyExact(batch, outH));
+    int inImage = geometry.inChannels() * height * width;
+    int outImage = geometry.outChannels() * outH * geometry.outputWidth(width);
+    for (int n = fromRow / outH; n < batch && n * outH < toRow; n++) {
+      body.rows(input, n * inImage, output, n * outImage, height, width,
+          Math.max(fromRow - n * outH, 0), Math.min(toRow - n * outH, outH));
+    }
+  }
+
   @Override
   public final ConvGeometry geometry() {
     return geometry;

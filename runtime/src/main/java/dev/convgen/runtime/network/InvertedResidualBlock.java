@@ -123,6 +123,20 @@ public class InvertedResidualBlock implements ConvLayer {
     return stages.macs(batch, height, width);
   }
 
+  /** The stages, for {@link ParallelLayer}. */
+  final Sequential stages() {
+    return stages;
+  }
+
+  /** Adds the input to the output when the block has a residual connection. */
+  final void addResidual(float[] input, float[] output) {
+    if (residual) {
+      for (int i = 0; i < output.length; i++) {
+        output[i] += input[i];
+      }
+    }
+  }
+
   /** Whether its stages compute in NHWC themselves. */
   @Override
   public final boolean nhwcNative() {
@@ -134,20 +148,12 @@ public class InvertedResidualBlock implements ConvLayer {
   public final void forwardNhwc(float[] input, int batch, int height, int width,
       float[] output) {
     stages.forwardNhwc(input, batch, height, width, output);
-    if (residual) {
-      for (int i = 0; i < output.length; i++) {
-        output[i] += input[i];
-      }
-    }
+    addResidual(input, output);
   }
 
   @Override
   public final void forward(float[] input, int batch, int height, int width, float[] output) {
     stages.forward(input, batch, height, width, output);
-    if (residual) {
-      for (int i = 0; i < output.length; i++) {
-        output[i] += input[i];
-      }
-    }
+    addResidual(input, output);
   }
 }

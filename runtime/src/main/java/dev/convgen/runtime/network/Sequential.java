@@ -153,12 +153,12 @@ public class Sequential implements ConvLayer {
 
   @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
-    run(input, false, batch, height, width, output, false, null);
+    run(input, false, batch, height, width, output, false, null, Sequential::runLayer);
   }
 
   @Override
   public void forwardNhwc(float[] input, int batch, int height, int width, float[] output) {
-    run(input, true, batch, height, width, output, true, null);
+    run(input, true, batch, height, width, output, true, null, Sequential::runLayer);
   }
 
   /**
@@ -174,11 +174,28 @@ public class Sequential implements ConvLayer {
    */
   public void forward(float[] input, int batch, int height, int width, float[] output,
       LayerObserver observer) {
-    run(input, false, batch, height, width, output, false, observer);
+    run(input, false, batch, height, width, output, false, observer, Sequential::runLayer);
   }
 
-  private void run(float[] input, boolean inputNhwc, int batch, int height, int width,
-      float[] output, boolean outputNhwc, LayerObserver observer) {
+  /** Runs one layer in a layout: {@link #runLayer}, or {@link ParallelLayer}'s split. */
+  @FunctionalInterface
+  interface LayerRunner {
+    void run(ConvLayer layer, boolean nhwc, float[] input, int batch, int height, int width,
+        float[] output);
+  }
+
+  private static void runLayer(ConvLayer layer, boolean nhwc, float[] input, int batch,
+      int height, int width, float[] output) {
+    if (nhwc) {
+      layer.forwardNhwc(input, batch, height, width, output);
+    } else {
+      layer.forward(input, batch, height, width, output);
+    }
+  }
+
+  /** The forward pass, with each layer run by {@code runner} in its native layout. */
+  void run(float[] input, boolean inputNhwc, int batch, int height, int width,
+      float[] output, boolean outputNhwc, LayerObserver observer, LayerRunner runner) {
     ConvLayer first = layers.get(0).layer();
     Arguments.checkTensor("input", input, batch, first.inChannels(), height, width);
     int outH = outputHeight(height);
@@ -216,11 +233,7 @@ public class Sequential implements ConvLayer {
       boolean direct = i == count - 1
           && (nhwc == outputNhwc || NhwcLayout.same(layer.outChannels(), nextH, nextW));
       float[] target = direct ? output : buffers[i];
-      if (nhwc) {
-        layer.forwardNhwc(source, batch, h, w, target);
-      } else {
-        layer.forward(source, batch, h, w, target);
-      }
+      runner.run(layer, nhwc, source, batch, h, w, target);
       source = target;
       h = nextH;
       w = nextW;

@@ -177,4 +177,57 @@ class ParallelLayerTest {
     assertEquals("parallelism: expected a positive value, got 0", assertThrows(
         IllegalArgumentException.class, () -> ParallelLayer.of(kernel, POOL, 0)).getMessage());
   }
+
+  /**
+   * A whole network on several threads at batch 1: NHWC stages split by output rows (when SIMD is
+   * on), an NCHW-only layer by channel blocks, an MBConv block, pooling and a classifier; the
+   * same bits as one thread, also through a rejecting executor, in both entry layouts.
+   */
+  @Test
+  void networksSplitEachStageByRows() {
+    Random random = new Random(21);
+    ConvGeometry stem = new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry dw = ConvGeometry.depthwise(32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw = ConvGeometry.pointwise(32, 16, 1, 1);
+    ConvGeometry grouped = new ConvGeometry(16, 16, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry expand = ConvGeometry.pointwise(16, 64, 1, 1);
+    ConvGeometry dw2 = ConvGeometry.depthwise(64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry project = ConvGeometry.pointwise(64, 16, 1, 1);
+    ConvGeometry fc = ConvGeometry.pointwise(16, 24, 1, 1);
+    Sequential network = Sequential.builder()
+        .add("stem", tuned(stem, random))
+        .add("block1", new SeparableBlock(tuned(dw, random), tuned(pw, random)))
+        .add("grouped", tuned(grouped, random))
+        .add("block2", new InvertedResidualBlock(tuned(expand, random), tuned(dw2, random),
+            tuned(project, random)))
+        .add("pool", new GlobalAveragePool(16))
+        .add("fc", tuned(fc, random))
+        .build();
+    java.util.concurrent.Executor rejecting = task -> {
+      throw new RejectedExecutionException("no threads today");
+    };
+    for (int size : new int[] {29, 64}) {
+      float[] x = Tolerance.random(random, 3 * size * size);
+      float[] serial = new float[24];
+      network.forward(x, 1, size, size, serial);
+      float[] serialNhwc = new float[24];
+      network.forwardNhwc(x, 1, size, size, serialNhwc);
+      for (java.util.concurrent.Executor executor : new java.util.concurrent.Executor[] {
+          POOL, rejecting}) {
+        for (int parallelism : new int[] {2, 3, 7}) {
+          ParallelLayer parallel = ParallelLayer.of(network, executor, parallelism);
+          float[] y = new float[24];
+          parallel.forward(x, 1, size, size, y);
+          assertArrayEquals(serial, y, size + " x" + parallelism);
+          parallel.forwardNhwc(x, 1, size, size, y);
+          assertArrayEquals(serialNhwc, y, size + " NHWC x" + parallelism);
+        }
+      }
+    }
+  }
+
+  private static ConvKernel tuned(ConvGeometry g, Random random) {
+    return GenericKernels.tuned(g, Tolerance.random(random, (int) g.weightCount()),
+        Tolerance.random(random, g.outChannels()), Activation.RELU6);
+  }
 }

@@ -1,0 +1,88 @@
+package dev.convgen.bench;
+
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.runtime.network.ParallelLayer;
+import dev.convgen.samples.MobileNetV1;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A whole network, one 224x224 image (batch 1), NCHW in and out, steady state: MobileNet-v1 as
+ * the samples build it (generated stem and blocks, pooling, tuned classifier; random weights) and
+ * {@link MbConvNetwork}; on 1 thread, and on 2 ({@link ParallelLayer} over an executor the
+ * benchmark owns: each stage split by output rows). The whole-network figure beside the peers'
+ * {@code OrtColdStart} steady pass.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class NetworkBenchmark {
+
+  @Param({"mobilenet-v1", "mbconv"})
+  public String network;
+
+  @Param({"1", "2"})
+  public int threads;
+
+  private ExecutorService pool;
+  private ConvLayer layer;
+  private float[] input;
+  private float[] output;
+
+  @Setup
+  public void setUp() {
+    ConvLayer model = switch (network) {
+      case "mobilenet-v1" -> MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000,
+          1)), 1000);
+      case "mbconv" -> MbConvNetwork.build(7);
+      default -> throw new IllegalArgumentException("network: unknown " + network);
+    };
+    if (threads > 1) {
+      pool = Executors.newFixedThreadPool(threads - 1, task -> {
+        Thread thread = new Thread(task, "convgen-bench");
+        thread.setDaemon(true);
+        return thread;
+      });
+      layer = ParallelLayer.of(model, pool, threads);
+    } else {
+      layer = model;
+    }
+    Random random = new Random(5);
+    input = new float[3 * 224 * 224];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (float) random.nextGaussian();
+    }
+    output = new float[layer.outChannels()];
+  }
+
+  @TearDown
+  public void tearDown() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  @Benchmark
+  public float[] forward() {
+    layer.forward(input, 1, 224, 224, output);
+    return output;
+  }
+}
