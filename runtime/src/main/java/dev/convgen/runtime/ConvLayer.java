@@ -40,15 +40,18 @@ public interface ConvLayer {
 
   /**
    * What this layer runs: {@code SIMD} or {@code scalar} for a kernel (a pooling or softmax layer
-   * is scalar code); for a layer made of parts, one of those when all parts agree, otherwise which
-   * parts run what, e.g. {@code SIMD, except scalar: stem, pool, fc}. A build whose javac did not
+   * is scalar code), with what networks run when that differs ({@code scalar, in networks SIMD
+   * 512-bit NHWC}); for a layer made of parts, {@code SIMD} or {@code scalar} when all parts agree
+   * (counting what they run in networks), otherwise which parts run what, e.g. {@code SIMD,
+   * except scalar: pool}. A build whose javac did not
    * see {@code jdk.incubator.vector}, or a JVM started without it, runs scalar kernels.
    */
   default String implementation() {
     java.util.Map<String, java.util.List<String>> byImplementation = new java.util.TreeMap<>();
     for (NamedLayer part : parts()) {
       String runs = part.layer().implementation();
-      byImplementation.computeIfAbsent(runs.startsWith("SIMD") ? "SIMD" : "scalar",
+      boolean simd = runs.startsWith("SIMD") || runs.contains("in networks SIMD");
+      byImplementation.computeIfAbsent(simd ? "SIMD" : "scalar",
           key -> new java.util.ArrayList<>()).add(part.name());
     }
     if (byImplementation.size() != 2) {

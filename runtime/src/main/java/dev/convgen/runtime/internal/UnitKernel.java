@@ -153,13 +153,15 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   }
 
   /**
-   * Which implementation this kernel runs: e.g. {@code SIMD 512-bit} or {@code scalar}, with
-   * {@code , NHWC in networks} when it has an NHWC implementation.
+   * Which implementation this kernel runs: e.g. {@code SIMD 512-bit} or {@code scalar}, and when
+   * it has an NHWC implementation, what networks run, e.g. {@code scalar, in networks SIMD
+   * 512-bit NHWC} (a stride-2 depthwise kernel).
    */
   @Override
   public String implementation() {
     ImageKernel simd = simd();
+    NhwcKernel nhwc = nhwc();
     return (simd != null ? simd.implementation() : "scalar")
-        + (nhwc() != null ? ", NHWC in networks" : "");
+        + (nhwc != null ? ", in networks " + nhwc.implementation() : "");
   }
 }

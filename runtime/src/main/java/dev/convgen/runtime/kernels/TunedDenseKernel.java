@@ -79,7 +79,7 @@ final class TunedDenseKernel extends GenericKernel {
   @Override
   public String implementation() {
     return gemm[0].implementation() + ", im2col + GEMM"
-        + (nhwc != null ? ", NHWC in networks" : "");
+        + (nhwc != null ? ", in networks " + nhwc.implementation() : "");
   }
 
   /** Work units are blocks of output channels, group by group. */

@@ -1,15 +1,21 @@
 package dev.convgen.runtime.network;
 
 import dev.convgen.runtime.internal.Arguments;
+import java.util.Arrays;
 
 /**
  * Averages each channel over its whole plane: {@code [N, C, H, W] -> [N, C, 1, 1]}, as a
- * classifier head's {@code AdaptiveAvgPool2d(1)}. Summed in double. Stateless and shareable.
+ * classifier head's {@code AdaptiveAvgPool2d(1)}. Summed in double. Shareable between threads (the
+ * NHWC pass keeps its sums in a per-thread array).
  */
 public final class GlobalAveragePool extends ChannelLayer {
 
+  /** Per-thread sums of the NHWC pass, one per channel. */
+  private final ThreadLocal<double[]> sums;
+
   public GlobalAveragePool(int channels) {
     super(channels);
+    this.sums = ThreadLocal.withInitial(() -> new double[channels]);
   }
 
   @Override
@@ -38,14 +44,17 @@ public final class GlobalAveragePool extends ChannelLayer {
     Arguments.checkTensor("input", input, batch, channels, height, width);
     Arguments.checkTensor("output", output, batch, channels, 1, 1);
     int plane = height * width;
+    double[] sums = this.sums.get();
     for (int n = 0; n < batch; n++) {
-      int image = n * plane * channels;
-      for (int c = 0; c < channels; c++) {
-        double sum = 0;
-        for (int i = image + c; i < image + plane * channels; i += channels) {
-          sum += input[i];
+      Arrays.fill(sums, 0);
+      // pixel by pixel: each a contiguous run of channels (C2 vectorizes the inner loop)
+      for (int p = n * plane * channels; p < (n + 1) * plane * channels; p += channels) {
+        for (int c = 0; c < channels; c++) {
+          sums[c] += input[p + c];
         }
-        output[n * channels + c] = (float) (sum / plane);
+      }
+      for (int c = 0; c < channels; c++) {
+        output[n * channels + c] = (float) (sums[c] / plane);
       }
     }
   }
