@@ -72,42 +72,59 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     }
     // an NHWC tensor has as many floats as the NCHW one: the same checks apply
     Arguments.checkForward(geometry, input, batch, height, width, output);
-    int outH = geometry.outputHeight(height);
+    int units = body.unitsPerImage(height, width);
     int inImage = geometry.inChannels() * height * width;
-    int outImage = geometry.outChannels() * outH * geometry.outputWidth(width);
+    int outImage = geometry.outChannels() * geometry.outputHeight(height)
+        * geometry.outputWidth(width);
     for (int n = 0; n < batch; n++) {
-      body.rows(input, n * inImage, output, n * outImage, height, width, 0, outH);
+      body.compute(input, n * inImage, output, n * outImage, height, width, 0, units);
     }
   }
 
   /**
-   * As {@link #forwardNhwc}, only output rows {@code [fromRow, toRow)}, numbered image by image
-   * ({@code n x outputHeight + i}); the rest of {@code output} is left as it is. Needs an NHWC
-   * implementation ({@link #nhwcNative}). Used to split a single image between threads.
+   * Work units of an NHWC forward pass over {@code batch} images: per image, output rows (output
+   * pixels for pointwise kernels). Needs an NHWC implementation ({@link #nhwcNative}).
    *
-   * @throws IllegalArgumentException as {@link #forwardNhwc}, or when the range is not within
-   *     {@code [0, batch x outputHeight]}
    * @throws IllegalStateException when the kernel has no NHWC implementation
    */
-  public final void forwardNhwcRows(float[] input, int batch, int height, int width,
-      float[] output, int fromRow, int toRow) {
-    NhwcKernel body = nhwc();
-    if (body == null) {
-      throw new IllegalStateException("no NHWC implementation: " + implementation());
-    }
+  public final int nhwcUnits(int batch, int height, int width) {
+    return Arguments.workUnits(batch, nhwcBody().unitsPerImage(height, width));
+  }
+
+  /**
+   * As {@link #forwardNhwc}, only work units {@code [fromUnit, toUnit)} ({@link #nhwcUnits},
+   * numbered image by image); the rest of {@code output} is left as it is. Used to split a single
+   * image between threads.
+   *
+   * @throws IllegalArgumentException as {@link #forwardNhwc}, or when the range is not within
+   *     {@code [0, nhwcUnits]}
+   * @throws IllegalStateException when the kernel has no NHWC implementation
+   */
+  public final void forwardNhwcUnits(float[] input, int batch, int height, int width,
+      float[] output, int fromUnit, int toUnit) {
+    NhwcKernel body = nhwcBody();
     if (fixedHeight > 0) {
       Arguments.checkFixedSize("height", height, fixedHeight);
       Arguments.checkFixedSize("width", width, fixedWidth);
     }
     Arguments.checkForward(geometry, input, batch, height, width, output);
-    int outH = geometry.outputHeight(height);
-    Arguments.checkUnits(fromRow, toRow, Math.multiplyExact(batch, outH));
+    int units = body.unitsPerImage(height, width);
+    Arguments.checkUnits(fromUnit, toUnit, Arguments.workUnits(batch, units));
     int inImage = geometry.inChannels() * height * width;
-    int outImage = geometry.outChannels() * outH * geometry.outputWidth(width);
-    for (int n = fromRow / outH; n < batch && n * outH < toRow; n++) {
-      body.rows(input, n * inImage, output, n * outImage, height, width,
-          Math.max(fromRow - n * outH, 0), Math.min(toRow - n * outH, outH));
+    int outImage = geometry.outChannels() * geometry.outputHeight(height)
+        * geometry.outputWidth(width);
+    for (int n = fromUnit / units; n < batch && n * units < toUnit; n++) {
+      body.compute(input, n * inImage, output, n * outImage, height, width,
+          Math.max(fromUnit - n * units, 0), Math.min(toUnit - n * units, units));
     }
+  }
+
+  private NhwcKernel nhwcBody() {
+    NhwcKernel body = nhwc();
+    if (body == null) {
+      throw new IllegalStateException("no NHWC implementation: " + implementation());
+    }
+    return body;
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calling thread computes one slice and waits for the others, stage after stage. In NCHW a
  * stage's slices are its {@linkplain ConvKernel#workUnits work units} (blocks of output
  * channels); stages that compute in NHWC (in networks, see {@link Sequential}) are split by output
- * rows, so a single image uses every thread. A network ({@link Sequential}, blocks inside it)
+ * rows (pointwise stages by output pixels), so a single image uses every thread. A network ({@link Sequential}, blocks inside it)
  * keeps its layouts and buffers; parameter-free layers run on the calling thread. convgen never
  * creates threads itself.
  *
@@ -143,9 +143,9 @@ public final class ParallelLayer implements ConvLayer {
       int height, int width, float[] output) {
     if (part instanceof UnitKernel kernel && nhwc) {
       Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
-      session.split(kernel.geometry().describe(), batch * kernel.outputHeight(height),
+      session.split(kernel.geometry().describe(), kernel.nhwcUnits(batch, height, width),
           parallelism,
-          (from, to) -> kernel.forwardNhwcRows(input, batch, height, width, output, from, to));
+          (from, to) -> kernel.forwardNhwcUnits(input, batch, height, width, output, from, to));
     } else if (part instanceof ConvKernel kernel && !nhwc) {
       Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
       session.split(kernel.geometry().describe(), kernel.workUnits(batch), parallelism,

@@ -47,9 +47,15 @@ final class NhwcDense implements NhwcKernel {
     return NhwcGemm.width() + " NHWC";
   }
 
+  /** Output rows. */
   @Override
-  public void rows(float[] input, int inputOffset, float[] output, int outputOffset, int height,
-      int width, int firstRow, int lastRow) {
+  public int unitsPerImage(int height, int width) {
+    return g.outputHeight(height);
+  }
+
+  @Override
+  public void compute(float[] input, int inputOffset, float[] output, int outputOffset,
+      int height, int width, int firstRow, int lastRow) {
     int outW = g.outputWidth(width);
     float[] rowPanel = panel.get();
     if (rowPanel == null || rowPanel.length != outW * reduction) {

@@ -95,9 +95,15 @@ final class NhwcDepthwise implements NhwcKernel {
     return NhwcGemm.width() + " NHWC";
   }
 
+  /** Output rows. */
   @Override
-  public void rows(float[] input, int inputOffset, float[] output, int outputOffset, int height,
-      int width, int firstRow, int lastRow) {
+  public int unitsPerImage(int height, int width) {
+    return g.outputHeight(height);
+  }
+
+  @Override
+  public void compute(float[] input, int inputOffset, float[] output, int outputOffset,
+      int height, int width, int firstRow, int lastRow) {
     if (width <= PADDED_INPUT_WIDTH) {
       padded(input, inputOffset, output, outputOffset, height, width, firstRow, lastRow);
     } else {

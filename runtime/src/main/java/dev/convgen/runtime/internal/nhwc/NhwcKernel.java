@@ -2,22 +2,26 @@ package dev.convgen.runtime.internal.nhwc;
 
 /**
  * A convolution computing on NHWC tensors ({@code [batch, height, width, channels]}, channels in
- * vector lanes), called after the arguments were checked. Work is split by output rows, so one
- * image can be shared between threads.
+ * vector lanes), called after the arguments were checked. An image's work is split into units
+ * (output rows, or output pixels where no pixel needs its neighbours), so one image can be shared
+ * between threads.
  *
  * <p>Internal: kernels obtain one from {@link NhwcKernels}; users call
  * {@code ConvLayer.forwardNhwc}.
  */
 public interface NhwcKernel {
 
+  /** Work units of one image of this size: its output rows unless the body says otherwise. */
+  int unitsPerImage(int height, int width);
+
   /**
-   * Computes output rows {@code [firstRow, lastRow)} of one image.
+   * Computes work units {@code [firstUnit, lastUnit)} of one image.
    *
    * @param inputOffset where the image starts in {@code input}
    * @param outputOffset where its output starts in {@code output}
    */
-  void rows(float[] input, int inputOffset, float[] output, int outputOffset, int height,
-      int width, int firstRow, int lastRow);
+  void compute(float[] input, int inputOffset, float[] output, int outputOffset, int height,
+      int width, int firstUnit, int lastUnit);
 
   /** What this body runs, e.g. {@code SIMD 512-bit NHWC}. */
   String implementation();

@@ -21,9 +21,15 @@ final class NhwcPointwise implements NhwcKernel {
     return NhwcGemm.width() + " NHWC";
   }
 
+  /** Output pixels: finer than rows, so a 7x7 plane splits evenly between threads. */
   @Override
-  public void rows(float[] input, int inputOffset, float[] output, int outputOffset, int height,
-      int width, int firstRow, int lastRow) {
-    gemm.pixels(input, inputOffset, output, outputOffset, firstRow * width, lastRow * width);
+  public int unitsPerImage(int height, int width) {
+    return height * width;
+  }
+
+  @Override
+  public void compute(float[] input, int inputOffset, float[] output, int outputOffset,
+      int height, int width, int firstUnit, int lastUnit) {
+    gemm.pixels(input, inputOffset, output, outputOffset, firstUnit, lastUnit);
   }
 }
