@@ -40,6 +40,7 @@ class NhwcKernelsTest {
         Arguments.of(ConvGeometry.pointwise(32, 64, 1, 1), 13, 11),
         Arguments.of(ConvGeometry.pointwise(40, 24, 1, 1), 5, 7),
         Arguments.of(ConvGeometry.pointwise(17, 72, 1, 1), 2, 2),
+        Arguments.of(ConvGeometry.pointwise(32, 96, 1, 1), 13, 11), // + a 2-vector panel
         Arguments.of(ConvGeometry.pointwise(64, 40, 1, 1), 1, 1), // one pixel: a classifier
         // depthwise 3x3 at stride 1 and 2, odd sizes, dilation, other kernels, asymmetric padding
         Arguments.of(ConvGeometry.depthwise(32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 9, 14),
