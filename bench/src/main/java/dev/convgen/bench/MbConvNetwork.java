@@ -6,6 +6,7 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.annotations.ConvSpec;
 import dev.convgen.annotations.Kind;
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.kernels.GenericKernels;
 import dev.convgen.runtime.network.GlobalAveragePool;
 import dev.convgen.runtime.network.InvertedResidualBlock;
@@ -45,6 +46,11 @@ final class MbConvNetwork {
 
   private MbConvNetwork() {}
 
+  /** A generated kernel's {@code (weight, bias)} constructor. */
+  private interface Stage {
+    ConvKernel create(float[] weight, float[] bias);
+  }
+
   /** The network with seeded random weights. */
   static Sequential build(long seed) {
     Random random = new Random(seed);
@@ -53,34 +59,31 @@ final class MbConvNetwork {
         .add("block1", new InvertedResidualBlock(null,
             new MbConvNetwork_b1dw(w(random, 32 * 9, 9), b(random, 32)),
             new MbConvNetwork_b1project(w(random, 16 * 32, 32), b(random, 16))))
-        .add("block2", new InvertedResidualBlock(
-            new MbConvNetwork_b2expand(w(random, 96 * 16, 16), b(random, 96)),
-            new MbConvNetwork_b2dw(w(random, 96 * 9, 9), b(random, 96)),
-            new MbConvNetwork_b2project(w(random, 24 * 96, 96), b(random, 24))))
-        .add("block3", new InvertedResidualBlock(
-            new MbConvNetwork_b3expand(w(random, 144 * 24, 24), b(random, 144)),
-            new MbConvNetwork_b3dw(w(random, 144 * 9, 9), b(random, 144)),
-            new MbConvNetwork_b3project(w(random, 24 * 144, 144), b(random, 24))))
-        .add("block4", new InvertedResidualBlock(
-            new MbConvNetwork_b3expand(w(random, 144 * 24, 24), b(random, 144)),
-            new MbConvNetwork_b4dw(w(random, 144 * 9, 9), b(random, 144)),
-            new MbConvNetwork_b4project(w(random, 32 * 144, 144), b(random, 32))))
-        .add("block5", new InvertedResidualBlock(
-            new MbConvNetwork_b5expand(w(random, 192 * 32, 32), b(random, 192)),
-            new MbConvNetwork_b5dw(w(random, 192 * 9, 9), b(random, 192)),
-            new MbConvNetwork_b5project(w(random, 32 * 192, 192), b(random, 32))))
-        .add("block6", new InvertedResidualBlock(
-            new MbConvNetwork_b5expand(w(random, 192 * 32, 32), b(random, 192)),
-            new MbConvNetwork_b6dw(w(random, 192 * 9, 9), b(random, 192)),
-            new MbConvNetwork_b6project(w(random, 64 * 192, 192), b(random, 64))))
-        .add("block7", new InvertedResidualBlock(
-            new MbConvNetwork_b7expand(w(random, 384 * 64, 64), b(random, 384)),
-            new MbConvNetwork_b7dw(w(random, 384 * 9, 9), b(random, 384)),
-            new MbConvNetwork_b7project(w(random, 64 * 384, 384), b(random, 64))))
+        .add("block2", block(random, 16, 96, 24, MbConvNetwork_b2expand::new,
+            MbConvNetwork_b2dw::new, MbConvNetwork_b2project::new))
+        .add("block3", block(random, 24, 144, 24, MbConvNetwork_b3expand::new,
+            MbConvNetwork_b3dw::new, MbConvNetwork_b3project::new))
+        .add("block4", block(random, 24, 144, 32, MbConvNetwork_b3expand::new,
+            MbConvNetwork_b4dw::new, MbConvNetwork_b4project::new))
+        .add("block5", block(random, 32, 192, 32, MbConvNetwork_b5expand::new,
+            MbConvNetwork_b5dw::new, MbConvNetwork_b5project::new))
+        .add("block6", block(random, 32, 192, 64, MbConvNetwork_b5expand::new,
+            MbConvNetwork_b6dw::new, MbConvNetwork_b6project::new))
+        .add("block7", block(random, 64, 384, 64, MbConvNetwork_b7expand::new,
+            MbConvNetwork_b7dw::new, MbConvNetwork_b7project::new))
         .add("pool", new GlobalAveragePool(64))
         .add("fc", GenericKernels.tuned(ConvGeometry.pointwise(64, 1000, 1, 1),
             w(random, 1000 * 64, 64), b(random, 1000), Activation.NONE))
         .build();
+  }
+
+  /** An inverted-residual block {@code in -> mid -> out} with 3x3 depthwise taps. */
+  private static InvertedResidualBlock block(Random random, int in, int mid, int out,
+      Stage expand, Stage depthwise, Stage project) {
+    return new InvertedResidualBlock(
+        expand.create(w(random, mid * in, in), b(random, mid)),
+        depthwise.create(w(random, mid * 9, 9), b(random, mid)),
+        project.create(w(random, out * mid, mid), b(random, out)));
   }
 
   /** He-scaled weights for {@code fanIn} inputs per output. */

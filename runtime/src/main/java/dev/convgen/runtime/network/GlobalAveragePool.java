@@ -40,9 +40,7 @@ public final class GlobalAveragePool extends ChannelLayer {
 
   @Override
   public void forwardNhwc(float[] input, int batch, int height, int width, float[] output) {
-    requirePositiveSizes(batch, height, width);
-    Arguments.checkTensor("input", input, batch, channels, height, width);
-    Arguments.checkTensor("output", output, batch, channels, 1, 1);
+    check(input, batch, height, width, output);
     int plane = height * width;
     double[] sums = this.sums.get();
     for (int n = 0; n < batch; n++) {
@@ -61,9 +59,7 @@ public final class GlobalAveragePool extends ChannelLayer {
 
   @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
-    requirePositiveSizes(batch, height, width);
-    Arguments.checkTensor("input", input, batch, channels, height, width);
-    Arguments.checkTensor("output", output, batch, channels, 1, 1);
+    check(input, batch, height, width, output);
     int plane = height * width;
     for (int c = 0; c < batch * channels; c++) {
       double sum = 0;
@@ -72,5 +68,11 @@ public final class GlobalAveragePool extends ChannelLayer {
       }
       output[c] = (float) (sum / plane);
     }
+  }
+
+  private void check(float[] input, int batch, int height, int width, float[] output) {
+    requirePositiveSizes(batch, height, width);
+    Arguments.checkTensor("input", input, batch, channels, height, width);
+    Arguments.checkTensor("output", output, batch, channels, 1, 1);
   }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
  */
 public final class NhwcLayout {
 
-  /** Channels per step of the transposition: reads stay within a few cache lines per plane. */
-  private static final int CHANNEL_STEP = 8;
+  /** Source rows per block of the transposition. */
+  private static final int BLOCK = 8;
 
   /** Per-thread buffers of the transposition in {@link #forwardViaNchw}, by exact length. */
   private static final int SCRATCH_SLOTS = 8;
@@ -78,35 +78,28 @@ public final class NhwcLayout {
   /** {@code nchw [batch, channels, height, width]} into {@code nhwc [batch, height, width, channels]}. */
   public static void toNhwc(float[] nchw, float[] nhwc, int batch, int channels, int height,
       int width) {
-    int plane = height * width;
-    int image = channels * plane;
-    for (int n = 0; n < batch; n++) {
-      int base = n * image;
-      for (int c0 = 0; c0 < channels; c0 += CHANNEL_STEP) {
-        int c1 = Math.min(c0 + CHANNEL_STEP, channels);
-        for (int p = 0; p < plane; p++) {
-          int to = base + p * channels;
-          for (int c = c0; c < c1; c++) {
-            nhwc[to + c] = nchw[base + c * plane + p];
-          }
-        }
-      }
-    }
+    transpose(nchw, nhwc, batch, channels, height * width);
   }
 
   /** {@code nhwc [batch, height, width, channels]} into {@code nchw [batch, channels, height, width]}. */
   public static void toNchw(float[] nhwc, float[] nchw, int batch, int channels, int height,
       int width) {
-    int plane = height * width;
-    int image = channels * plane;
+    transpose(nhwc, nchw, batch, height * width, channels);
+  }
+
+  /**
+   * Each image's {@code [rows][columns]} matrix into {@code [columns][rows]}, in blocks of
+   * {@link #BLOCK} rows so that the reads of one block stay within a few cache lines per row.
+   */
+  private static void transpose(float[] from, float[] to, int batch, int rows, int columns) {
+    int image = rows * columns;
     for (int n = 0; n < batch; n++) {
       int base = n * image;
-      for (int c0 = 0; c0 < channels; c0 += CHANNEL_STEP) {
-        int c1 = Math.min(c0 + CHANNEL_STEP, channels);
-        for (int p = 0; p < plane; p++) {
-          int from = base + p * channels;
-          for (int c = c0; c < c1; c++) {
-            nchw[base + c * plane + p] = nhwc[from + c];
+      for (int r0 = 0; r0 < rows; r0 += BLOCK) {
+        int r1 = Math.min(r0 + BLOCK, rows);
+        for (int c = 0; c < columns; c++) {
+          for (int r = r0; r < r1; r++) {
+            to[base + c * rows + r] = from[base + r * columns + c];
           }
         }
       }

@@ -231,28 +231,21 @@ class NhwcKernelsTest {
 
   /** The test's own transposition: NCHW to NHWC. */
   static float[] nhwc(float[] x, int n, int c, int h, int w) {
-    float[] y = new float[x.length];
-    for (int b = 0; b < n; b++) {
-      for (int k = 0; k < c; k++) {
-        for (int i = 0; i < h; i++) {
-          for (int j = 0; j < w; j++) {
-            y[((b * h + i) * w + j) * c + k] = x[((b * c + k) * h + i) * w + j];
-          }
-        }
-      }
-    }
-    return y;
+    return transpose(x, n, c, h * w);
   }
 
   /** NHWC to NCHW. */
   static float[] nchw(float[] x, int n, int c, int h, int w) {
+    return transpose(x, n, h * w, c);
+  }
+
+  /** Per image, a {@code [rows][columns]} matrix transposed. */
+  private static float[] transpose(float[] x, int n, int rows, int columns) {
     float[] y = new float[x.length];
     for (int b = 0; b < n; b++) {
-      for (int k = 0; k < c; k++) {
-        for (int i = 0; i < h; i++) {
-          for (int j = 0; j < w; j++) {
-            y[((b * c + k) * h + i) * w + j] = x[((b * h + i) * w + j) * c + k];
-          }
+      for (int r = 0; r < rows; r++) {
+        for (int col = 0; col < columns; col++) {
+          y[(b * columns + col) * rows + r] = x[(b * rows + r) * columns + col];
         }
       }
     }
