@@ -23,7 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the quick benchmark profile in one JMH run (every shape as specialized, tuned generic and
- * textbook generic, plus the FMA peak) and writes {@code jmh.json}, a plain table
+ * textbook generic in NCHW, specialized and tuned in NHWC (the layout networks run), whole
+ * networks on 1 and 2 threads, plus the FMA peak) and writes {@code jmh.json}, a plain table
  * {@code results.md} and a chart {@code results.svg}. Peers' outputs (the PyTorch and ONNX Runtime
  * scripts in the shared peers folder) can be given to put their figures beside ours.
  *
@@ -61,14 +62,20 @@ public final class QuickProfile {
           ConvBenchmark.class.getSimpleName() + ".forward",
           Map.of("shape", fullShapes, "kernel", List.of("specialized")), true, FULL_WARMUP));
     }
+    results.addAll(run(out.resolve("jmh-nhwc.json"), iterations,
+        ConvBenchmark.class.getSimpleName() + ".forward", Map.of("shape", mainShapes, "kernel",
+            List.of("specialized", "tuned"), "layout", List.of("nhwc")), false, WARMUP));
     results.addAll(run(out.resolve("jmh-threads.json"), iterations,
         ParallelBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
+    results.addAll(run(out.resolve("jmh-network.json"), iterations,
+        NetworkBenchmark.class.getSimpleName(), Map.of(), false, NETWORK_WARMUP));
     results.addAll(run(out.resolve("jmh-peak.json"), iterations,
         PeakFmaBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
 
     Map<BenchShape, Map<String, Double>> micros = new EnumMap<>(BenchShape.class);
     Map<BenchShape, double[]> threads = new EnumMap<>(BenchShape.class);
     Map<BenchShape, Double> bytesPerOp = new EnumMap<>(BenchShape.class);
+    Map<String, double[]> networks = new LinkedHashMap<>();
     double peak = 0;
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
@@ -77,13 +84,18 @@ public final class QuickProfile {
         // ops/us, 2 x lanes flop per FMA; the preferred width is the faster one (a width the CPU
         // lacks is not intrinsified)
         peak = Math.max(peak, score * (benchmark.endsWith("fma512") ? 32 : 16) / 1000);
+      } else if (benchmark.contains(NetworkBenchmark.class.getSimpleName())) {
+        int count = Integer.parseInt(result.getParams().getParam("threads"));
+        networks.computeIfAbsent(result.getParams().getParam("network"), n -> new double[3])
+            [count] = score;
       } else if (benchmark.contains(ParallelBenchmark.class.getSimpleName())) {
         BenchShape shape = BenchShape.valueOf(result.getParams().getParam("shape"));
         int count = Integer.parseInt(result.getParams().getParam("threads"));
         threads.computeIfAbsent(shape, s -> new double[3])[count] = score;
       } else {
         BenchShape shape = BenchShape.valueOf(result.getParams().getParam("shape"));
-        String kernel = result.getParams().getParam("kernel");
+        String kernel = result.getParams().getParam("kernel")
+            + ("nhwc".equals(result.getParams().getParam("layout")) ? NHWC : "");
         micros.computeIfAbsent(shape, s -> new LinkedHashMap<>()).put(kernel, score);
         Result<?> allocated = result.getSecondaryResults().get("gc.alloc.rate.norm");
         if (allocated != null && kernel.equals("specialized")) {
@@ -93,7 +105,7 @@ public final class QuickProfile {
     }
     Map<BenchShape, Double> torch = peers(options.get("--torch"));
     Map<BenchShape, Double> ort = peers(options.get("--ort"));
-    Report report = new Report(micros, peak, torch, ort, threads, bytesPerOp);
+    Report report = new Report(micros, peak, torch, ort, threads, bytesPerOp, networks);
     Files.writeString(out.resolve("results.md"), report.table());
     Files.writeString(out.resolve("results.svg"), report.chart());
     System.out.println(report.table());
@@ -103,6 +115,12 @@ public final class QuickProfile {
 
   /** Warm-up iterations of 1 s. */
   private static final int WARMUP = 2;
+
+  /** Warm-up iterations of 1 s for whole networks (steady state after about 2-3 s). */
+  private static final int NETWORK_WARMUP = 4;
+
+  /** Suffix of the NHWC results' kernel keys. */
+  static final String NHWC = " nhwc";
 
   /**
    * Warm-up iterations of 1 s for the Unroll.FULL variants: their many straight-line methods run
@@ -170,10 +188,14 @@ public final class QuickProfile {
     private final Map<BenchShape, Double> ort;
     private final Map<BenchShape, double[]> threads;
     private final Map<BenchShape, Double> bytesPerOp;
+    /** Whole networks: microseconds on {@code [1]} and {@code [2]} threads. */
+    private final Map<String, double[]> networks;
 
     Report(Map<BenchShape, Map<String, Double>> micros, double peak,
         Map<BenchShape, Double> torch, Map<BenchShape, Double> ort,
-        Map<BenchShape, double[]> threads, Map<BenchShape, Double> bytesPerOp) {
+        Map<BenchShape, double[]> threads, Map<BenchShape, Double> bytesPerOp,
+        Map<String, double[]> networks) {
+      this.networks = networks;
       this.bytesPerOp = bytesPerOp;
       this.micros = micros;
       this.peak = peak;
@@ -229,10 +251,11 @@ public final class QuickProfile {
           + " measured in the same run: %.1f GFLOP/s. Noisy shared machine: compare ratios.%n%n",
           peak));
       t.append("| shape | MFLOP | specialized | tuned generic | textbook | spec/tuned | spec/textbook"
-          + " | PyTorch | ONNX Runtime | specialized B/op |\n"
-          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          + " | specialized NHWC | tuned NHWC | PyTorch | ONNX Runtime | specialized B/op |\n"
+          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       List<Double> seedTextbook = new ArrayList<>();
       List<Double> allTuned = new ArrayList<>();
+      List<Double> allTunedNhwc = new ArrayList<>();
       for (BenchShape shape : micros.keySet()) {
         if (shape.isFullUnroll()) {
           continue;
@@ -244,18 +267,26 @@ public final class QuickProfile {
           seedTextbook.add(spec / textbook);
         }
         allTuned.add(spec / tuned); // dense included: the tuned dense kernel is a GEMM
+        double specNhwc = gflops(shape, "specialized" + NHWC);
+        double tunedNhwc = gflops(shape, "tuned" + NHWC);
+        if (!Double.isNaN(specNhwc / tunedNhwc)) {
+          allTunedNhwc.add(specNhwc / tunedNhwc);
+        }
         t.append(String.format(Locale.ROOT,
-            "| %s | %.1f | %.1f | %.1f | %.2f | %.2fx | %.1fx | %s | %s | %s |%n", shape.label,
-            flops(shape) / 1e6, spec, tuned, textbook, spec / tuned, spec / textbook,
-            peer(torch.get(shape)), peer(ort.get(shape)),
+            "| %s | %.1f | %.1f | %.1f | %.2f | %.2fx | %.1fx | %s | %s | %s | %s | %s |%n",
+            shape.label, flops(shape) / 1e6, spec, tuned, textbook, spec / tuned,
+            spec / textbook, peer(specNhwc), peer(tunedNhwc), peer(torch.get(shape)),
+            peer(ort.get(shape)),
             bytesPerOp.containsKey(shape)
                 ? String.format(Locale.ROOT, "%.0f", bytesPerOp.get(shape)) : ""));
       }
       t.append(String.format(Locale.ROOT,
-          "| **MobileNet-v1, 13 blocks** | | **%.1f** | %.1f | %.2f | %.2fx | %.1fx | %s | %s | |%n%n",
+          "| **MobileNet-v1, 13 blocks** | | **%.1f** | %.1f | %.2f | %.2fx | %.1fx | %s | %s"
+              + " | %s | %s | |%n%n",
           mobileNetTotal("specialized"), mobileNetTotal("tuned"), mobileNetTotal("textbook"),
           mobileNetTotal("specialized") / mobileNetTotal("tuned"),
           mobileNetTotal("specialized") / mobileNetTotal("textbook"),
+          peer(mobileNetTotal("specialized" + NHWC)), peer(mobileNetTotal("tuned" + NHWC)),
           peer(peerMobileNetTotal(torch)), peer(peerMobileNetTotal(ort))));
       t.append(String.format(Locale.ROOT, "- specialized / textbook, geometric mean over the seed"
           + " shapes: %.1fx%n", geometricMean(seedTextbook)));
@@ -263,6 +294,17 @@ public final class QuickProfile {
           + " shapes (the generated dense kernel is a direct convolution, the tuned one a GEMM):"
           + " %.2fx (min %.2fx)%n", geometricMean(allTuned),
           allTuned.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN)));
+      if (!allTunedNhwc.isEmpty()) {
+        t.append(String.format(Locale.ROOT, "- in NHWC (what networks run): specialized / tuned"
+            + " generic %.2fx: both run the runtime's NHWC bodies%n",
+            geometricMean(allTunedNhwc)));
+      }
+      if (!networks.isEmpty()) {
+        t.append("\nWhole networks, one 224x224 image, NCHW in and out (NetworkBenchmark):\n\n"
+            + "| network | 1 thread, ms | 2 threads, ms | speed-up |\n|---|---:|---:|---:|\n");
+        networks.forEach((name, us) -> t.append(String.format(Locale.ROOT,
+            "| %s | %.2f | %.2f | %.2fx |%n", name, us[1] / 1e3, us[2] / 1e3, us[1] / us[2])));
+      }
       List<BenchShape> standard =
           micros.keySet().stream().filter(BenchShape::isStandard).toList();
       if (!standard.isEmpty()) {
