@@ -252,7 +252,7 @@ class NhwcKernelsTest {
     return y;
   }
 
-  /** Unused layers are fine: a network of non-native layers keeps NCHW throughout. */
+  /** A network without any layer that computes in NHWC is not NHWC-native itself. */
   @Test
   void networksOfNchwLayersStayNchw() {
     ConvGeometry g = ConvGeometry.pointwise(4, 4, 1, 1);
