@@ -9,8 +9,10 @@ import dev.convgen.runtime.network.Sequential;
 import dev.convgen.runtime.weights.Tensor;
 import dev.convgen.runtime.weights.Weights;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -22,6 +24,34 @@ import java.util.Random;
 final class NetworkSamples {
 
   private final Random random = new Random(7);
+
+  /**
+   * MobileNet-v1 as the first work of this JVM: how long building it takes, when its first result
+   * comes (from JVM start) and the first 10 passes, before HotSpot has compiled anything of it.
+   */
+  void coldStart() {
+    long start = System.nanoTime();
+    Sequential model = MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000, 1)),
+        1000);
+    double buildMs = (System.nanoTime() - start) / 1e6;
+    int size = MobileNetV1.RESOLUTION;
+    float[] x = random(3 * size * size, 1f);
+    float[] y = new float[1000];
+    long[] passes = new long[10];
+    double firstResult = 0;
+    for (int i = 0; i < passes.length; i++) {
+      long t = System.nanoTime();
+      model.forward(x, 1, size, size, y);
+      passes[i] = Math.round((System.nanoTime() - t) / 1e6);
+      if (i == 0) {
+        firstResult = ManagementFactory.getRuntimeMXBean().getUptime();
+      }
+    }
+    System.out.printf(Locale.ROOT, "%ncold start: MobileNet-v1 (random weights) built in %.0f ms;"
+        + " first result %.0f ms after JVM start; passes 1-10 %s ms (medians over fresh JVMs,"
+        + " beside ONNX Runtime: bench's ColdStartBench)%n", buildMs, firstResult,
+        Arrays.toString(passes));
+  }
 
   /** Standard 3x3 convolution vs the separable block, same channels: parameters, MACs, time. */
   void standardVsSeparable(double seconds) {

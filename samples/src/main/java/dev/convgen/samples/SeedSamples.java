@@ -29,6 +29,8 @@ public final class SeedSamples {
     System.out.println("convgen samples on " + System.getProperty("java.vm.name") + " "
         + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores, kernels: "
         + Vectorization.describe());
+    NetworkSamples networks = new NetworkSamples();
+    networks.coldStart(); // first, while this JVM is still cold
 
     float[] pwWeight = random(64 * 32);
     float[] pwBias = random(64);
@@ -65,7 +67,6 @@ public final class SeedSamples {
         small.parameterCount(), small.macs(1, 32, 32) / 1_000_000,
         small.depthwise().parameterCount(), small.pointwise().parameterCount());
 
-    NetworkSamples networks = new NetworkSamples();
     networks.standardVsSeparable(seconds);
     networks.mobileNetV1(seconds);
     networks.parity(Path.of(System.getProperty("convgen.parity", "parity")));
