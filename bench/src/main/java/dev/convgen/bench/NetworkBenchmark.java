@@ -6,7 +6,6 @@ import dev.convgen.runtime.network.ParallelLayer;
 import dev.convgen.samples.MobileNetV1;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,11 +55,7 @@ public class NetworkBenchmark {
       default -> throw new IllegalArgumentException("network: unknown " + network);
     };
     if (threads > 1) {
-      pool = Executors.newFixedThreadPool(threads - 1, task -> {
-        Thread thread = new Thread(task, "convgen-bench");
-        thread.setDaemon(true);
-        return thread;
-      });
+      pool = ParallelBenchmark.helpers(threads);
       layer = ParallelLayer.of(model, pool, threads);
     } else {
       layer = model;

@@ -45,7 +45,7 @@ public class ParallelBenchmark {
   public void setUp() {
     ConvLayer specialized = shape.specialized();
     if (threads > 1) {
-      pool = Executors.newFixedThreadPool(threads - 1);
+      pool = helpers(threads);
       layer = ParallelLayer.of(specialized, pool, threads);
     } else {
       layer = specialized;
@@ -65,5 +65,14 @@ public class ParallelBenchmark {
   public float[] forward() {
     layer.forward(input, shape.batch, shape.size, shape.size, output);
     return output;
+  }
+
+  /** The benchmark's own pool: {@code threads - 1} daemon helpers beside the calling thread. */
+  static ExecutorService helpers(int threads) {
+    return Executors.newFixedThreadPool(threads - 1, task -> {
+      Thread thread = new Thread(task, "convgen-bench");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 }
