@@ -154,12 +154,10 @@ public final class ParallelLayer implements ConvLayer {
       ConvKernel depthwise = block.depthwise();
       Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
       float[] intermediate = block.intermediateFor(batch, height, width);
-      int midH = depthwise.outputHeight(height);
-      int midW = depthwise.outputWidth(width);
-      Arguments.checkForward(block.pointwise().geometry(), intermediate, batch, midH, midW,
-          output);
+      block.checkStages(input, batch, height, width, output, intermediate);
       run(session, depthwise, nhwc, input, batch, height, width, intermediate);
-      run(session, block.pointwise(), nhwc, intermediate, batch, midH, midW, output);
+      run(session, block.pointwise(), nhwc, intermediate, batch, depthwise.outputHeight(height),
+          depthwise.outputWidth(width), output);
     } else if (part instanceof Sequential network) {
       network.run(input, nhwc, batch, height, width, output, nhwc, null,
           (p, pNhwc, in, n, h, w, out) -> run(session, p, pNhwc, in, n, h, w, out));

@@ -123,10 +123,21 @@ public class SeparableBlock implements ConvLayer {
    */
   public final void forward(
       float[] input, int batch, int height, int width, float[] output, float[] intermediate) {
-    int midH = depthwise.outputHeight(height);
-    int midW = depthwise.outputWidth(width);
+    checkStages(input, batch, height, width, output, intermediate);
+    depthwise.forward(input, batch, height, width, intermediate);
+    pointwise.forward(intermediate, batch, depthwise.outputHeight(height),
+        depthwise.outputWidth(width), output);
+  }
+
+  /**
+   * The arrays of both stages, in either layout (an NHWC tensor has as many floats as the NCHW
+   * one), and that no two of them are the same array; also {@link ParallelLayer}'s check.
+   */
+  final void checkStages(float[] input, int batch, int height, int width, float[] output,
+      float[] intermediate) {
     Arguments.checkForward(depthwise.geometry(), input, batch, height, width, intermediate);
-    Arguments.checkForward(pointwise.geometry(), intermediate, batch, midH, midW, output);
+    Arguments.checkForward(pointwise.geometry(), intermediate, batch,
+        depthwise.outputHeight(height), depthwise.outputWidth(width), output);
     if (output == input) {
       throw new IllegalArgumentException("output: must be a different array from input");
     }
@@ -134,8 +145,6 @@ public class SeparableBlock implements ConvLayer {
       throw new IllegalArgumentException(
           "intermediate: must be a different array from input and output");
     }
-    depthwise.forward(input, batch, height, width, intermediate);
-    pointwise.forward(intermediate, batch, midH, midW, output);
   }
 
   /** Whether both stages compute in NHWC themselves. */
@@ -154,11 +163,7 @@ public class SeparableBlock implements ConvLayer {
     }
     Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
     float[] mid = intermediateFor(batch, height, width);
-    Arguments.checkTensor("output", output, batch, outChannels(), outputHeight(height),
-        outputWidth(width));
-    if (output == input) {
-      throw new IllegalArgumentException("output: must be a different array from input");
-    }
+    checkStages(input, batch, height, width, output, mid);
     depthwise.forwardNhwc(input, batch, height, width, mid);
     pointwise.forwardNhwc(mid, batch, depthwise.outputHeight(height),
         depthwise.outputWidth(width), output);
