@@ -61,23 +61,10 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   @Override
   public final void forwardNhwc(float[] input, int batch, int height, int width,
       float[] output) {
-    NhwcKernel body = nhwc();
-    if (body == null) {
+    if (nhwc() == null) {
       NhwcLayout.forwardViaNchw(this, input, batch, height, width, output);
-      return;
-    }
-    if (fixedHeight > 0) {
-      Arguments.checkFixedSize("height", height, fixedHeight);
-      Arguments.checkFixedSize("width", width, fixedWidth);
-    }
-    // an NHWC tensor has as many floats as the NCHW one: the same checks apply
-    Arguments.checkForward(geometry, input, batch, height, width, output);
-    int units = body.unitsPerImage(height, width);
-    int inImage = geometry.inChannels() * height * width;
-    int outImage = geometry.outChannels() * geometry.outputHeight(height)
-        * geometry.outputWidth(width);
-    for (int n = 0; n < batch; n++) {
-      body.compute(input, n * inImage, output, n * outImage, height, width, 0, units);
+    } else {
+      forwardNhwcUnits(input, batch, height, width, output, 0, nhwcUnits(batch, height, width));
     }
   }
 
@@ -107,6 +94,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
       Arguments.checkFixedSize("height", height, fixedHeight);
       Arguments.checkFixedSize("width", width, fixedWidth);
     }
+    // an NHWC tensor has as many floats as the NCHW one: the same checks apply
     Arguments.checkForward(geometry, input, batch, height, width, output);
     int units = body.unitsPerImage(height, width);
     Arguments.checkUnits(fromUnit, toUnit, Arguments.workUnits(batch, units));

@@ -4,6 +4,8 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.UnitKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 
 /**
  * State shared by the generic kernels: geometry, checked copies of weights and bias, activation
@@ -18,14 +20,30 @@ abstract class GenericKernel extends UnitKernel {
   final float[] bias;
   final Activation activation;
 
+  /** The NHWC body networks use (tuned kernels), or null. */
+  private final NhwcKernel nhwc;
+
+  /** A kernel without an NHWC body (the textbook kernels). */
   GenericKernel(ConvGeometry geometry, float[] weight, float[] bias, Activation activation,
       int unitsPerImage) {
+    this(geometry, weight, bias, activation, unitsPerImage, false);
+  }
+
+  /** @param withNhwc whether to build the runtime's NHWC body ({@code NhwcKernels}), if any */
+  GenericKernel(ConvGeometry geometry, float[] weight, float[] bias, Activation activation,
+      int unitsPerImage, boolean withNhwc) {
     super(geometry, bias != null, activation, 0, 0, unitsPerImage);
     this.geometry = geometry;
     this.weight = Arguments.checkWeights(geometry, weight).clone();
     this.bias = bias != null ? Arguments.checkBias(geometry, bias).clone()
         : new float[geometry.outChannels()];
     this.activation = activation;
+    this.nhwc = withNhwc ? NhwcKernels.create(geometry, this.weight, this.bias, activation) : null;
+  }
+
+  @Override
+  protected final NhwcKernel nhwc() {
+    return nhwc;
   }
 
   /**

@@ -4,8 +4,6 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.internal.Im2col;
 import dev.convgen.runtime.internal.ImageKernel;
-import dev.convgen.runtime.internal.nhwc.NhwcKernel;
-import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import dev.convgen.runtime.internal.Schedule;
 import dev.convgen.runtime.internal.WeightPacking;
 import java.util.Arrays;
@@ -32,8 +30,6 @@ final class TunedDenseKernel extends GenericKernel {
   /** One pointwise micro-kernel per group, over {@link #taps} "input channels". */
   private final TunedPointwiseSimd[] gemm;
   private final ThreadLocal<float[]> panels;
-  /** The NHWC implementation networks use, or null. */
-  private final NhwcKernel nhwc;
 
   TunedDenseKernel(ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
     this(geometry, weight, bias, activation,
@@ -44,7 +40,7 @@ final class TunedDenseKernel extends GenericKernel {
   private TunedDenseKernel(ConvGeometry geometry, float[] weight, float[] bias,
       Activation activation, int block) {
     super(geometry, weight, bias, activation, geometry.groups()
-        * ((geometry.outChannels() / geometry.groups() + block - 1) / block));
+        * ((geometry.outChannels() / geometry.groups() + block - 1) / block), true);
     this.groups = geometry.groups();
     this.outPerGroup = geometry.outChannels() / groups;
     this.taps = geometry.inChannelsPerGroup() * geometry.kernelH() * geometry.kernelW();
@@ -63,12 +59,6 @@ final class TunedDenseKernel extends GenericKernel {
     }
     this.tile = gemm[0].tile();
     this.panels = ThreadLocal.withInitial(() -> new float[taps * tile]);
-    this.nhwc = NhwcKernels.create(geometry, this.weight, this.bias, activation);
-  }
-
-  @Override
-  protected NhwcKernel nhwc() {
-    return nhwc;
   }
 
   @Override
@@ -79,7 +69,7 @@ final class TunedDenseKernel extends GenericKernel {
   @Override
   public String implementation() {
     return gemm[0].implementation() + ", im2col + GEMM"
-        + (nhwc != null ? ", in networks " + nhwc.implementation() : "");
+        + (nhwc() != null ? ", in networks " + nhwc().implementation() : "");
   }
 
   /** Work units are blocks of output channels, group by group. */

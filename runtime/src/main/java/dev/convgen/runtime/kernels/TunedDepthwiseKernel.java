@@ -4,8 +4,6 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.Vectorization;
 import dev.convgen.runtime.internal.ImageKernel;
-import dev.convgen.runtime.internal.nhwc.NhwcKernel;
-import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 
 /**
  * Depthwise convolution with run-time shapes, written with the techniques of the generated
@@ -19,22 +17,14 @@ public final class TunedDepthwiseKernel extends GenericKernel {
 
   private final DepthwisePlanes planes;
   private final ImageKernel simd;
-  /** The NHWC implementation networks use, or null. */
-  private final NhwcKernel nhwc;
 
   public TunedDepthwiseKernel(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
     super(GenericDepthwiseKernel.requireDepthwise(geometry), weight, bias, activation,
-        geometry.inChannels());
+        geometry.inChannels(), true);
     this.planes = new DepthwisePlanes(geometry, this.weight, this.bias, activation);
     this.simd = Vectorization.enabled() && geometry.strideH() == 1 && geometry.strideW() == 1
         ? new TunedDepthwiseSimd(planes) : null;
-    this.nhwc = NhwcKernels.create(geometry, this.weight, this.bias, activation);
-  }
-
-  @Override
-  protected NhwcKernel nhwc() {
-    return nhwc;
   }
 
   @Override

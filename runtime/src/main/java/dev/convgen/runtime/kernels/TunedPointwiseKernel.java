@@ -4,8 +4,6 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.Vectorization;
 import dev.convgen.runtime.internal.ImageKernel;
-import dev.convgen.runtime.internal.nhwc.NhwcKernel;
-import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import dev.convgen.runtime.internal.Schedule;
 import dev.convgen.runtime.internal.WeightPacking;
 
@@ -24,8 +22,6 @@ public final class TunedPointwiseKernel extends GenericKernel {
 
   private final float[] packed;
   private final ImageKernel simd;
-  /** The NHWC implementation networks use, or null. */
-  private final NhwcKernel nhwc;
 
   public TunedPointwiseKernel(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
@@ -37,22 +33,16 @@ public final class TunedPointwiseKernel extends GenericKernel {
   private TunedPointwiseKernel(ConvGeometry geometry, float[] weight, float[] bias,
       Activation activation, int unitChannels) {
     super(GenericPointwiseKernel.requirePointwise(geometry), weight, bias, activation,
-        (geometry.outChannels() + unitChannels - 1) / unitChannels);
+        (geometry.outChannels() + unitChannels - 1) / unitChannels, true);
     this.packed = WeightPacking.packPointwise(this.weight, geometry.outChannels(),
         geometry.inChannels(), unitChannels);
     this.simd = vectorized(geometry)
         ? new TunedPointwiseSimd(geometry, packed, unitChannels, this.bias, activation) : null;
-    this.nhwc = NhwcKernels.create(geometry, this.weight, this.bias, activation);
   }
 
   /** The SIMD kernel reads contiguous pixels: stride 1 only. */
   private static boolean vectorized(ConvGeometry geometry) {
     return Vectorization.enabled() && geometry.strideH() == 1 && geometry.strideW() == 1;
-  }
-
-  @Override
-  protected NhwcKernel nhwc() {
-    return nhwc;
   }
 
   @Override

@@ -42,11 +42,6 @@ final class NhwcDense implements NhwcKernel {
     this.gemm = new NhwcGemm(reduction, g.outChannels(), reordered, bias, activation);
   }
 
-  @Override
-  public String implementation() {
-    return NhwcGemm.width() + " NHWC";
-  }
-
   /** Output rows. */
   @Override
   public int unitsPerImage(int height, int width) {

@@ -2,7 +2,6 @@ package dev.convgen.runtime.internal.nhwc;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
-import dev.convgen.runtime.Vectorization;
 import dev.convgen.runtime.internal.PlaneInterior;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -22,9 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class NhwcDepthwise implements NhwcKernel {
 
-  /** Read when the class is first used; a static final species keeps vectors in registers. */
-  private static final VectorSpecies<Float> F =
-      Vectorization.bits() == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+  /** {@link NhwcGemm}'s width: the NHWC bodies of one JVM share it. */
+  private static final VectorSpecies<Float> F = NhwcGemm.F;
   private static final int L = F.length();
 
   /**
@@ -88,11 +86,6 @@ final class NhwcDepthwise implements NhwcKernel {
     }
     this.low = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
     this.high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
-  }
-
-  @Override
-  public String implementation() {
-    return NhwcGemm.width() + " NHWC";
   }
 
   /** Output rows. */

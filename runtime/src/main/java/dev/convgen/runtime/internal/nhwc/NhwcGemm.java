@@ -26,8 +26,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class NhwcGemm {
 
-  /** Read when the class is first used; a static final species keeps vectors in registers. */
-  private static final VectorSpecies<Float> F =
+  /**
+   * The width of every NHWC body, read when this class is first used (once per JVM, as for the
+   * tuned kernels); a static final species keeps vectors in registers.
+   */
+  static final VectorSpecies<Float> F =
       Vectorization.bits() == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
   /** Lanes per vector. */
   static final int L = F.length();

@@ -23,6 +23,8 @@ public interface NhwcKernel {
   void compute(float[] input, int inputOffset, float[] output, int outputOffset, int height,
       int width, int firstUnit, int lastUnit);
 
-  /** What this body runs, e.g. {@code SIMD 512-bit NHWC}. */
-  String implementation();
+  /** What this body runs, e.g. {@code SIMD 512-bit NHWC}: the width all NHWC bodies share. */
+  default String implementation() {
+    return NhwcGemm.width() + " NHWC";
+  }
 }

@@ -16,11 +16,6 @@ final class NhwcPointwise implements NhwcKernel {
     this.gemm = new NhwcGemm(g.inChannels(), g.outChannels(), weight, bias, activation);
   }
 
-  @Override
-  public String implementation() {
-    return NhwcGemm.width() + " NHWC";
-  }
-
   /** Output pixels: finer than rows, so a 7x7 plane splits evenly between threads. */
   @Override
   public int unitsPerImage(int height, int width) {
