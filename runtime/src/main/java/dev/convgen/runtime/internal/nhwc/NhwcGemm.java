@@ -112,37 +112,69 @@ final class NhwcGemm {
    * in cache while the pixels stream past.
    */
   void pixels(float[] x, int xo, float[] y, int yo, int from, int to) {
+    if (to - from >= PIXELS) {
+      tiles(x, xo + from * reduction, reduction, reduction, 1, 0, 0, y, yo + from * out,
+          to - from);
+      return;
+    }
     for (int p = 0; p < panelStart.length; p++) {
       int k = panelStart[p];
       int wp = panelOffset[p];
       int vectors = panelVectors[p];
-      if (to - from < PIXELS) {
-        for (int q = from; q < to; q++) {
-          for (int v = 0; v < vectors; v++) {
-            one(x, xo + q * reduction, y, yo + q * out + k + v * L, wp + v * L, vectors * L,
-                k + v * L);
-          }
-        }
-        continue;
-      }
-      for (int q0 = from; q0 < to; q0 += PIXELS) {
-        int q = Math.min(q0, to - PIXELS); // a last partial tile overlaps the one before
-        int xa = xo + q * reduction;
-        int ya = yo + q * out + k;
+      for (int q = from; q < to; q++) {
         if (vectors == 4) {
-          tile4(x, xa, y, ya, wp, k, low, high);
+          pixel4(x, xo + q * reduction, y, yo + q * out + k, wp, k, low, high);
+          continue;
+        }
+        for (int v = 0; v < vectors; v++) {
+          one(x, xo + q * reduction, y, yo + q * out + k + v * L, wp + v * L, vectors * L,
+              k + v * L);
+        }
+      }
+    }
+  }
+
+  /**
+   * A dense convolution's output pixels read straight from the input, without an im2col copy:
+   * {@code count} (at least {@link #PIXELS}) consecutive output pixels, pixel {@code q}'s
+   * reduction being {@code rows} runs of {@code length} consecutive input floats, the first at
+   * {@code x[xa + q * pixelStep]}, each next one {@code rowStep} further; the runs are reduction
+   * rows {@code firstRow, firstRow + 1, ...} of {@code length} values each (a kernel row's taps
+   * in NHWC; rows outside the input are left out, as if zero). Writes {@code y[ya + q * out ...]}.
+   */
+  void direct(float[] x, int xa, int pixelStep, int length, int firstRow, int rows,
+      int rowStep, float[] y, int ya, int count) {
+    tiles(x, xa, pixelStep, length, rows, rowStep, firstRow * length, y, ya, count);
+  }
+
+  /**
+   * Panels outside, pixel tiles inside: a panel's weights stay in cache while the pixels stream
+   * past. {@code skip}: reduction steps left out at the start of every panel.
+   */
+  private void tiles(float[] x, int xa, int pixelStep, int length, int rows, int rowStep,
+      int skip, float[] y, int ya, int count) {
+    for (int p = 0; p < panelStart.length; p++) {
+      int k = panelStart[p];
+      int vectors = panelVectors[p];
+      int wp = panelOffset[p] + skip * vectors * L;
+      for (int q0 = 0; q0 < count; q0 += PIXELS) {
+        int q = Math.min(q0, count - PIXELS); // a last partial tile overlaps the one before
+        int xq = xa + q * pixelStep;
+        int yq = ya + q * out + k;
+        if (vectors == 4) {
+          tile4(x, xq, pixelStep, length, rows, rowStep, y, yq, wp, k, low, high);
         } else if (vectors == 2) {
-          tile2(x, xa, y, ya, wp, k, low, high);
+          tile2(x, xq, pixelStep, length, rows, rowStep, y, yq, wp, k, low, high);
         } else {
-          tile1(x, xa, y, ya, wp, k, low, high);
+          tile1(x, xq, pixelStep, length, rows, rowStep, y, yq, wp, k, low, high);
         }
       }
     }
   }
 
   /** 6 pixels x 4 vectors: 24 accumulators. */
-  private void tile4(float[] x, int xa, float[] y, int ya, int wp, int k, float low, float high) {
-    int n = reduction;
+  private void tile4(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
+      int ya, int wp, int k, float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -153,42 +185,48 @@ final class NhwcGemm {
     FloatVector a30 = a00, a31 = a01, a32 = a02, a33 = a03;
     FloatVector a40 = a00, a41 = a01, a42 = a02, a43 = a03;
     FloatVector a50 = a00, a51 = a01, a52 = a02, a53 = a03;
-    for (int c = 0; c < n; c++) {
+    // rows x length steps as one loop (a nested loop made C2 box the accumulators)
+    int end = xa + length;
+    for (int t = rows * length, c = xa; t > 0; t--) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
       FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
       FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
-      FloatVector b = FloatVector.broadcast(F, x[xa + c]);
+      FloatVector b = FloatVector.broadcast(F, x[c]);
       a00 = w0.fma(b, a00);
       a01 = w1.fma(b, a01);
       a02 = w2.fma(b, a02);
       a03 = w3.fma(b, a03);
-      b = FloatVector.broadcast(F, x[xa + n + c]);
+      b = FloatVector.broadcast(F, x[c + n]);
       a10 = w0.fma(b, a10);
       a11 = w1.fma(b, a11);
       a12 = w2.fma(b, a12);
       a13 = w3.fma(b, a13);
-      b = FloatVector.broadcast(F, x[xa + 2 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 2 * n]);
       a20 = w0.fma(b, a20);
       a21 = w1.fma(b, a21);
       a22 = w2.fma(b, a22);
       a23 = w3.fma(b, a23);
-      b = FloatVector.broadcast(F, x[xa + 3 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 3 * n]);
       a30 = w0.fma(b, a30);
       a31 = w1.fma(b, a31);
       a32 = w2.fma(b, a32);
       a33 = w3.fma(b, a33);
-      b = FloatVector.broadcast(F, x[xa + 4 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 4 * n]);
       a40 = w0.fma(b, a40);
       a41 = w1.fma(b, a41);
       a42 = w2.fma(b, a42);
       a43 = w3.fma(b, a43);
-      b = FloatVector.broadcast(F, x[xa + 5 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 5 * n]);
       a50 = w0.fma(b, a50);
       a51 = w1.fma(b, a51);
       a52 = w2.fma(b, a52);
       a53 = w3.fma(b, a53);
       wp += 4 * L;
+      if (++c == end) {
+        c += rowStep - length;
+        end += rowStep;
+      }
     }
     int m = out;
     FloatVector lo = FloatVector.broadcast(F, low);
@@ -220,8 +258,8 @@ final class NhwcGemm {
   }
 
   /** 6 pixels x 2 vectors: 12 accumulators. */
-  private void tile2(float[] x, int xa, float[] y, int ya, int wp, int k, float low, float high) {
-    int n = reduction;
+  private void tile2(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
+      int ya, int wp, int k, float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -230,28 +268,34 @@ final class NhwcGemm {
     FloatVector a30 = a00, a31 = a01;
     FloatVector a40 = a00, a41 = a01;
     FloatVector a50 = a00, a51 = a01;
-    for (int c = 0; c < n; c++) {
+    // rows x length steps as one loop (a nested loop made C2 box the accumulators)
+    int end = xa + length;
+    for (int t = rows * length, c = xa; t > 0; t--) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
       FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
-      FloatVector b = FloatVector.broadcast(F, x[xa + c]);
+      FloatVector b = FloatVector.broadcast(F, x[c]);
       a00 = w0.fma(b, a00);
       a01 = w1.fma(b, a01);
-      b = FloatVector.broadcast(F, x[xa + n + c]);
+      b = FloatVector.broadcast(F, x[c + n]);
       a10 = w0.fma(b, a10);
       a11 = w1.fma(b, a11);
-      b = FloatVector.broadcast(F, x[xa + 2 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 2 * n]);
       a20 = w0.fma(b, a20);
       a21 = w1.fma(b, a21);
-      b = FloatVector.broadcast(F, x[xa + 3 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 3 * n]);
       a30 = w0.fma(b, a30);
       a31 = w1.fma(b, a31);
-      b = FloatVector.broadcast(F, x[xa + 4 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 4 * n]);
       a40 = w0.fma(b, a40);
       a41 = w1.fma(b, a41);
-      b = FloatVector.broadcast(F, x[xa + 5 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 5 * n]);
       a50 = w0.fma(b, a50);
       a51 = w1.fma(b, a51);
       wp += 2 * L;
+      if (++c == end) {
+        c += rowStep - length;
+        end += rowStep;
+      }
     }
     int m = out;
     FloatVector lo = FloatVector.broadcast(F, low);
@@ -271,8 +315,8 @@ final class NhwcGemm {
   }
 
   /** 6 pixels x 1 vector: 6 accumulators. */
-  private void tile1(float[] x, int xa, float[] y, int ya, int wp, int k, float low, float high) {
-    int n = reduction;
+  private void tile1(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
+      int ya, int wp, int k, float low, float high) {
     float[] w = packed;
     FloatVector a0 = FloatVector.fromArray(F, bias, k);
     FloatVector a1 = a0;
@@ -280,21 +324,27 @@ final class NhwcGemm {
     FloatVector a3 = a0;
     FloatVector a4 = a0;
     FloatVector a5 = a0;
-    for (int c = 0; c < n; c++) {
+    // rows x length steps as one loop (a nested loop made C2 box the accumulators)
+    int end = xa + length;
+    for (int t = rows * length, c = xa; t > 0; t--) {
       FloatVector w0 = FloatVector.fromArray(F, w, wp);
-      FloatVector b = FloatVector.broadcast(F, x[xa + c]);
+      FloatVector b = FloatVector.broadcast(F, x[c]);
       a0 = w0.fma(b, a0);
-      b = FloatVector.broadcast(F, x[xa + n + c]);
+      b = FloatVector.broadcast(F, x[c + n]);
       a1 = w0.fma(b, a1);
-      b = FloatVector.broadcast(F, x[xa + 2 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 2 * n]);
       a2 = w0.fma(b, a2);
-      b = FloatVector.broadcast(F, x[xa + 3 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 3 * n]);
       a3 = w0.fma(b, a3);
-      b = FloatVector.broadcast(F, x[xa + 4 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 4 * n]);
       a4 = w0.fma(b, a4);
-      b = FloatVector.broadcast(F, x[xa + 5 * n + c]);
+      b = FloatVector.broadcast(F, x[c + 5 * n]);
       a5 = w0.fma(b, a5);
       wp += L;
+      if (++c == end) {
+        c += rowStep - length;
+        end += rowStep;
+      }
     }
     int m = out;
     FloatVector lo = FloatVector.broadcast(F, low);
@@ -305,6 +355,50 @@ final class NhwcGemm {
     a3.max(lo).min(hi).intoArray(y, ya + 3 * m);
     a4.max(lo).min(hi).intoArray(y, ya + 4 * m);
     a5.max(lo).min(hi).intoArray(y, ya + 5 * m);
+  }
+
+  /**
+   * One pixel x 4 vectors, two reduction steps at a time (8 accumulators): reads its panel front
+   * to back, as a classifier's weights stream from memory.
+   */
+  private void pixel4(float[] x, int xa, float[] y, int ya, int wp, int k, float low,
+      float high) {
+    float[] w = packed;
+    FloatVector a0 = FloatVector.fromArray(F, bias, k);
+    FloatVector a1 = FloatVector.fromArray(F, bias, k + L);
+    FloatVector a2 = FloatVector.fromArray(F, bias, k + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(F, bias, k + 3 * L);
+    FloatVector b0 = FloatVector.zero(F);
+    FloatVector b1 = b0;
+    FloatVector b2 = b0;
+    FloatVector b3 = b0;
+    int c = 0;
+    for (; c + 1 < reduction; c += 2) {
+      FloatVector v = FloatVector.broadcast(F, x[xa + c]);
+      a0 = FloatVector.fromArray(F, w, wp).fma(v, a0);
+      a1 = FloatVector.fromArray(F, w, wp + L).fma(v, a1);
+      a2 = FloatVector.fromArray(F, w, wp + 2 * L).fma(v, a2);
+      a3 = FloatVector.fromArray(F, w, wp + 3 * L).fma(v, a3);
+      v = FloatVector.broadcast(F, x[xa + c + 1]);
+      b0 = FloatVector.fromArray(F, w, wp + 4 * L).fma(v, b0);
+      b1 = FloatVector.fromArray(F, w, wp + 5 * L).fma(v, b1);
+      b2 = FloatVector.fromArray(F, w, wp + 6 * L).fma(v, b2);
+      b3 = FloatVector.fromArray(F, w, wp + 7 * L).fma(v, b3);
+      wp += 8 * L;
+    }
+    if (c < reduction) {
+      FloatVector v = FloatVector.broadcast(F, x[xa + c]);
+      a0 = FloatVector.fromArray(F, w, wp).fma(v, a0);
+      a1 = FloatVector.fromArray(F, w, wp + L).fma(v, a1);
+      a2 = FloatVector.fromArray(F, w, wp + 2 * L).fma(v, a2);
+      a3 = FloatVector.fromArray(F, w, wp + 3 * L).fma(v, a3);
+    }
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a0.add(b0).max(lo).min(hi).intoArray(y, ya);
+    a1.add(b1).max(lo).min(hi).intoArray(y, ya + L);
+    a2.add(b2).max(lo).min(hi).intoArray(y, ya + 2 * L);
+    a3.add(b3).max(lo).min(hi).intoArray(y, ya + 3 * L);
   }
 
   /** One pixel, one vector of channels from {@code k}; panel rows are {@code step} floats apart. */

@@ -57,7 +57,12 @@ class NhwcKernelsTest {
         // dense: a MobileNet stem, dilation and padding, fewer pixels than a tile
         Arguments.of(new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 23, 19),
         Arguments.of(new ConvGeometry(8, 24, 1, 3, 3, 1, 1, 2, 1, 0, 2, 2, 1), 9, 10),
-        Arguments.of(new ConvGeometry(5, 16, 1, 7, 7, 1, 1, 3, 3, 3, 3, 1, 1), 2, 3));
+        Arguments.of(new ConvGeometry(5, 16, 1, 7, 7, 1, 1, 3, 3, 3, 3, 1, 1), 2, 3),
+        // dense read in place (columns with all taps inside): standard 3x3 with an overlapping
+        // panel, rows clipped by large and uneven padding, output rows with no row inside
+        Arguments.of(new ConvGeometry(32, 40, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 12, 20),
+        Arguments.of(new ConvGeometry(16, 64, 1, 5, 3, 2, 1, 4, 0, 4, 3, 1, 1), 5, 14),
+        Arguments.of(new ConvGeometry(4, 16, 1, 3, 3, 1, 2, 4, 2, 0, 1, 1, 1), 3, 21));
   }
 
   @ParameterizedTest
