@@ -58,6 +58,8 @@ final class NhwcGemm {
    */
   private final float low;
   private final float high;
+  /** Per thread: input pixels and output rows of a tile run for fewer than {@link #PIXELS}. */
+  private final ThreadLocal<float[][]> scratch = new ThreadLocal<>();
 
   /**
    * @param weight {@code [out][reduction]}, row-major
@@ -73,13 +75,19 @@ final class NhwcGemm {
     this.low = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
     this.high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
     // panels of WIDE vectors, then of 2 and 1 for the rest; a panel that would pass the last
-    // channel ends at it instead, overlapping the previous one
+    // channel ends at it instead, overlapping the previous one. Where full panels alone cover
+    // the channels with at most 1/8 computed twice (a classifier's 1000 = 16 x 64 - 24), they
+    // do: a narrow last panel runs a tile method nothing else may use, which in a fresh JVM a
+    // one-pixel layer calls too rarely to compile (1000 classes: 4-10 ms a pass for ~40 passes).
+    int wideLanes = WIDE * L;
+    boolean allWide = out >= wideLanes
+        && (long) (out + wideLanes - 1) / wideLanes * wideLanes * 8 <= 9L * out;
     List<int[]> panels = new ArrayList<>();
     int offset = 0;
     for (int covered = 0; covered < out; ) {
       int left = (out - covered + L - 1) / L;
       int width = WIDE;
-      while (width > 1 && (width > left || width * L > out)) {
+      while (!allWide && width > 1 && (width > left || width * L > out)) {
         width /= 2;
       }
       int start = Math.min(covered, out - width * L);
@@ -112,26 +120,30 @@ final class NhwcGemm {
    * in cache while the pixels stream past.
    */
   void pixels(float[] x, int xo, float[] y, int yo, int from, int to) {
-    if (to - from >= PIXELS) {
-      tiles(x, xo + from * reduction, reduction, reduction, 1, 0, 0, y, yo + from * out,
-          to - from);
+    int count = to - from;
+    if (count >= PIXELS) {
+      tiles(x, xo + from * reduction, reduction, reduction, 1, 0, 0, y, yo + from * out, count);
       return;
     }
-    for (int p = 0; p < panelStart.length; p++) {
-      int k = panelStart[p];
-      int wp = panelOffset[p];
-      int vectors = panelVectors[p];
-      for (int q = from; q < to; q++) {
-        if (vectors == 4) {
-          pixel4(x, xo + q * reduction, y, yo + q * out + k, wp, k, low, high);
-          continue;
-        }
-        for (int v = 0; v < vectors; v++) {
-          one(x, xo + q * reduction, y, yo + q * out + k + v * L, wp + v * L, vectors * L,
-              k + v * L);
-        }
-      }
+    if (count <= 0) {
+      return;
     }
+    // fewer pixels than a tile (a classifier's one pixel): a whole tile into a per-thread
+    // scratch, one pixel read six times or the few copied, and the rows wanted copied out
+    float[][] buffers = scratch.get();
+    if (buffers == null) {
+      buffers = new float[][] {new float[PIXELS * reduction], new float[PIXELS * out]};
+      scratch.set(buffers);
+    }
+    float[] rows = buffers[1];
+    if (count == 1) {
+      tiles(x, xo + from * reduction, 0, reduction, 1, 0, 0, rows, 0, PIXELS);
+    } else {
+      float[] pixels = buffers[0];
+      System.arraycopy(x, xo + from * reduction, pixels, 0, count * reduction);
+      tiles(pixels, 0, reduction, reduction, 1, 0, 0, rows, 0, PIXELS);
+    }
+    System.arraycopy(rows, 0, y, yo + from * out, count * out);
   }
 
   /**
@@ -355,69 +367,5 @@ final class NhwcGemm {
     a3.max(lo).min(hi).intoArray(y, ya + 3 * m);
     a4.max(lo).min(hi).intoArray(y, ya + 4 * m);
     a5.max(lo).min(hi).intoArray(y, ya + 5 * m);
-  }
-
-  /**
-   * One pixel x 4 vectors, two reduction steps at a time (8 accumulators): reads its panel front
-   * to back, as a classifier's weights stream from memory.
-   */
-  private void pixel4(float[] x, int xa, float[] y, int ya, int wp, int k, float low,
-      float high) {
-    float[] w = packed;
-    FloatVector a0 = FloatVector.fromArray(F, bias, k);
-    FloatVector a1 = FloatVector.fromArray(F, bias, k + L);
-    FloatVector a2 = FloatVector.fromArray(F, bias, k + 2 * L);
-    FloatVector a3 = FloatVector.fromArray(F, bias, k + 3 * L);
-    FloatVector b0 = FloatVector.zero(F);
-    FloatVector b1 = b0;
-    FloatVector b2 = b0;
-    FloatVector b3 = b0;
-    int c = 0;
-    for (; c + 1 < reduction; c += 2) {
-      FloatVector v = FloatVector.broadcast(F, x[xa + c]);
-      a0 = FloatVector.fromArray(F, w, wp).fma(v, a0);
-      a1 = FloatVector.fromArray(F, w, wp + L).fma(v, a1);
-      a2 = FloatVector.fromArray(F, w, wp + 2 * L).fma(v, a2);
-      a3 = FloatVector.fromArray(F, w, wp + 3 * L).fma(v, a3);
-      v = FloatVector.broadcast(F, x[xa + c + 1]);
-      b0 = FloatVector.fromArray(F, w, wp + 4 * L).fma(v, b0);
-      b1 = FloatVector.fromArray(F, w, wp + 5 * L).fma(v, b1);
-      b2 = FloatVector.fromArray(F, w, wp + 6 * L).fma(v, b2);
-      b3 = FloatVector.fromArray(F, w, wp + 7 * L).fma(v, b3);
-      wp += 8 * L;
-    }
-    if (c < reduction) {
-      FloatVector v = FloatVector.broadcast(F, x[xa + c]);
-      a0 = FloatVector.fromArray(F, w, wp).fma(v, a0);
-      a1 = FloatVector.fromArray(F, w, wp + L).fma(v, a1);
-      a2 = FloatVector.fromArray(F, w, wp + 2 * L).fma(v, a2);
-      a3 = FloatVector.fromArray(F, w, wp + 3 * L).fma(v, a3);
-    }
-    FloatVector lo = FloatVector.broadcast(F, low);
-    FloatVector hi = FloatVector.broadcast(F, high);
-    a0.add(b0).max(lo).min(hi).intoArray(y, ya);
-    a1.add(b1).max(lo).min(hi).intoArray(y, ya + L);
-    a2.add(b2).max(lo).min(hi).intoArray(y, ya + 2 * L);
-    a3.add(b3).max(lo).min(hi).intoArray(y, ya + 3 * L);
-  }
-
-  /** One pixel, one vector of channels from {@code k}; panel rows are {@code step} floats apart. */
-  private void one(float[] x, int xa, float[] y, int ya, int wp, int step, int k) {
-    FloatVector lo = FloatVector.broadcast(F, low);
-    FloatVector hi = FloatVector.broadcast(F, high);
-    FloatVector a = FloatVector.fromArray(F, bias, k);
-    FloatVector a1 = FloatVector.zero(F);
-    int c = 0;
-    // two accumulators: the reduction (up to 1024 for a classifier) is not one latency chain
-    for (; c + 1 < reduction; c += 2) {
-      a = FloatVector.fromArray(F, packed, wp).fma(FloatVector.broadcast(F, x[xa + c]), a);
-      a1 = FloatVector.fromArray(F, packed, wp + step)
-          .fma(FloatVector.broadcast(F, x[xa + c + 1]), a1);
-      wp += 2 * step;
-    }
-    if (c < reduction) {
-      a = FloatVector.fromArray(F, packed, wp).fma(FloatVector.broadcast(F, x[xa + c]), a);
-    }
-    a.add(a1).max(lo).min(hi).intoArray(y, ya);
   }
 }

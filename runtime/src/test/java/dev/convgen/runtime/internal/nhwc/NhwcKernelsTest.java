@@ -42,6 +42,8 @@ class NhwcKernelsTest {
         Arguments.of(ConvGeometry.pointwise(17, 72, 1, 1), 2, 2),
         Arguments.of(ConvGeometry.pointwise(32, 96, 1, 1), 13, 11), // + a 2-vector panel
         Arguments.of(ConvGeometry.pointwise(64, 40, 1, 1), 1, 1), // one pixel: a classifier
+        Arguments.of(ConvGeometry.pointwise(64, 1000, 1, 1), 1, 1), // full panels, overlapping
+        Arguments.of(ConvGeometry.pointwise(48, 136, 1, 1), 3, 1), // 3 pixels, narrow last panel
         // depthwise 3x3 at stride 1 and 2, odd sizes, dilation, other kernels, asymmetric padding
         Arguments.of(ConvGeometry.depthwise(32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 9, 14),
         Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 15, 8),
