@@ -101,9 +101,10 @@ final class NhwcGemm {
     packed = new float[offset];
     for (int p = 0; p < panelStart.length; p++) {
       int lanes = panelVectors[p] * L;
-      for (int c = 0; c < reduction; c++) {
-        for (int j = 0; j < lanes; j++) {
-          packed[panelOffset[p] + c * lanes + j] = weight[(panelStart[p] + j) * reduction + c];
+      for (int j = 0; j < lanes; j++) { // rows read front to back, as WeightPacking does
+        int row = (panelStart[p] + j) * reduction;
+        for (int c = 0; c < reduction; c++) {
+          packed[panelOffset[p] + c * lanes + j] = weight[row + c];
         }
       }
     }
