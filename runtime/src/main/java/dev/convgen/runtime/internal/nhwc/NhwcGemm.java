@@ -115,22 +115,39 @@ final class NhwcGemm {
     return "SIMD " + F.vectorBitSize() + "-bit";
   }
 
-  /**
-   * Output pixels {@code [from, to)}: pixel {@code q} reads {@code x[xo + q * reduction ...]} and
-   * writes {@code y[yo + q * out ...]}. Panels outside, pixel tiles inside: a panel's weights stay
-   * in cache while the pixels stream past.
-   */
+  /** Panels of output channels: the units a weight-heavy product is split by between threads. */
+  int panels() {
+    return panelStart.length;
+  }
+
+  /** Output channels. */
+  int outChannels() {
+    return out;
+  }
+
+  /** {@link #pixels(float[], int, float[], int, int, int, int, int)} over every panel. */
   void pixels(float[] x, int xo, float[] y, int yo, int from, int to) {
+    pixels(x, xo, y, yo, from, to, 0, panelStart.length);
+  }
+
+  /**
+   * Output pixels {@code [from, to)}, panels {@code [firstPanel, lastPanel)}: pixel {@code q}
+   * reads {@code x[xo + q * reduction ...]} and writes {@code y[yo + q * out ...]}. Panels
+   * outside, pixel tiles inside: a panel's weights stay in cache while the pixels stream past.
+   */
+  void pixels(float[] x, int xo, float[] y, int yo, int from, int to, int firstPanel,
+      int lastPanel) {
     int count = to - from;
     if (count >= PIXELS) {
-      tiles(x, xo + from * reduction, reduction, reduction, 1, 0, 0, y, yo + from * out, count);
+      tiles(x, xo + from * reduction, reduction, reduction, 1, 0, 0, y, yo + from * out, count,
+          firstPanel, lastPanel);
       return;
     }
-    if (count <= 0) {
+    if (count <= 0 || firstPanel >= lastPanel) {
       return;
     }
     // fewer pixels than a tile (a classifier's one pixel): a whole tile into a per-thread
-    // scratch, one pixel read six times or the few copied, and the rows wanted copied out
+    // scratch, one pixel read six times or the few copied, and the channels wanted copied out
     float[][] buffers = scratch.get();
     if (buffers == null) {
       buffers = new float[][] {new float[PIXELS * reduction], new float[PIXELS * out]};
@@ -138,13 +155,18 @@ final class NhwcGemm {
     }
     float[] rows = buffers[1];
     if (count == 1) {
-      tiles(x, xo + from * reduction, 0, reduction, 1, 0, 0, rows, 0, PIXELS);
+      tiles(x, xo + from * reduction, 0, reduction, 1, 0, 0, rows, 0, PIXELS, firstPanel,
+          lastPanel);
     } else {
       float[] pixels = buffers[0];
       System.arraycopy(x, xo + from * reduction, pixels, 0, count * reduction);
-      tiles(pixels, 0, reduction, reduction, 1, 0, 0, rows, 0, PIXELS);
+      tiles(pixels, 0, reduction, reduction, 1, 0, 0, rows, 0, PIXELS, firstPanel, lastPanel);
     }
-    System.arraycopy(rows, 0, y, yo + from * out, count * out);
+    int k0 = panelStart[firstPanel];
+    int k1 = panelStart[lastPanel - 1] + panelVectors[lastPanel - 1] * L;
+    for (int q = 0; q < count; q++) {
+      System.arraycopy(rows, q * out + k0, y, yo + (from + q) * out + k0, k1 - k0);
+    }
   }
 
   /**
@@ -157,7 +179,8 @@ final class NhwcGemm {
    */
   void direct(float[] x, int xa, int pixelStep, int length, int firstRow, int rows,
       int rowStep, float[] y, int ya, int count) {
-    tiles(x, xa, pixelStep, length, rows, rowStep, firstRow * length, y, ya, count);
+    tiles(x, xa, pixelStep, length, rows, rowStep, firstRow * length, y, ya, count, 0,
+        panelStart.length);
   }
 
   /**
@@ -165,8 +188,8 @@ final class NhwcGemm {
    * past. {@code skip}: reduction steps left out at the start of every panel.
    */
   private void tiles(float[] x, int xa, int pixelStep, int length, int rows, int rowStep,
-      int skip, float[] y, int ya, int count) {
-    for (int p = 0; p < panelStart.length; p++) {
+      int skip, float[] y, int ya, int count, int firstPanel, int lastPanel) {
+    for (int p = firstPanel; p < lastPanel; p++) {
       int k = panelStart[p];
       int vectors = panelVectors[p];
       int wp = panelOffset[p] + skip * vectors * L;

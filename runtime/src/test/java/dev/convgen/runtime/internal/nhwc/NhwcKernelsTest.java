@@ -12,6 +12,7 @@ import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.ReferenceConv;
 import dev.convgen.runtime.Tolerance;
 import dev.convgen.runtime.Vectorization;
+import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.kernels.GenericKernels;
 import dev.convgen.runtime.network.GlobalAveragePool;
 import dev.convgen.runtime.network.InvertedResidualBlock;
@@ -89,6 +90,37 @@ class NhwcKernelsTest {
             nchw(y, n, g.outChannels(), outH, outW), 1e-5);
       }
     }
+  }
+
+  /**
+   * The work units threads split a stage by (pixel tiles, panels of output channels, rows),
+   * computed as three uneven ranges and an empty one, give the reference's result.
+   */
+  @ParameterizedTest
+  @MethodSource("geometries")
+  void unitRangesTogetherComputeTheWholeOutput(ConvGeometry g, int h, int w) {
+    Random random = new Random(g.hashCode() * 13L + h * 17L + w);
+    int n = 2;
+    float[] x = Tolerance.random(random, n * g.inChannels() * h * w);
+    float[] weight = Tolerance.random(random, (int) g.weightCount());
+    float[] bias = Tolerance.random(random, g.outChannels());
+    ConvKernel kernel = GenericKernels.tuned(g, weight, bias, Activation.RELU6);
+    if (!(kernel instanceof UnitKernel units) || !kernel.nhwcNative()) {
+      return; // no NHWC body at this width: nothing to split
+    }
+    int outH = g.outputHeight(h);
+    int outW = g.outputWidth(w);
+    float[] y = new float[n * g.outChannels() * outH * outW];
+    java.util.Arrays.fill(y, Float.NaN); // a unit no range computes stays NaN
+    float[] input = nhwc(x, n, g.inChannels(), h, w);
+    int total = units.nhwcUnits(n, h, w);
+    int[] cuts = {0, total / 3, total / 3, total / 3 + (total + 1) / 2 / 2, total};
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      units.forwardNhwcUnits(input, n, h, w, y, cuts[i], cuts[i + 1]);
+    }
+    Tolerance.assertClose(g.describe() + " in " + total + " units",
+        ReferenceConv.conv2d(g, x, n, h, w, weight, bias, Activation.RELU6),
+        nchw(y, n, g.outChannels(), outH, outW), 1e-5);
   }
 
   /** Kernels without an NHWC body (textbook ones here) transpose, with the same result. */
