@@ -131,8 +131,8 @@ public class Sequential implements ConvLayer {
     /**
      * Called after layer {@code name} has run.
      *
-     * @param output {@code [batch, channels, height, width]}, row-major; a per-thread buffer the
-     *     next pass overwrites, so copy what you keep
+     * @param output {@code [batch, channels, height, width]}, row-major; a per-thread buffer that
+     *     later layers of the pass may overwrite, so copy what you keep
      */
     void layerDone(String name, float[] output, int batch, int channels, int height, int width);
   }
@@ -210,7 +210,7 @@ public class Sequential implements ConvLayer {
     float[][] buffers = this.buffers.find(batch, height, width);
     if (buffers == null) {
       buffers = this.buffers.allocate(batch, height, width,
-          intermediateLengths(batch, height, width));
+          intermediateLengths(batch, height, width), layers.size());
     }
     int count = layers.size();
     float[] source = input;
@@ -264,8 +264,9 @@ public class Sequential implements ConvLayer {
   /**
    * Floats in each buffer for an input size: {@code [i]} the output of layer {@code i} (the last
    * is needed only when it must be transposed into {@code output}), {@code [count + i]} layer
-   * {@code i}'s input transposed; -1 where both layouts coincide. Refuses sizes a layer cannot
-   * take.
+   * {@code i}'s input transposed; -1 where both layouts coincide or, after the first layer (whose
+   * input may come in either layout), where the layer computes in the previous one's layout.
+   * Refuses sizes a layer cannot take.
    */
   private long[] intermediateLengths(int batch, int height, int width) {
     int count = layers.size();
@@ -274,7 +275,8 @@ public class Sequential implements ConvLayer {
     int w = width;
     for (int i = 0; i < count; i++) {
       ConvLayer layer = layers.get(i).layer();
-      lengths[count + i] = NhwcLayout.same(layer.inChannels(), h, w) ? -1
+      boolean sameLayout = i > 0 && layer.nhwcNative() == layers.get(i - 1).layer().nhwcNative();
+      lengths[count + i] = sameLayout || NhwcLayout.same(layer.inChannels(), h, w) ? -1
           : (long) batch * layer.inChannels() * h * w;
       h = layer.outputHeight(h);
       w = layer.outputWidth(w);
