@@ -25,6 +25,8 @@ import dev.convgen.annotations.Unroll;
     width = 56)
 @ConvSpec(name = "Standard32", in = 32, out = 64, kind = Kind.DENSE, kernel = 3, height = 32,
     width = 32)
+@ConvSpec(name = "Stem", in = 3, out = 32, kind = Kind.DENSE, kernel = 3, stride = 2,
+    height = 224, width = 224)
 @ConvSpec(name = "Mb1", in = 32, out = 64, kernel = 3, stride = 1, height = 112, width = 112)
 @ConvSpec(name = "Mb2", in = 64, out = 128, kernel = 3, stride = 2, height = 112, width = 112)
 @ConvSpec(name = "Mb3", in = 128, out = 128, kernel = 3, stride = 1, height = 56, width = 56)

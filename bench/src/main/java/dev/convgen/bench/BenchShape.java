@@ -25,6 +25,8 @@ public enum BenchShape {
   DS_1x32x32x32_64("separable 1x32x32x32 -> 64", 1, 32, 0),
   STD_8x32x56x56_64("standard 3x3 8x32x56x56 -> 64", 8, 56, 0),
   STD_1x32x32x32_64("standard 3x3 1x32x32x32 -> 64", 1, 32, 0),
+  /** MobileNet-v1's first layer, a dense 3x3 stride-2 convolution on the RGB image. */
+  STEM("mbv1 stem 3->32 s2 224", 1, 224, 0),
   MB1("mbv1 32->64 s1 112", 1, 112, 1),
   MB2("mbv1 64->128 s2 112", 1, 112, 1),
   MB3("mbv1 128->128 s1 56", 1, 56, 1),
@@ -61,6 +63,7 @@ public enum BenchShape {
       case DS_8x32x56x56_64 -> new String[] {"seed1 ds 8x32x56x56->64", "seed1_ds"};
       case PW_1x32x32x32_64 -> new String[] {"seed2 pw 1x32x32x32->64", "seed2_pw"};
       case DS_1x32x32x32_64 -> new String[] {"seed2 ds 1x32x32x32->64", "seed2_ds"};
+      case STEM -> new String[] {"mbv1 stem 3->32 s2 224x224", "mbv1_stem_3_32_s2_224"};
       default -> {
         if (mobileNetRepeats == 0) {
           yield new String[0];
@@ -76,7 +79,7 @@ public enum BenchShape {
   /** Whether this is one of the seeds' shapes (the textbook target is over these). */
   boolean isSeed() {
     return mobileNetRepeats == 0 && this != DS_ANYSIZE_8x32x56x56_64 && !isFullUnroll()
-        && !isStandard();
+        && !isStandard() && this != STEM;
   }
 
   /**
@@ -134,6 +137,7 @@ public enum BenchShape {
       case DS_1x32x32x32_64 -> new BenchLayers_Separable32(w.dw(32), w.pw(32, 64), w.bias(64));
       case STD_8x32x56x56_64 -> new BenchLayers_Standard56(w.dense(32, 64), w.bias(64));
       case STD_1x32x32x32_64 -> new BenchLayers_Standard32(w.dense(32, 64), w.bias(64));
+      case STEM -> new BenchLayers_Stem(w.dense(3, 32), w.bias(32));
       case MB1 -> new BenchLayers_Mb1(w.dw(32), w.pw(32, 64), w.bias(64));
       case MB2 -> new BenchLayers_Mb2(w.dw(64), w.pw(64, 128), w.bias(128));
       case MB3 -> new BenchLayers_Mb3(w.dw(128), w.pw(128, 128), w.bias(128));
@@ -170,7 +174,7 @@ public enum BenchShape {
       return stage(kernel, w.pw(kernel.inChannels(), kernel.outChannels()),
           w.bias(kernel.outChannels()), tuned);
     }
-    if (isStandard()) {
+    if (isStandard() || this == STEM) {
       return stage(kernel, w.dense(kernel.inChannels(), kernel.outChannels()),
           w.bias(kernel.outChannels()), tuned);
     }
