@@ -9,20 +9,21 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The NHWC matrix product {@code y[p][k] = act(bias[k] + sum_c x[p][c] w[k][c])} over rows of
- * pixels: the pointwise convolution, and the dense one over im2col rows. Output channels sit in
- * vector lanes: weights are packed in panels of {@link #WIDE} vectors ({@code [panel][c][lanes]}),
- * and the register tile is {@link #PIXELS} pixels x one panel, each input value broadcast once
- * and multiplied into every vector of the panel.
+ * pixels: the pointwise convolution, and the dense one, whose reduction the tiles read in place
+ * as one run of input floats per kernel row ({@link #direct}). Output channels sit in vector
+ * lanes: weights are packed in panels of {@link #WIDE} vectors ({@code [panel][c][lanes]}), and
+ * the register tile is {@link #PIXELS} pixels x one panel, each input value broadcast once and
+ * multiplied into every vector of the panel.
  *
  * <p>Tile per width: 6 pixels x 4 vectors at 512 bits (24 of 32 zmm registers hold
  * accumulators), 6 x 2 at 256 bits (12 of 16 ymm; 6 x 4 spills there, as the earlier NHWC
  * prototypes on the Intel AVX-512 machine showed). Measured with this class on a Zen 5 (AVX-512):
- * 150-220 GFLOP/s on MobileNet-v1's pointwise shapes at 512 bits (FMA peak 211-214), 98-112 at
- * 256 bits under {@code -XX:UseAVX=2} (peak 108-110); 12 x 2 for 2-vector panels measured no
- * faster on a 32-channel stem (its im2col dominates). Output channels that do
- * not fill a whole panel run in panels of 2 or 1 vectors; a last vector that would pass the end
- * overlaps the one before (its channels are computed twice, with identical results), as does a
- * last pixel tile, so no scalar tail runs. Needs at least one vector of output channels.
+ * 150-228 GFLOP/s on MobileNet-v1's pointwise shapes at 512 bits (FMA peak 211-220), 93-112 at
+ * 256 bits under {@code -XX:UseAVX=2} (peak 108-110). Output channels that do not fill a whole
+ * panel run in panels of 2 or 1 vectors; a last vector that would pass the end overlaps the one
+ * before (its channels are computed twice, with identical results), as does a last pixel tile,
+ * so no scalar tail runs; fewer pixels than a tile run a whole tile into a scratch. Needs at least
+ * one vector of output channels.
  */
 final class NhwcGemm {
 
