@@ -3,11 +3,13 @@ package dev.convgen.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.samples.MobileNetV1;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generated kernels and blocks allocate nothing per call once warm: this thread's allocated
+ * The generated kernels, blocks and networks allocate nothing per call once warm: this thread's allocated
  * bytes (HotSpot's per-thread counter) do not move across a window of 100 forward passes. (JMH's
  * {@code gc.alloc.rate.norm} shows a few bytes per millisecond even for the textbook kernel, which
  * has no allocation site: harness noise, hence this direct check.)
@@ -40,6 +42,43 @@ class SteadyStateAllocationTest {
         allocated = threads.getCurrentThreadAllocatedBytes() - before;
       }
       assertEquals(0, allocated, shape.label + ": bytes allocated by 100 forward passes");
+    }
+  }
+
+  /**
+   * A whole network (the samples' MobileNet-v1: NHWC between layers, shared intermediates,
+   * per-thread scratch) allocates nothing per pass once warm, in either layout.
+   */
+  @Test
+  void networkPassesAllocateNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ConvLayer model = MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000, 3)), 1000);
+    float[] x = new float[3 * 224 * 224];
+    float[] y = new float[1000];
+    for (boolean nhwc : new boolean[] {false, true}) {
+      long warm = System.nanoTime() + 1_500_000_000L;
+      while (System.nanoTime() < warm) {
+        pass(model, nhwc, x, y);
+      }
+      long allocated = -1;
+      for (int window = 0; window < 10 && allocated != 0; window++) { // as above
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 20; i++) {
+          pass(model, nhwc, x, y);
+        }
+        allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      }
+      assertEquals(0, allocated, (nhwc ? "forwardNhwc" : "forward")
+          + ": bytes allocated by 20 MobileNet-v1 passes");
+    }
+  }
+
+  private static void pass(ConvLayer model, boolean nhwc, float[] x, float[] y) {
+    if (nhwc) {
+      model.forwardNhwc(x, 1, 224, 224, y);
+    } else {
+      model.forward(x, 1, 224, 224, y);
     }
   }
 }
