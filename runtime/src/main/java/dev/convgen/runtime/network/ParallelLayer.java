@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a kernel, a block or a whole network on several threads of a caller-supplied
@@ -32,6 +33,8 @@ public final class ParallelLayer implements ConvLayer {
   private final ConvLayer layer;
   private final Executor executor;
   private final int parallelism;
+  /** Each calling thread's session, reused from pass to pass. */
+  private final ThreadLocal<Session> sessions;
 
   private ParallelLayer(ConvLayer layer, Executor executor, int parallelism) {
     this.layer = Objects.requireNonNull(layer, "layer");
@@ -46,6 +49,7 @@ public final class ParallelLayer implements ConvLayer {
           + " InvertedResidualBlock or a Sequential, got " + layer.getClass().getName());
     }
     this.parallelism = parallelism;
+    this.sessions = ThreadLocal.withInitial(() -> new Session(parallelism));
   }
 
   /**
@@ -114,10 +118,16 @@ public final class ParallelLayer implements ConvLayer {
    * One forward pass: the helper tasks are handed to the executor once, and follow the calling
    * thread from stage to stage (a stage handed over costs a memory write, not a thread wake-up:
    * measured on MobileNet-v1, one task per stage and thread cost about a millisecond a pass).
+   * The calling thread's {@link Session} is reused from pass to pass, so a pass allocates nothing
+   * here (the executor may allocate to queue a task).
    */
   private void forward(float[] input, boolean nhwc, int batch, int height, int width,
       float[] output) {
-    Session session = new Session();
+    Session session = sessions.get();
+    if (session.active) {
+      session = new Session(parallelism); // re-entered from a layer of this pass: its own
+    }
+    session.begin();
     for (int helper = 1; helper < parallelism; helper++) {
       try {
         executor.execute(session);
@@ -127,78 +137,82 @@ public final class ParallelLayer implements ConvLayer {
     }
     try {
       if (layer instanceof Sequential network) {
-        network.run(input, nhwc, batch, height, width, output, nhwc, null,
-            (part, partNhwc, in, n, h, w, out) -> run(session, part, partNhwc, in, n, h, w,
-                out));
+        network.run(input, nhwc, batch, height, width, output, nhwc, null, session);
       } else {
-        run(session, layer, nhwc, input, batch, height, width, output);
+        session.run(layer, nhwc, input, batch, height, width, output);
       }
     } finally {
-      session.finished = true;
+      session.end();
     }
-  }
-
-  /** One layer of a network (or the wrapped layer) in the given layout, split where it can be. */
-  private void run(Session session, ConvLayer part, boolean nhwc, float[] input, int batch,
-      int height, int width, float[] output) {
-    if (part instanceof UnitKernel kernel && nhwc) {
-      Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
-      session.split(kernel.geometry().describe(), kernel.nhwcUnits(batch, height, width),
-          parallelism,
-          (from, to) -> kernel.forwardNhwcUnits(input, batch, height, width, output, from, to));
-    } else if (part instanceof ConvKernel kernel && !nhwc) {
-      Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
-      session.split(kernel.geometry().describe(), kernel.workUnits(batch), parallelism,
-          (from, to) -> kernel.forwardUnits(input, batch, height, width, output, from, to));
-    } else if (part instanceof SeparableBlock block) {
-      ConvKernel depthwise = block.depthwise();
-      Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
-      float[] intermediate = block.intermediateFor(batch, height, width);
-      block.checkStages(input, batch, height, width, output, intermediate);
-      run(session, depthwise, nhwc, input, batch, height, width, intermediate);
-      run(session, block.pointwise(), nhwc, intermediate, batch, depthwise.outputHeight(height),
-          depthwise.outputWidth(width), output);
-    } else if (part instanceof Sequential network) {
-      network.run(input, nhwc, batch, height, width, output, nhwc, null,
-          (p, pNhwc, in, n, h, w, out) -> run(session, p, pNhwc, in, n, h, w, out));
-    } else if (part instanceof InvertedResidualBlock block) {
-      block.stages().run(input, nhwc, batch, height, width, output, nhwc, null,
-          (p, pNhwc, in, n, h, w, out) -> run(session, p, pNhwc, in, n, h, w, out));
-      block.addResidual(input, output);
-    } else if (nhwc) {
-      part.forwardNhwc(input, batch, height, width, output);
-    } else {
-      part.forward(input, batch, height, width, output);
-    }
-  }
-
-  /** Computes a range {@code [from, to)} of a stage's work. */
-  @FunctionalInterface
-  interface Range {
-    void compute(int from, int to);
   }
 
   /**
-   * The threads of one forward pass. The calling thread publishes one stage at a time and takes
-   * part in it; helpers (tasks handed to the executor once per pass) spin on the published stage,
-   * claim slices of it, and return when the pass is finished. Every slice is claimed exactly once,
-   * by whichever thread gets it first, and the calling thread claims all that are left, so a helper
-   * that never starts (rejected, discarded, queued behind the caller) costs parallelism only; the
-   * calling thread leaves a stage only when every slice of it has finished.
+   * The threads of a calling thread's forward passes. The calling thread publishes one stage at
+   * a time and takes part in it; helpers (the session handed to the executor once per pass) spin
+   * on the published stage, claim slices of it, and return when their pass is finished. Every
+   * slice is claimed exactly once, by whichever thread gets it first, and the calling thread
+   * claims all that are left, so a helper that never starts (rejected, discarded, queued behind
+   * the caller) costs parallelism only; the calling thread leaves a stage only when every slice
+   * of it has finished.
+   *
+   * <p>Reused from stage to stage and pass to pass without allocating: a stage's slices are
+   * claimed by compare-and-set on one {@link AtomicLong} holding the stage's number (high half)
+   * and its next slice (low half), which the caller closes (next slice = MAX) when the stage has
+   * finished and before it writes the next stage's fields, so a claim read for one stage never
+   * succeeds on another; a claimed slice holds its stage (the caller waits for it), so the
+   * stage's fields read after the claim are that stage's. Holds no reference to the layer (a
+   * thread-local value that did would keep its layer alive).
    */
-  private static final class Session implements Runnable {
-    volatile Stage stage;
-    volatile boolean finished;
+  private static final class Session implements Runnable, Sequential.LayerRunner {
+    private final int parallelism;
+    /** This thread's pass in progress (a helper helps the pass it started in). */
+    private volatile int pass;
+    private volatile int finishedPass;
+    /** Whether a pass is in progress on the calling thread. */
+    boolean active;
 
+    /**
+     * Stage number (high 32 bits) and next unclaimed slice (low 32 bits); closed (slice MAX)
+     * whenever no stage is published, from the start: a helper may see a stage's slice count
+     * before its ticket.
+     */
+    private final AtomicLong ticket = new AtomicLong(Integer.MAX_VALUE);
+    private final AtomicInteger finishedSlices = new AtomicInteger();
+    private int stageNumber;
+    // the published stage, written before its ticket
+    private int units;
+    private int slices;
+    private UnitKernel nhwcKernel;
+    private ConvKernel nchwKernel;
+    private float[] input;
+    private float[] output;
+    private int batch;
+    private int height;
+    private int width;
+    /** The stage's first failure; later ones are suppressed into it (guarded by this). */
+    private Throwable failure;
+
+    Session(int parallelism) {
+      this.parallelism = parallelism;
+    }
+
+    void begin() {
+      active = true;
+      pass = pass + 1;
+    }
+
+    void end() {
+      finishedPass = pass;
+      active = false;
+    }
+
+    /** A helper: works on the stages of the pass in progress when it started, then returns. */
     @Override
     public void run() {
-      Stage done = null;
+      int mine = pass;
       int idle = 0;
-      while (!finished) {
-        Stage current = stage;
-        if (current != null && current != done) {
-          current.work();
-          done = current;
+      while (finishedPass - mine < 0) {
+        if (work()) {
           idle = 0;
         } else if (++idle < 1 << 14) {
           Thread.onSpinWait();
@@ -208,48 +222,117 @@ public final class ParallelLayer implements ConvLayer {
       }
     }
 
-    /** Splits {@code units} into up to {@code parts} slices and computes them all. */
-    void split(String what, int units, int parts, Range range) {
-      int slices = Math.min(parts, units);
+    /** One layer of a network (or the wrapped layer) in the given layout, split where it can be. */
+    @Override
+    public void run(ConvLayer part, boolean nhwc, float[] input, int batch, int height,
+        int width, float[] output) {
+      if (part instanceof UnitKernel kernel && nhwc) {
+        Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
+        split(kernel, null, kernel.nhwcUnits(batch, height, width), input, batch, height, width,
+            output);
+      } else if (part instanceof ConvKernel kernel && !nhwc) {
+        Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
+        split(null, kernel, kernel.workUnits(batch), input, batch, height, width, output);
+      } else if (part instanceof SeparableBlock block) {
+        ConvKernel depthwise = block.depthwise();
+        Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
+        float[] intermediate = block.intermediateFor(batch, height, width);
+        block.checkStages(input, batch, height, width, output, intermediate);
+        run(depthwise, nhwc, input, batch, height, width, intermediate);
+        run(block.pointwise(), nhwc, intermediate, batch, depthwise.outputHeight(height),
+            depthwise.outputWidth(width), output);
+      } else if (part instanceof Sequential network) {
+        network.run(input, nhwc, batch, height, width, output, nhwc, null, this);
+      } else if (part instanceof InvertedResidualBlock block) {
+        block.stages().run(input, nhwc, batch, height, width, output, nhwc, null, this);
+        block.addResidual(input, output);
+      } else if (nhwc) {
+        part.forwardNhwc(input, batch, height, width, output);
+      } else {
+        part.forward(input, batch, height, width, output);
+      }
+    }
+
+    /**
+     * Splits a kernel's {@code units} (NHWC when {@code nhwcKernel} is given, else NCHW) into up
+     * to {@code parallelism} slices and computes them all.
+     */
+    private void split(UnitKernel nhwcKernel, ConvKernel nchwKernel, int units, float[] input,
+        int batch, int height, int width, float[] output) {
+      int slices = Math.min(parallelism, units);
       if (slices <= 1) {
-        range.compute(0, units);
+        this.nhwcKernel = nhwcKernel;
+        this.nchwKernel = nchwKernel;
+        this.input = input;
+        this.output = output;
+        this.batch = batch;
+        this.height = height;
+        this.width = width;
+        compute(0, units);
+        clear();
         return;
       }
-      Stage current = new Stage(range, units, slices);
-      stage = current;
-      current.work();
-      current.awaitDone();
-      Throwable failure = current.failure();
-      if (failure != null) {
-        throw new IllegalStateException("a slice of " + what + " failed", failure);
-      }
-    }
-  }
-
-  /** One stage's slices, claimed by index. */
-  private static final class Stage {
-    private final Range range;
-    private final int units;
-    private final int slices;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger finished = new AtomicInteger();
-    /** The first failure; later ones are suppressed into it (guarded by this). */
-    private Throwable failure;
-
-    Stage(Range range, int units, int slices) {
-      this.range = range;
       this.units = units;
       this.slices = slices;
+      this.nhwcKernel = nhwcKernel;
+      this.nchwKernel = nchwKernel;
+      this.input = input;
+      this.output = output;
+      this.batch = batch;
+      this.height = height;
+      this.width = width;
+      synchronized (this) {
+        failure = null;
+      }
+      finishedSlices.set(0);
+      stageNumber++;
+      ticket.set((long) stageNumber << 32); // publishes the fields above
+      work();
+      for (int spins = 0; finishedSlices.get() < slices; spins++) {
+        if (spins < 1 << 14) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+      }
+      // closed before any field changes: a helper that read this stage's ticket and then sees
+      // the next stage's slice count cannot claim with it
+      ticket.set((long) stageNumber << 32 | Integer.MAX_VALUE);
+      ConvKernel kernel = nhwcKernel != null ? nhwcKernel : nchwKernel;
+      clear();
+      Throwable failed;
+      synchronized (this) {
+        failed = failure;
+      }
+      if (failed != null) {
+        throw new IllegalStateException("a slice of " + kernel.geometry().describe()
+            + " failed", failed);
+      }
     }
 
-    synchronized Throwable failure() {
-      return failure;
+    /** Forgets the stage's arrays and kernel (a thread-local session must not keep them). */
+    private void clear() {
+      nhwcKernel = null;
+      nchwKernel = null;
+      input = null;
+      output = null;
     }
 
-    void work() {
-      for (int slice; (slice = next.getAndIncrement()) < slices; ) {
+    /** Claims and computes slices of the published stage; whether it computed any. */
+    private boolean work() {
+      boolean worked = false;
+      for (;;) {
+        long claim = ticket.get();
+        int slice = (int) claim;
+        if (slice >= slices || !ticket.compareAndSet(claim, claim + 1)) {
+          if (slice >= slices) {
+            return worked;
+          }
+          continue;
+        }
+        worked = true;
         try {
-          range.compute((int) ((long) units * slice / slices),
+          compute((int) ((long) units * slice / slices),
               (int) ((long) units * (slice + 1) / slices));
         } catch (Throwable t) {
           synchronized (this) {
@@ -260,22 +343,16 @@ public final class ParallelLayer implements ConvLayer {
             }
           }
         } finally {
-          finished.incrementAndGet();
+          finishedSlices.incrementAndGet();
         }
       }
     }
 
-    /**
-     * Spins until every slice has finished (all are claimed by then). A failure recorded before
-     * its slice's {@code finished} increment is visible afterwards.
-     */
-    void awaitDone() {
-      for (int spins = 0; finished.get() < slices; spins++) {
-        if (spins < 1 << 14) {
-          Thread.onSpinWait();
-        } else {
-          Thread.yield();
-        }
+    private void compute(int from, int to) {
+      if (nhwcKernel != null) {
+        nhwcKernel.forwardNhwcUnits(input, batch, height, width, output, from, to);
+      } else {
+        nchwKernel.forwardUnits(input, batch, height, width, output, from, to);
       }
     }
   }
