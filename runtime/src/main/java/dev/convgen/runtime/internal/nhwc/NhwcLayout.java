@@ -13,6 +13,8 @@ public final class NhwcLayout {
 
   /** Source rows per block of the transposition. */
   private static final int BLOCK = 8;
+  /** Columns per chunk of {@link #fewRows}: the chunk's output (at most 56 KB) stays in cache. */
+  private static final int CHUNK = 2048;
 
   /** Per-thread buffers of the transposition in {@link #forwardViaNchw}, by exact length. */
   private static final int SCRATCH_SLOTS = 8;
@@ -88,11 +90,37 @@ public final class NhwcLayout {
   }
 
   /**
+   * {@link #transpose} of a matrix with fewer rows than a block (an RGB image into NHWC): per
+   * chunk of {@link #CHUNK} columns, each row read front to back into every {@code rows}-th
+   * output float. Measured on a Zen 5, 3 x 224 x 224: 83 us against 170-190 us with the blocked
+   * loop, whose inner loop over three rows is mostly overhead.
+   */
+  private static void fewRows(float[] from, float[] to, int batch, int rows, int columns) {
+    int image = rows * columns;
+    for (int n = 0; n < batch; n++) {
+      int base = n * image;
+      for (int c0 = 0; c0 < columns; c0 += CHUNK) {
+        int c1 = Math.min(c0 + CHUNK, columns);
+        for (int r = 0; r < rows; r++) {
+          int source = base + r * columns;
+          for (int c = c0; c < c1; c++) {
+            to[base + c * rows + r] = from[source + c];
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Each image's {@code [rows][columns]} matrix into {@code [columns][rows]}, in blocks of
    * {@link #BLOCK} rows so that the reads of one block stay within a few cache lines per row.
    */
   private static void transpose(float[] from, float[] to, int batch, int rows, int columns) {
     int image = rows * columns;
+    if (rows < BLOCK) {
+      fewRows(from, to, batch, rows, columns);
+      return;
+    }
     for (int n = 0; n < batch; n++) {
       int base = n * image;
       for (int r0 = 0; r0 < rows; r0 += BLOCK) {

@@ -291,6 +291,29 @@ class NhwcKernelsTest {
     return y;
   }
 
+  /**
+   * The layout conversions against this test's own index arithmetic: few channels (an RGB image,
+   * wider than a chunk of columns), many, and planes of fewer pixels than a block, batch 2.
+   */
+  @Test
+  void layoutConversionsMoveEveryValueToItsPlace() {
+    int[][] shapes = {{3, 224, 224}, {3, 5, 7}, {1, 4, 4}, {7, 3, 2}, {8, 9, 11}, {40, 2, 2},
+        {37, 13, 17}, {5, 1, 1}};
+    for (int[] shape : shapes) {
+      int c = shape[0];
+      int h = shape[1];
+      int w = shape[2];
+      float[] x = Tolerance.random(new Random(c * 1000 + h * 10 + w), 2 * c * h * w);
+      float[] y = new float[x.length];
+      NhwcLayout.toNhwc(x, y, 2, c, h, w);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(nhwc(x, 2, c, h, w), y,
+          "toNhwc " + c + "x" + h + "x" + w);
+      float[] back = new float[x.length];
+      NhwcLayout.toNchw(y, back, 2, c, h, w);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(x, back, "toNchw " + c + "x" + h + "x" + w);
+    }
+  }
+
   /** A network without any layer that computes in NHWC is not NHWC-native itself. */
   @Test
   void networksOfNchwLayersStayNchw() {
