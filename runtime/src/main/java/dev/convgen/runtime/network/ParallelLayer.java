@@ -259,21 +259,7 @@ public final class ParallelLayer implements ConvLayer {
      */
     private void split(UnitKernel nhwcKernel, ConvKernel nchwKernel, int units, float[] input,
         int batch, int height, int width, float[] output) {
-      int slices = Math.min(parallelism, units);
-      if (slices <= 1) {
-        this.nhwcKernel = nhwcKernel;
-        this.nchwKernel = nchwKernel;
-        this.input = input;
-        this.output = output;
-        this.batch = batch;
-        this.height = height;
-        this.width = width;
-        compute(0, units);
-        clear();
-        return;
-      }
-      this.units = units;
-      this.slices = slices;
+      // written while the ticket is closed: no helper can claim until it is published
       this.nhwcKernel = nhwcKernel;
       this.nchwKernel = nchwKernel;
       this.input = input;
@@ -281,6 +267,14 @@ public final class ParallelLayer implements ConvLayer {
       this.batch = batch;
       this.height = height;
       this.width = width;
+      int slices = Math.min(parallelism, units);
+      if (slices <= 1) {
+        compute(0, units);
+        clear();
+        return;
+      }
+      this.units = units;
+      this.slices = slices;
       synchronized (this) {
         failure = null;
       }
