@@ -4,6 +4,7 @@ import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
+import dev.convgen.runtime.internal.ThreadBuffer;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.List;
 
@@ -19,7 +20,7 @@ public class SeparableBlock implements ConvLayer {
 
   private final ConvKernel depthwise;
   private final ConvKernel pointwise;
-  private final ThreadLocal<float[]> intermediate = new ThreadLocal<>();
+  private final ThreadBuffer intermediate = new ThreadBuffer();
 
   /**
    * @throws IllegalArgumentException when {@code depthwise} is not depthwise, {@code pointwise} is
@@ -171,12 +172,6 @@ public class SeparableBlock implements ConvLayer {
 
   /** This thread's intermediate buffer for the size (allocated once per thread and size). */
   final float[] intermediateFor(int batch, int height, int width) {
-    int length = intermediateLength(batch, height, width);
-    float[] buffer = intermediate.get();
-    if (buffer == null || buffer.length != length) {
-      buffer = new float[length];
-      intermediate.set(buffer);
-    }
-    return buffer;
+    return intermediate.exactly(intermediateLength(batch, height, width));
   }
 }

@@ -2,6 +2,7 @@ package dev.convgen.runtime.internal.nhwc;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.ThreadBuffer;
 import java.util.Arrays;
 
 /**
@@ -20,7 +21,7 @@ final class NhwcDense implements NhwcKernel {
   private final ConvGeometry g;
   private final int reduction;
   private final NhwcGemm gemm;
-  private final ThreadLocal<float[]> panel = new ThreadLocal<>();
+  private final ThreadBuffer panel = new ThreadBuffer();
 
   /**
    * @param weight PyTorch layout {@code [out, in, kh, kw]}
@@ -65,7 +66,7 @@ final class NhwcDense implements NhwcKernel {
     int left = Math.min(outW, (g.padLeft() + sw - 1) / sw);
     int right = Math.max(left, Math.min(outW, Math.floorDiv(width - kw + g.padLeft(), sw) + 1));
     boolean direct = g.dilationW() == 1 && right - left >= NhwcGemm.PIXELS;
-    float[] rowPanel = panel(direct ? Math.max(left, outW - right) : outW);
+    float[] rowPanel = panel.exactly((direct ? Math.max(left, outW - right) : outW) * reduction);
     for (int i = firstRow; i < lastRow; i++) {
       int y = outputOffset + i * outW * out;
       if (!direct) {
@@ -91,16 +92,6 @@ final class NhwcDense implements NhwcKernel {
         gemm.pixels(rowPanel, 0, output, y + right * out, 0, outW - right);
       }
     }
-  }
-
-  /** This thread's im2col panel for {@code pixels} output pixels. */
-  private float[] panel(int pixels) {
-    float[] rows = panel.get();
-    if (rows == null || rows.length != pixels * reduction) {
-      rows = new float[pixels * reduction];
-      panel.set(rows);
-    }
-    return rows;
   }
 
   /**

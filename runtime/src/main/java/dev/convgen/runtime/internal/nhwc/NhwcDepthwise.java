@@ -2,6 +2,7 @@ package dev.convgen.runtime.internal.nhwc;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.ThreadBuffer;
 import dev.convgen.runtime.internal.PlaneInterior;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -47,7 +48,7 @@ final class NhwcDepthwise implements NhwcKernel {
   private static int coldRows;
 
   private final ConvGeometry g;
-  private final ThreadLocal<float[]> paddedRows = new ThreadLocal<>();
+  private final ThreadBuffer paddedRows = new ThreadBuffer();
   /**
    * Whether 3x3 rows run {@link #slide1} / {@link #slide2}: stride 1 or 2, no dilation, and
    * 512-bit vectors (their 24 live vectors would spill 16 ymm registers; 256-bit code runs
@@ -128,11 +129,7 @@ final class NhwcDepthwise implements NhwcKernel {
     int rowFloats = (width + g.padLeft() + g.padRight()) * c;
     int top = firstRow * g.strideH() - g.padTop();
     int rows = (lastRow - 1) * g.strideH() + g.extentH() - firstRow * g.strideH();
-    float[] buffer = paddedRows.get();
-    if (buffer == null || buffer.length < rows * rowFloats) {
-      buffer = new float[rows * rowFloats];
-      paddedRows.set(buffer);
-    }
+    float[] buffer = paddedRows.atLeast(rows * rowFloats);
     for (int r = 0; r < rows; r++) {
       int ih = top + r;
       int to = r * rowFloats;

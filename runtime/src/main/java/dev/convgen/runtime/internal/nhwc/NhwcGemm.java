@@ -2,6 +2,7 @@ package dev.convgen.runtime.internal.nhwc;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.Vectorization;
+import dev.convgen.runtime.internal.ThreadBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
@@ -59,8 +60,10 @@ final class NhwcGemm {
    */
   private final float low;
   private final float high;
-  /** Per thread: input pixels and output rows of a tile run for fewer than {@link #PIXELS}. */
-  private final ThreadLocal<float[][]> scratch = new ThreadLocal<>();
+  /** Per thread: the input pixels of a tile run for fewer than {@link #PIXELS} pixels. */
+  private final ThreadBuffer scratchPixels = new ThreadBuffer();
+  /** Per thread: the output rows of such a tile. */
+  private final ThreadBuffer scratchRows = new ThreadBuffer();
 
   /**
    * @param weight {@code [out][reduction]}, row-major
@@ -149,17 +152,12 @@ final class NhwcGemm {
     }
     // fewer pixels than a tile (a classifier's one pixel): a whole tile into a per-thread
     // scratch, one pixel read six times or the few copied, and the channels wanted copied out
-    float[][] buffers = scratch.get();
-    if (buffers == null) {
-      buffers = new float[][] {new float[PIXELS * reduction], new float[PIXELS * out]};
-      scratch.set(buffers);
-    }
-    float[] rows = buffers[1];
+    float[] rows = scratchRows.exactly(PIXELS * out);
     if (count == 1) {
       tiles(x, xo + from * reduction, 0, reduction, 1, 0, 0, rows, 0, PIXELS, firstPanel,
           lastPanel);
     } else {
-      float[] pixels = buffers[0];
+      float[] pixels = scratchPixels.exactly(PIXELS * reduction);
       System.arraycopy(x, xo + from * reduction, pixels, 0, count * reduction);
       tiles(pixels, 0, reduction, reduction, 1, 0, 0, rows, 0, PIXELS, firstPanel, lastPanel);
     }
