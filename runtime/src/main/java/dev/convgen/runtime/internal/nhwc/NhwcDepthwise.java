@@ -97,8 +97,8 @@ final class NhwcDepthwise implements NhwcKernel {
         System.arraycopy(taps, t * channels + sliceStart[s], sliceTaps, (s * 9 + t) * L, L);
       }
     }
-    this.low = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
-    this.high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
+    this.low = NhwcGemm.lowBound(activation);
+    this.high = NhwcGemm.highBound(activation);
   }
 
   /** Output rows. */

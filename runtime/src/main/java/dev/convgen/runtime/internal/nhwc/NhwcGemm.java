@@ -76,8 +76,8 @@ final class NhwcGemm {
     this.reduction = reduction;
     this.out = out;
     this.bias = bias != null ? bias.clone() : new float[out];
-    this.low = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
-    this.high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
+    this.low = lowBound(activation);
+    this.high = highBound(activation);
     // panels of WIDE vectors, then of 2 and 1 for the rest; a panel that would pass the last
     // channel ends at it instead, overlapping the previous one. Where full panels alone cover
     // the channels with at most 1/8 computed twice (a classifier's 1000 = 16 x 64 - 24), they
@@ -112,6 +112,16 @@ final class NhwcGemm {
         }
       }
     }
+  }
+
+  /** The lower clamp of an activation applied on the stores (NONE: none, so NaN and -0 pass). */
+  static float lowBound(Activation activation) {
+    return activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
+  }
+
+  /** The upper clamp of an activation applied on the stores. */
+  static float highBound(Activation activation) {
+    return activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
   }
 
   /** E.g. {@code SIMD 512-bit}. */
