@@ -27,14 +27,16 @@ final class LayerBuffers {
 
   /**
    * Arrays of exactly {@code lengths[i]} floats (null where the length is negative), kept for
-   * the input size: {@code [i]} is layer {@code i}'s output, {@code [count + i]} its input
-   * transposed. Arrays of equal length are shared between layers where no pass can need both at
-   * once: layer {@code i}'s input transposition and output avoid layer {@code i - 1}'s output and
-   * each other, so a chain of equal-sized layers alternates between two or three arrays instead
-   * of one each (MobileNet-v1: 11 arrays of 9.8 MB instead of 30 of 25.5 MB, a smaller footprint for the
+   * the input size: for {@code count = lengths.length / 2} layers, {@code [i]} is layer
+   * {@code i}'s output, {@code [count + i]} its input transposed. Arrays of equal length are
+   * shared between layers where no pass can need both at once: layer {@code i}'s input
+   * transposition and output avoid layer {@code i - 1}'s output and each other, so a chain of
+   * equal-sized layers alternates between two or three arrays instead of one each
+   * (MobileNet-v1: 11 arrays of 9.8 MB instead of 30 of 25.5 MB, a smaller footprint for the
    * caches and TLB to hold).
    */
-  float[][] allocate(int batch, int height, int width, long[] lengths, int count) {
+  float[][] allocate(int batch, int height, int width, long[] lengths) {
+    int count = lengths.length / 2;
     float[][] arrays = new float[lengths.length][];
     Map<Long, List<float[]>> byLength = new HashMap<>();
     float[] previous = null;

@@ -210,7 +210,7 @@ public class Sequential implements ConvLayer {
     float[][] buffers = this.buffers.find(batch, height, width);
     if (buffers == null) {
       buffers = this.buffers.allocate(batch, height, width,
-          intermediateLengths(batch, height, width), layers.size());
+          intermediateLengths(batch, height, width));
     }
     int count = layers.size();
     float[] source = input;
