@@ -5,7 +5,6 @@ import dev.convgen.runtime.binding.WeightBinder;
 import dev.convgen.runtime.network.ParallelLayer;
 import dev.convgen.samples.MobileNetV1;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,7 +40,7 @@ public class NetworkBenchmark {
   @Param({"1", "2"})
   public int threads;
 
-  private ExecutorService pool;
+  private ThreadedLayer threaded;
   private ConvLayer layer;
   private float[] input;
   private float[] output;
@@ -54,12 +53,8 @@ public class NetworkBenchmark {
       case "mbconv" -> MbConvNetwork.build(7);
       default -> throw new IllegalArgumentException("network: unknown " + network);
     };
-    if (threads > 1) {
-      pool = ParallelBenchmark.helpers(threads);
-      layer = ParallelLayer.of(model, pool, threads);
-    } else {
-      layer = model;
-    }
+    threaded = new ThreadedLayer(model, threads);
+    layer = threaded.layer;
     Random random = new Random(5);
     input = new float[3 * 224 * 224];
     for (int i = 0; i < input.length; i++) {
@@ -70,9 +65,7 @@ public class NetworkBenchmark {
 
   @TearDown
   public void tearDown() {
-    if (pool != null) {
-      pool.shutdownNow();
-    }
+    threaded.close();
   }
 
   @Benchmark

@@ -2,8 +2,6 @@ package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.network.ParallelLayer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,43 +34,27 @@ public class ParallelBenchmark {
   @Param({"1", "2"})
   public int threads;
 
-  private ExecutorService pool;
+  private ThreadedLayer threaded;
   private ConvLayer layer;
   private float[] input;
   private float[] output;
 
   @Setup
   public void setUp() {
-    ConvLayer specialized = shape.specialized();
-    if (threads > 1) {
-      pool = helpers(threads);
-      layer = ParallelLayer.of(specialized, pool, threads);
-    } else {
-      layer = specialized;
-    }
+    threaded = new ThreadedLayer(shape.specialized(), threads);
+    layer = threaded.layer;
     input = shape.input(layer);
     output = shape.output(layer);
   }
 
   @TearDown
   public void tearDown() {
-    if (pool != null) {
-      pool.shutdownNow();
-    }
+    threaded.close();
   }
 
   @Benchmark
   public float[] forward() {
     layer.forward(input, shape.batch, shape.size, shape.size, output);
     return output;
-  }
-
-  /** The benchmark's own pool: {@code threads - 1} daemon helpers beside the calling thread. */
-  static ExecutorService helpers(int threads) {
-    return Executors.newFixedThreadPool(threads - 1, task -> {
-      Thread thread = new Thread(task, "convgen-bench");
-      thread.setDaemon(true);
-      return thread;
-    });
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.binding.WeightBinder;
-import dev.convgen.runtime.network.ParallelLayer;
 import dev.convgen.samples.MobileNetV1;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
@@ -83,13 +82,12 @@ class SteadyStateAllocationTest {
    * under the bound.
    */
   @Test
-  void parallelPassesAllocateOnlyTheExecutorsQueueNode() throws Exception {
+  void parallelPassesAllocateOnlyTheExecutorsQueueNode() {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     ConvLayer model = MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000, 3)), 1000);
-    java.util.concurrent.ExecutorService pool = ParallelBenchmark.helpers(2);
-    try {
-      ConvLayer parallel = ParallelLayer.of(model, pool, 2);
+    try (ThreadedLayer threaded = new ThreadedLayer(model, 2)) {
+      ConvLayer parallel = threaded.layer;
       float[] x = new float[3 * 224 * 224];
       float[] y = new float[1000];
       long warm = System.nanoTime() + 1_500_000_000L;
@@ -102,8 +100,6 @@ class SteadyStateAllocationTest {
       }
       long perPass = (threads.getCurrentThreadAllocatedBytes() - before) / 100;
       assertTrue(perPass <= 64, "bytes allocated per 2-thread pass: " + perPass);
-    } finally {
-      pool.shutdownNow();
     }
   }
 
