@@ -21,11 +21,18 @@ import java.util.regex.Pattern;
  * Markdown table, and a chart of pass time against time since JVM start (the median launch of
  * each engine) as SVG.
  *
- * <p>Args: {@code DIR [--runs N] [--seconds S] [--ort CLASSPATH] [--out FOLDER] [--jvm FLAG]...}
- * with DIR the folder {@code make_mobilenet_v1.py} wrote; {@code --jvm} flags go to convgen's
- * JVMs (e.g. {@code -XX:CompileThresholdScaling=0.1}).
+ * <p>Args: {@code DIR [--runs N] [--seconds S] [--ort CLASSPATH] [--out FOLDER] [--jvm FLAG]...
+ * [--variant "FLAGS"]...}
+ * with DIR the folder {@code make_mobilenet_v1.py} wrote; {@code --jvm} flags go to every JVM
+ * launched, both engines' (e.g. {@code -XX:+UseTransparentHugePages}), so the comparison stays
+ * like for like; each {@code --variant} adds convgen's networks once more, launched with those
+ * flags besides (e.g. {@code --variant -XX:+UseTransparentHugePages}). Launches go round-robin
+ * over the engines.
  */
 public final class ColdStartBench {
+
+  /** A label and the command line that launches one fresh JVM of it. */
+  record Engine(String label, List<String> command) {}
 
   /** One launch's figures, in milliseconds; {@code timeline} pairs (time since start, pass). */
   record Launch(String engine, double build, double first, double[] firstTen, double steady,
@@ -44,6 +51,7 @@ public final class ColdStartBench {
     String ort = null;
     Path out = null;
     List<String> jvmFlags = new ArrayList<>();
+    List<String> variants = new ArrayList<>(List.of(""));
     for (int i = 1; i < args.length; i += 2) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[i + 1]);
@@ -51,77 +59,90 @@ public final class ColdStartBench {
         case "--ort" -> ort = args[i + 1];
         case "--out" -> out = Path.of(args[i + 1]);
         case "--jvm" -> jvmFlags.add(args[i + 1]);
+        case "--variant" -> variants.add(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("java.class.path");
-    List<List<Launch>> engines = new ArrayList<>();
-    for (String network : new String[] {"mobilenet-v1", "mbconv"}) {
-      List<String> command = new ArrayList<>(List.of(java, "--add-modules",
-          "jdk.incubator.vector"));
-      command.addAll(jvmFlags);
-      command.addAll(List.of("-cp", classPath, ColdStart.class.getName(), network,
-          dir.toString(), Double.toString(seconds)));
-      engines.add(launches(command, runs));
+    List<Engine> engines = new ArrayList<>();
+    for (String variant : variants) {
+      for (String network : new String[] {"mobilenet-v1", "mbconv"}) {
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules",
+            "jdk.incubator.vector"));
+        command.addAll(jvmFlags);
+        command.addAll(List.of(variant.split(" ")).stream().filter(f -> !f.isEmpty()).toList());
+        command.addAll(List.of("-cp", classPath, ColdStart.class.getName(), network,
+            dir.toString(), Double.toString(seconds)));
+        engines.add(new Engine("convgen " + network + (variant.isEmpty() ? "" : ", " + variant),
+            command));
+      }
     }
     if (ort != null) {
-      engines.add(launches(List.of(java, "-cp", ort, "peers.OrtColdStart", dir.toString(),
-          Double.toString(seconds), "1"), runs));
+      List<String> command = new ArrayList<>(List.of(java));
+      command.addAll(jvmFlags);
+      command.addAll(List.of("-cp", ort, "peers.OrtColdStart", dir.toString(),
+          Double.toString(seconds), "1"));
+      engines.add(new Engine("onnxruntime", command));
     }
-    String table = table(engines, runs, jvmFlags);
+    // Round-robin: launch r of every engine before launch r + 1 of any, so a machine that slows
+    // down or speeds up during the sitting moves every engine's median alike.
+    List<List<Launch>> launches = new ArrayList<>();
+    engines.forEach(e -> launches.add(new ArrayList<>()));
+    for (int r = 0; r < runs; r++) {
+      for (int e = 0; e < engines.size(); e++) {
+        launches.get(e).add(launch(engines.get(e)));
+      }
+    }
+    String table = table(launches, runs, jvmFlags);
     System.out.print(table);
     if (out != null) {
       Files.createDirectories(out);
       Files.writeString(out.resolve("coldstart.md"), table);
-      Files.writeString(out.resolve("coldstart.svg"), chart(engines));
+      Files.writeString(out.resolve("coldstart.svg"), chart(launches));
     }
   }
 
-  /** Runs {@code command} {@code runs} times, one after the other, and parses each launch. */
-  private static List<Launch> launches(List<String> command, int runs)
-      throws IOException, InterruptedException {
-    List<Launch> launches = new ArrayList<>();
-    for (int r = 0; r < runs; r++) {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      Launch launch = null;
-      double[][] timeline = null;
-      StringBuilder output = new StringBuilder();
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          output.append(line).append('\n');
-          Matcher m = SUMMARY.matcher(line);
-          if (m.find()) {
-            double[] ten = Arrays.stream(m.group(4).split(",\\s*")).mapToDouble(Double::parseDouble)
-                .toArray();
-            launch = new Launch(m.group(1), Double.parseDouble(m.group(2)),
-                Double.parseDouble(m.group(3)), ten, Double.parseDouble(m.group(5)),
-                Double.parseDouble(m.group(6)) * 1000, null);
-          } else if (line.startsWith("timeline:")) {
-            timeline = Arrays.stream(line.substring(9).trim().split(" "))
-                .map(p -> Arrays.stream(p.split(":")).mapToDouble(Double::parseDouble).toArray())
-                .toArray(double[][]::new);
-          }
+  /** One fresh JVM of {@code engine}, its output parsed. */
+  private static Launch launch(Engine engine) throws IOException, InterruptedException {
+    List<String> command = engine.command();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Launch launch = null;
+    double[][] timeline = null;
+    StringBuilder output = new StringBuilder();
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = reader.readLine()) != null; ) {
+        output.append(line).append('\n');
+        Matcher m = SUMMARY.matcher(line);
+        if (m.find()) {
+          double[] ten = Arrays.stream(m.group(4).split(",\\s*")).mapToDouble(Double::parseDouble)
+              .toArray();
+          launch = new Launch(engine.label(), Double.parseDouble(m.group(2)),
+              Double.parseDouble(m.group(3)), ten, Double.parseDouble(m.group(5)),
+              Double.parseDouble(m.group(6)) * 1000, null);
+        } else if (line.startsWith("timeline:")) {
+          timeline = Arrays.stream(line.substring(9).trim().split(" "))
+              .map(p -> Arrays.stream(p.split(":")).mapToDouble(Double::parseDouble).toArray())
+              .toArray(double[][]::new);
         }
       }
-      if (process.waitFor() != 0 || launch == null) {
-        throw new IllegalStateException("launch failed: " + command + "\n" + output);
-      }
-      if (timeline == null) { // ONNX Runtime prints the first 10 passes only
-        timeline = new double[10][];
-        double end = launch.first();
-        for (int i = 0; i < 10; i++) {
-          end += i == 0 ? 0 : launch.firstTen()[i];
-          timeline[i] = new double[] {end, launch.firstTen()[i]};
-        }
-      }
-      launches.add(new Launch(launch.engine(), launch.build(), launch.first(),
-          launch.firstTen(), launch.steady(), launch.steadyAt(), timeline));
-      System.err.println(output.toString().lines().filter(l -> !l.startsWith("timeline:"))
-          .filter(l -> !l.startsWith("WARNING")).reduce("", (a, b) -> a + b + "\n").strip());
     }
-    return launches;
+    if (process.waitFor() != 0 || launch == null) {
+      throw new IllegalStateException("launch failed: " + command + "\n" + output);
+    }
+    if (timeline == null) { // ONNX Runtime prints the first 10 passes only
+      timeline = new double[10][];
+      double end = launch.first();
+      for (int i = 0; i < 10; i++) {
+        end += i == 0 ? 0 : launch.firstTen()[i];
+        timeline[i] = new double[] {end, launch.firstTen()[i]};
+      }
+    }
+    System.err.println(output.toString().lines().filter(l -> !l.startsWith("timeline:"))
+        .filter(l -> !l.startsWith("WARNING")).reduce("", (x, y) -> x + y + "\n").strip());
+    return new Launch(launch.engine(), launch.build(), launch.first(), launch.firstTen(),
+        launch.steady(), launch.steadyAt(), timeline);
   }
 
   private static double median(List<Launch> launches, java.util.function.ToDoubleFunction<Launch>
@@ -140,7 +161,7 @@ public final class ColdStartBench {
   private static String table(List<List<Launch>> engines, int runs, List<String> flags) {
     StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
         "Cold start, batch 1, 1 thread: medians of %d fresh JVMs each%s.%n%n", runs,
-        flags.isEmpty() ? "" : " (convgen with " + String.join(" ", flags) + ")"));
+        flags.isEmpty() ? "" : " (every JVM with " + String.join(" ", flags) + ")"));
     text.append("| engine, network | build ms | first result after JVM start, ms | passes 1-10 of"
         + " the median launch, ms | steady pass, ms | steady (5 passes within 1.25x) from, s |\n"
         + "|---|---:|---:|---|---:|---:|\n");
@@ -169,7 +190,7 @@ public final class ColdStartBench {
     maxT = Math.min(Math.max(maxT, 1000), 4000);
     double lo = Math.log10(1);
     double hi = Math.log10(5000);
-    String[] colours = {"#1f77b4", "#2ca02c", "#d62728"};
+    String[] colours = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#d62728", "#8c564b"};
     StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
             + " font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
@@ -200,9 +221,9 @@ public final class ColdStartBench {
         }
       }
       svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\""
-          + " stroke-width=\"2\" points=\"%s\"/>%n", colours[e % 3], points.toString().strip()));
+          + " stroke-width=\"2\" points=\"%s\"/>%n", colours[e % colours.length], points.toString().strip()));
       svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n",
-          width - 250, 50 + 16 * e, colours[e % 3], launch.engine()));
+          width - 330, 50 + 16 * e, colours[e % colours.length], launch.engine()));
     }
     return svg.append("</svg>\n").toString();
   }
