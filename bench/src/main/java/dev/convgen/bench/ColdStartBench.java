@@ -22,11 +22,12 @@ import java.util.regex.Pattern;
  * each engine) as SVG.
  *
  * <p>Args: {@code DIR [--runs N] [--seconds S] [--ort CLASSPATH] [--out FOLDER] [--jvm FLAG]...
- * [--variant "FLAGS"]...}
+ * [--variant "[NAME: ]FLAGS"]...}
  * with DIR the folder {@code make_mobilenet_v1.py} wrote; {@code --jvm} flags go to every JVM
  * launched, both engines' (e.g. {@code -XX:+UseTransparentHugePages}), so the comparison stays
  * like for like; each {@code --variant} adds convgen's networks once more, launched with those
- * flags besides (e.g. {@code --variant -XX:+UseTransparentHugePages}). Launches go round-robin
+ * flags besides (e.g. {@code --variant -XX:+UseTransparentHugePages}), labelled with NAME when
+ * given (the table then lists each name's flags). Launches go round-robin
  * over the engines.
  */
 public final class ColdStartBench {
@@ -66,15 +67,22 @@ public final class ColdStartBench {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("java.class.path");
     List<Engine> engines = new ArrayList<>();
+    StringBuilder legend = new StringBuilder();
     for (String variant : variants) {
+      int colon = variant.indexOf(": ");
+      String name = colon < 0 ? variant : variant.substring(0, colon);
+      String flags = colon < 0 ? variant : variant.substring(colon + 2);
+      if (colon >= 0) {
+        legend.append(String.format("%n%s: `%s`%n", name, flags));
+      }
       for (String network : new String[] {"mobilenet-v1", "mbconv"}) {
         List<String> command = new ArrayList<>(List.of(java, "--add-modules",
             "jdk.incubator.vector"));
         command.addAll(jvmFlags);
-        command.addAll(List.of(variant.split(" ")).stream().filter(f -> !f.isEmpty()).toList());
+        command.addAll(List.of(flags.split(" ")).stream().filter(f -> !f.isEmpty()).toList());
         command.addAll(List.of("-cp", classPath, ColdStart.class.getName(), network,
             dir.toString(), Double.toString(seconds)));
-        engines.add(new Engine("convgen " + network + (variant.isEmpty() ? "" : ", " + variant),
+        engines.add(new Engine("convgen " + network + (name.isEmpty() ? "" : ", " + name),
             command));
       }
     }
@@ -94,7 +102,7 @@ public final class ColdStartBench {
         launches.get(e).add(launch(engines.get(e)));
       }
     }
-    String table = table(launches, runs, jvmFlags);
+    String table = table(launches, runs, jvmFlags) + legend;
     System.out.print(table);
     if (out != null) {
       Files.createDirectories(out);
