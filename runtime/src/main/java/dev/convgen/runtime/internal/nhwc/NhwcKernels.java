@@ -25,8 +25,22 @@ public final class NhwcKernels {
     return Vectorization.bits() == 0 ? null : Simd.create(g, weight, bias, activation);
   }
 
+  /**
+   * Runs every NHWC body on tiny inputs until HotSpot has queued it for C2; a no-op when SIMD is
+   * off. What {@code network.WarmUp} calls.
+   */
+  public static void warmUp() {
+    if (Vectorization.bits() != 0) {
+      Simd.warmUp();
+    }
+  }
+
   /** Loaded only when the Vector API is present. */
   private static final class Simd {
+    static void warmUp() {
+      NhwcWarmUp.run();
+    }
+
     static NhwcKernel create(ConvGeometry g, float[] weight, float[] bias,
         Activation activation) {
       // the width the NHWC classes fixed when first used (once per JVM, as the tuned kernels)

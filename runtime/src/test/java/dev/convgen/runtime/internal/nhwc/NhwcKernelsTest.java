@@ -17,6 +17,7 @@ import dev.convgen.runtime.kernels.GenericKernels;
 import dev.convgen.runtime.network.GlobalAveragePool;
 import dev.convgen.runtime.network.InvertedResidualBlock;
 import dev.convgen.runtime.network.SeparableBlock;
+import dev.convgen.runtime.network.WarmUp;
 import dev.convgen.runtime.network.Sequential;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -121,6 +122,45 @@ class NhwcKernelsTest {
     Tolerance.assertClose(g.describe() + " in " + total + " units",
         ReferenceConv.conv2d(g, x, n, h, w, weight, bias, Activation.RELU6),
         nchw(y, n, g.outChannels(), outH, outW), 1e-5);
+  }
+
+  /**
+   * The warm-up runs the NHWC bodies on zeros and shares their static state (the depthwise
+   * stages' cold-row count); kernels built before and after it still compute the reference's
+   * result, on the paths it exercised (wide and small depthwise planes, both strides, a stem).
+   */
+  @Test
+  void kernelsAfterTheWarmUpComputeLikeTheReference() {
+    ConvGeometry[] geometries = {
+        ConvGeometry.depthwise(32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+        ConvGeometry.depthwise(32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+        new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+        ConvGeometry.pointwise(32, 64, 1, 1)};
+    Random random = new Random(23);
+    float[] beforeWeight = Tolerance.random(random, (int) geometries[0].weightCount());
+    ConvKernel before = GenericKernels.tuned(geometries[0], beforeWeight, null, Activation.RELU6);
+    WarmUp.run();
+    for (ConvGeometry g : geometries) {
+      for (int[] size : new int[][] {{9, 40}, {12, 12}}) {
+        int h = size[0];
+        int w = size[1];
+        float[] x = Tolerance.random(random, g.inChannels() * h * w);
+        float[] weight = Tolerance.random(random, (int) g.weightCount());
+        float[] bias = Tolerance.random(random, g.outChannels());
+        ConvKernel kernel = GenericKernels.tuned(g, weight, bias, Activation.RELU6);
+        float[] y = new float[g.outChannels() * g.outputHeight(h) * g.outputWidth(w)];
+        kernel.forwardNhwc(nhwc(x, 1, g.inChannels(), h, w), 1, h, w, y);
+        Tolerance.assertClose(g.describe() + " " + h + "x" + w + " after the warm-up",
+            ReferenceConv.conv2d(g, x, 1, h, w, weight, bias, Activation.RELU6),
+            nchw(y, 1, g.outChannels(), g.outputHeight(h), g.outputWidth(w)), 1e-5);
+      }
+    }
+    float[] x = Tolerance.random(random, 32 * 30 * 30);
+    float[] y = new float[32 * 30 * 30];
+    before.forwardNhwc(nhwc(x, 1, 32, 30, 30), 1, 30, 30, y);
+    Tolerance.assertClose("a kernel built before the warm-up",
+        ReferenceConv.conv2d(geometries[0], x, 1, 30, 30, beforeWeight, null, Activation.RELU6),
+        nchw(y, 1, 32, 30, 30), 1e-5);
   }
 
   /** Kernels without an NHWC body (textbook ones here) transpose, with the same result. */
