@@ -22,13 +22,12 @@ import java.util.regex.Pattern;
  * each engine) as SVG.
  *
  * <p>Args: {@code DIR [--runs N] [--seconds S] [--ort CLASSPATH] [--out FOLDER] [--jvm FLAG]...
- * [--variant "[NAME: ]FLAGS"]...}
- * with DIR the folder {@code make_mobilenet_v1.py} wrote; {@code --jvm} flags go to every JVM
- * launched, both engines' (e.g. {@code -XX:+UseTransparentHugePages}), so the comparison stays
- * like for like; each {@code --variant} adds convgen's networks once more, launched with those
- * flags besides (e.g. {@code --variant -XX:+UseTransparentHugePages}), labelled with NAME when
- * given (the table then lists each name's flags). Launches go round-robin
- * over the engines.
+ * [--variant "[NAME: ]FLAGS"]...} with DIR the folder {@code make_mobilenet_v1.py} wrote.
+ * {@code --jvm} flags go to every JVM launched, both engines' (e.g.
+ * {@code -XX:+UseTransparentHugePages}), so the comparison stays like for like; each
+ * {@code --variant} adds convgen's networks once more, launched with those space-separated flags
+ * besides (e.g. {@code --variant "settings: @runtime/cold-start.args"}), labelled NAME when given
+ * (the table then lists each name's flags). Launches go round-robin over the engines.
  */
 public final class ColdStartBench {
 
