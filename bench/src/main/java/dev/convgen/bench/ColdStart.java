@@ -24,7 +24,8 @@ import java.util.Locale;
  * {@code DIR/torch_output.npy}, as written by the peers' {@code make_mobilenet_v1.py}) or
  * {@code mbconv} ({@link MbConvNetwork}, random weights and input); SECONDS: how long to run.
  * With {@code -Dconvgen.bench.warmUp=true}, {@link WarmUp#run} first (its time counted in the
- * build, and in the first result).
+ * build, and in the first result); with {@code =background}, in a thread of its own while the
+ * model is built and run.
  */
 public final class ColdStart {
 
@@ -39,8 +40,13 @@ public final class ColdStart {
     Path dir = Path.of(args[1]);
     double seconds = Double.parseDouble(args[2]);
     long t0 = System.nanoTime();
-    if (Boolean.getBoolean("convgen.bench.warmUp")) {
+    String warmUp = System.getProperty("convgen.bench.warmUp", "false");
+    if (warmUp.equals("true")) {
       WarmUp.run();
+    } else if (warmUp.equals("background")) {
+      Thread thread = new Thread(() -> WarmUp.run(), "convgen-warm-up");
+      thread.setDaemon(true);
+      thread.start();
     }
     ConvLayer model;
     float[] input;

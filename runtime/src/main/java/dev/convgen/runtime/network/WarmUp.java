@@ -1,29 +1,48 @@
 package dev.convgen.runtime.network;
 
 import dev.convgen.runtime.internal.nhwc.NhwcKernels;
+import java.time.Duration;
 
 /**
  * A fresh JVM's first pass of a network runs its SIMD code before C2 has compiled it, as boxed
  * vectors, and C2 compiles each hot method only when its turn comes (0.4-1.2 s for MobileNet-v1
  * on the machines measured). {@link #run} runs the NHWC convolution bodies networks use (register
- * tiles, depthwise rows) on tiny inputs, often enough for HotSpot to queue each for C2, which
- * then compiles them while the caller goes on
- * (reading weights, building the model): the first pass finds them compiled or nearly so, and
- * the second pass runs at steady speed.
+ * tiles, depthwise rows) on tiny inputs, in turn, until C2 has compiled each: the first pass
+ * then runs compiled code, and every pass after it runs at steady speed.
  *
  * <p>For a process that runs a network a few times and exits (a command-line tool, a serverless
  * function), with the JVM settings of {@code runtime/cold-start.args}; pointless in a JVM that
- * has run a network before; a no-op with scalar kernels. It moves work rather than saving it:
- * measured on MobileNet-v1 (README, "Cold start"; 2-core AMD Zen 5, JDK 17, medians of 5 fresh
- * JVMs), the warm-up takes 0.13-0.37 s, the first pass 0.53 -> 0.15 s and the second 70 -> 10 ms,
- * the first result comes 1.09 -> 0.83 s after JVM start.
+ * has run a network before (it returns after a few calls); a no-op with scalar kernels. Measured
+ * (README, "Cold start"; 2-core AMD Zen 5, JDK 17, with those settings, medians of 5 fresh JVMs):
+ * the warm-up takes about 0.3-0.45 s; MobileNet-v1's passes go from [618, 34, 9] to [26, 11, 10]
+ * ms, its first result from 1.13 to 1.07 s after JVM start; MBConv's passes from [468, 30, 9] to
+ * [125, 4, 6] ms. In a thread of its own while the model was built it gained less (the three
+ * threads share two cores): MobileNet-v1 [555, 114, 11] ms.
  */
 public final class WarmUp {
 
+  /** How long {@link #run()} waits at most for C2. */
+  public static final Duration DEFAULT_LIMIT = Duration.ofMillis(1500);
+
   private WarmUp() {}
 
-  /** Runs the warm-up in the calling thread; call it first thing, before building a network. */
-  public static void run() {
-    NhwcKernels.warmUp();
+  /** {@link #run(Duration)} with {@link #DEFAULT_LIMIT}. */
+  public static boolean run() {
+    return run(DEFAULT_LIMIT);
+  }
+
+  /**
+   * Runs the NHWC bodies until C2 has compiled them, in the calling thread.
+   *
+   * @param limit the longest time to spend (a JVM that never compiles with C2, such as one
+   *     started with {@code -XX:TieredStopAtLevel=1}, would otherwise wait forever)
+   * @return whether every body was compiled within {@code limit}
+   * @throws IllegalArgumentException when {@code limit} is negative
+   */
+  public static boolean run(Duration limit) {
+    if (limit.isNegative()) {
+      throw new IllegalArgumentException("limit: expected a duration >= 0, got " + limit);
+    }
+    return NhwcKernels.warmUp(limit.toNanos());
   }
 }

@@ -26,19 +26,19 @@ public final class NhwcKernels {
   }
 
   /**
-   * Runs every NHWC body on tiny inputs until HotSpot has queued it for C2; a no-op when SIMD is
-   * off. What {@code network.WarmUp} calls.
+   * Runs every NHWC body on tiny inputs until C2 has compiled it, or for at most
+   * {@code limitNanos}; what {@code network.WarmUp} calls.
+   *
+   * @return whether every body was compiled in time (true when SIMD is off: nothing to compile)
    */
-  public static void warmUp() {
-    if (Vectorization.bits() != 0) {
-      Simd.warmUp();
-    }
+  public static boolean warmUp(long limitNanos) {
+    return Vectorization.bits() == 0 || Simd.warmUp(limitNanos);
   }
 
   /** Loaded only when the Vector API is present. */
   private static final class Simd {
-    static void warmUp() {
-      NhwcWarmUp.run();
+    static boolean warmUp(long limitNanos) {
+      return NhwcWarmUp.run(limitNanos);
     }
 
     static NhwcKernel create(ConvGeometry g, float[] weight, float[] bias,

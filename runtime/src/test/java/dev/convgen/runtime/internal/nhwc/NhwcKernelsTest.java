@@ -19,6 +19,7 @@ import dev.convgen.runtime.network.InvertedResidualBlock;
 import dev.convgen.runtime.network.SeparableBlock;
 import dev.convgen.runtime.network.WarmUp;
 import dev.convgen.runtime.network.Sequential;
+import java.time.Duration;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,7 @@ class NhwcKernelsTest {
     Random random = new Random(23);
     float[] beforeWeight = Tolerance.random(random, (int) geometries[0].weightCount());
     ConvKernel before = GenericKernels.tuned(geometries[0], beforeWeight, null, Activation.RELU6);
-    WarmUp.run();
+    WarmUp.run(Duration.ofMillis(300)); // compiled or not (a width the CPU lacks never is)
     for (ConvGeometry g : geometries) {
       for (int[] size : new int[][] {{9, 40}, {12, 12}}) {
         int h = size[0];
@@ -161,6 +162,10 @@ class NhwcKernelsTest {
     Tolerance.assertClose("a kernel built before the warm-up",
         ReferenceConv.conv2d(geometries[0], x, 1, 30, 30, beforeWeight, null, Activation.RELU6),
         nchw(y, 1, 32, 30, 30), 1e-5);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WarmUp.run(Duration.ofMillis(-1)));
+    assertTrue(e.getMessage().startsWith("limit: expected a duration >= 0, got PT-0.001S"),
+        e.getMessage());
   }
 
   /** Kernels without an NHWC body (textbook ones here) transpose, with the same result. */
