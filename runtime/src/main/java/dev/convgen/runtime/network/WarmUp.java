@@ -14,10 +14,10 @@ import java.time.Duration;
  * function), with the JVM settings of {@code runtime/cold-start.args}; pointless in a JVM that
  * has run a network before (it returns after a few calls); a no-op with scalar kernels. Measured
  * (README, "Cold start"; 2-core AMD Zen 5, JDK 17, with those settings, medians of 5 fresh JVMs):
- * the warm-up takes about 0.3-0.45 s; MobileNet-v1's passes go from [618, 34, 9] to [26, 11, 10]
- * ms, its first result from 1.13 to 1.07 s after JVM start; MBConv's passes from [468, 30, 9] to
- * [125, 4, 6] ms. In a thread of its own while the model was built it gained less (the three
- * threads share two cores): MobileNet-v1 [555, 114, 11] ms.
+ * the warm-up takes 0.5-0.6 s, about what the first pass took without it; MobileNet-v1's passes
+ * go from [562, 11, 9] to [21, 13, 11] ms (first result 1.04 and 1.03 s after JVM start), MBConv's
+ * from [473, 41, 5] to [11, 4, 4] ms. In a thread of its own while the model was built it gained
+ * less (the three threads share two cores).
  */
 public final class WarmUp {
 

@@ -9,9 +9,9 @@ import java.util.List;
  * Runs the NHWC bodies on tiny zero inputs until C2 has compiled them, so that a fresh JVM's
  * first network pass runs compiled code instead of boxed vectors ({@code network.WarmUp}).
  *
- * <p>The bodies are chosen by the paths they take, not by any network: pointwise stages with a
- * full panel, a 2-vector and a 1-vector one, a dense stride-2 stage (the in-place tiles and the
- * im2col border), depthwise 3x3 at stride 1 and 2 on small planes (padded rows) and on wide ones
+ * <p>The bodies are chosen by the paths they take, not by any network: pointwise and dense
+ * stride-2 stages (the in-place tiles and the im2col border) with a full panel, a 2-vector and a
+ * 1-vector one, depthwise 3x3 at stride 1 and 2 on small planes (padded rows) and on wide ones
  * (direct, with border pixels), and a 5x5 depthwise (the general tap loop). They are called in
  * turn, one call each per round, and a body is done once a call runs at 1 GFLOP/s or more: C2's
  * code runs these tiny calls at 5-100 GFLOP/s, interpreted and C1 code (every vector a heap
@@ -20,7 +20,9 @@ import java.util.List;
  * ({@code TieredCompileTaskTimeout}), so bodies warmed one after the other, 300 calls each, then
  * left alone while the weights were read, had their compilations dropped (the 4-vector tile was
  * compiled only after the first pass). Bounded by a time limit, for JVMs that never compile
- * (interpreter only, C1 only).
+ * (interpreter only, C1 only). The shapes also take the branches networks take (an overlapping
+ * last tile, several kernel rows per tile): code compiled from a profile that never took them
+ * was thrown away and recompiled during MBConv's first pass on JDK 25.
  */
 final class NhwcWarmUp {
 
@@ -76,11 +78,13 @@ final class NhwcWarmUp {
     Activation relu6 = Activation.RELU6;
     List<Body> bodies = new ArrayList<>();
     for (int vectors : new int[] {NhwcGemm.WIDE, 2, 1}) {
+      // 14 pixels: a last tile overlapping the one before, as most planes have
       ConvGeometry pw = ConvGeometry.pointwise(l, vectors * l, 1, 1);
-      bodies.add(Body.of(new NhwcPointwise(pw, zeros(pw), null, relu6), pw, 2, 6));
+      bodies.add(Body.of(new NhwcPointwise(pw, zeros(pw), null, relu6), pw, 2, 7));
+      // and reductions of several kernel rows, as the dense stages read them in place
+      ConvGeometry dense = new ConvGeometry(3, vectors * l, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+      bodies.add(Body.of(new NhwcDense(dense, zeros(dense), null, relu6), dense, 8, 16));
     }
-    ConvGeometry dense = new ConvGeometry(3, 2 * l, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
-    bodies.add(Body.of(new NhwcDense(dense, zeros(dense), null, relu6), dense, 8, 16));
     for (int stride = 1; stride <= 2; stride++) {
       ConvGeometry dw = ConvGeometry.depthwise(2 * l, 1, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
       bodies.add(Body.of(new NhwcDepthwise(dw, zeros(dw), null, relu6), dw, 8, 12));
