@@ -6,8 +6,8 @@ import dev.convgen.runtime.Vectorization;
 
 /**
  * The NHWC implementation of a stage, for the kernels that offer one (generated and tuned alike):
- * SIMD only, since with scalar code the layout gains nothing. Which stages have one: pointwise at
- * stride 1, depthwise with multiplier 1, dense (groups 1) KxK, each with at least one vector of
+ * SIMD only, since with scalar code the layout gains nothing. Which stages have one: pointwise,
+ * depthwise with multiplier 1, dense (groups 1) KxK, each with at least one vector of
  * output channels (8 at 256 bits, 16 at 512). Others return null and are run in NCHW.
  */
 public final class NhwcKernels {
@@ -48,8 +48,7 @@ public final class NhwcKernels {
         return null;
       }
       if (g.isPointwise()) {
-        return g.strideH() == 1 && g.strideW() == 1
-            ? new NhwcPointwise(g, weight, bias, activation) : null;
+        return new NhwcPointwise(g, weight, bias, activation);
       }
       if (g.isDepthwise()) {
         return g.multiplier() == 1 ? new NhwcDepthwise(g, weight, bias, activation) : null;

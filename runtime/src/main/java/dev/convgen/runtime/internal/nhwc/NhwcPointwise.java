@@ -2,28 +2,43 @@ package dev.convgen.runtime.internal.nhwc;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.ThreadBuffer;
 
-/** Pointwise (1x1, stride 1) convolution on NHWC tensors: one {@link NhwcGemm} over the rows' pixels. */
+/**
+ * Pointwise (1x1) convolution on NHWC tensors: one {@link NhwcGemm} over the output pixels. At
+ * stride 1 those are the input's pixels, contiguous; at a larger stride each output row is a
+ * run of input pixels {@code strideW} apart, which the tiles read in place.
+ */
 final class NhwcPointwise implements NhwcKernel {
 
+  private final ConvGeometry g;
   private final NhwcGemm gemm;
+  private final boolean strided;
+  /** Per thread: an output row's input pixels, gathered when fewer than a tile. */
+  private final ThreadBuffer gathered = new ThreadBuffer();
 
   NhwcPointwise(ConvGeometry g, float[] weight, float[] bias, Activation activation) {
-    if (!g.isPointwise() || g.strideH() != 1 || g.strideW() != 1) {
-      throw new IllegalArgumentException("geometry: expected a pointwise stage with stride 1, got "
+    if (!g.isPointwise()) {
+      throw new IllegalArgumentException("geometry: expected a pointwise stage, got "
           + g.describe());
     }
+    this.g = g;
     this.gemm = new NhwcGemm(g.inChannels(), g.outChannels(), weight, bias, activation);
+    this.strided = g.strideH() != 1 || g.strideW() != 1;
   }
 
   /**
-   * Where the weights outweigh the input (more output channels than pixels: the 14x14 and 7x7
-   * stages, a classifier), panels of output channels, so threads splitting the stage each read
-   * a share of the weights; otherwise register tiles of {@link NhwcGemm#PIXELS} output pixels
-   * (the last one may be shorter), finer than rows and never a tile cut in two.
+   * Strided: output rows. Otherwise, where the weights outweigh the input (more output channels
+   * than pixels: the 14x14 and 7x7 stages, a classifier), panels of output channels, so threads
+   * splitting the stage each read a share of the weights; else register tiles of
+   * {@link NhwcGemm#PIXELS} output pixels (the last one may be shorter), finer than rows and
+   * never a tile cut in two.
    */
   @Override
   public int unitsPerImage(int height, int width) {
+    if (strided) {
+      return g.outputHeight(height);
+    }
     int pixels = height * width;
     return byPanels(pixels) ? gemm.panels() : (pixels + NhwcGemm.PIXELS - 1) / NhwcGemm.PIXELS;
   }
@@ -31,6 +46,11 @@ final class NhwcPointwise implements NhwcKernel {
   @Override
   public void compute(float[] input, int inputOffset, float[] output, int outputOffset,
       int height, int width, int firstUnit, int lastUnit) {
+    if (strided) {
+      rows(input, inputOffset, output, outputOffset, width, g.outputWidth(width), firstUnit,
+          lastUnit);
+      return;
+    }
     int pixels = height * width;
     if (byPanels(pixels)) {
       gemm.pixels(input, inputOffset, output, outputOffset, 0, pixels, firstUnit, lastUnit);
@@ -38,6 +58,26 @@ final class NhwcPointwise implements NhwcKernel {
       gemm.pixels(input, inputOffset, output, outputOffset,
           Math.min(firstUnit * NhwcGemm.PIXELS, pixels),
           Math.min(lastUnit * NhwcGemm.PIXELS, pixels));
+    }
+  }
+
+  /** Output rows {@code [first, last)} of a strided stage. */
+  private void rows(float[] input, int inputOffset, float[] output, int outputOffset, int width,
+      int outW, int first, int last) {
+    int in = g.inChannels();
+    int pixelStep = g.strideW() * in;
+    for (int i = first; i < last; i++) {
+      int x = inputOffset + i * g.strideH() * width * in;
+      int y = outputOffset + i * outW * g.outChannels();
+      if (outW >= NhwcGemm.PIXELS) {
+        gemm.direct(input, x, pixelStep, in, 0, 1, 0, output, y, outW);
+      } else {
+        float[] pixels = gathered.atLeast(outW * in);
+        for (int j = 0; j < outW; j++) {
+          System.arraycopy(input, x + j * pixelStep, pixels, j * in, in);
+        }
+        gemm.pixels(pixels, 0, output, y, 0, outW);
+      }
     }
   }
 

@@ -47,6 +47,11 @@ class NhwcKernelsTest {
         Arguments.of(ConvGeometry.pointwise(64, 40, 1, 1), 1, 1), // one pixel: a classifier
         Arguments.of(ConvGeometry.pointwise(64, 1000, 1, 1), 1, 1), // full panels, overlapping
         Arguments.of(ConvGeometry.pointwise(48, 136, 1, 1), 3, 1), // 3 pixels, narrow last panel
+        // strided: output rows read in place, or gathered when shorter than a tile
+        Arguments.of(ConvGeometry.pointwise(32, 64, 2, 2), 13, 12),
+        Arguments.of(ConvGeometry.pointwise(40, 24, 2, 2), 9, 7),
+        Arguments.of(ConvGeometry.pointwise(24, 40, 2, 1), 5, 13),
+        Arguments.of(ConvGeometry.pointwise(16, 48, 3, 2), 10, 3),
         // depthwise 3x3 at stride 1 and 2, odd sizes, dilation, other kernels, asymmetric padding
         Arguments.of(ConvGeometry.depthwise(32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 9, 14),
         Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 15, 8),
