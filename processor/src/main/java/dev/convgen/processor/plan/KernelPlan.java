@@ -40,10 +40,17 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
   /** The plan in one line, for the generated class's Javadoc. */
   String summary();
 
-  /** The end of {@link #summary} for the layout in networks, empty when it is the kernel's own. */
+  /**
+   * The end of {@link #summary} for the layout in networks, empty when it is the kernel's own.
+   * Without SIMD code of its own, the kernel's NCHW {@code forward} runs that NHWC kernel too,
+   * between two transpositions (the runtime's {@code UnitKernel}): measured on a Zen 5, 512-bit,
+   * pointwise s2 8x32x56x56 -> 64 2,932-3,584 -> 1,221-1,373 us, depthwise s2 1x64x112x112
+   * 2,069 -> 953 us.
+   */
   static String networkSummary(KernelPlan plan) {
     return plan.networkLayout() == plan.layout() ? ""
         : "; in networks " + plan.networkLayout().describe() + " (the runtime's SIMD kernel with"
-            + " channels in lanes, from one vector of output channels)";
+            + " channels in lanes, from one vector of output channels"
+            + (plan.simd() ? ")" : "; NCHW calls too, between transpositions)");
   }
 }
