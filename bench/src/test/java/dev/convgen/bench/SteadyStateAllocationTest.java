@@ -22,7 +22,8 @@ class SteadyStateAllocationTest {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     for (BenchShape shape : new BenchShape[] {BenchShape.PW_1x32x32x32_64,
-        BenchShape.DS_1x32x32x32_64, BenchShape.MB13, BenchShape.MB12}) {
+        BenchShape.DS_1x32x32x32_64, BenchShape.MB13, BenchShape.MB12,
+        BenchShape.PW_S2_8x32x56x56_64}) { // the last through its NHWC body and transpositions
       ConvLayer layer = shape.specialized();
       float[] x = shape.input(layer);
       float[] y = shape.output(layer);
