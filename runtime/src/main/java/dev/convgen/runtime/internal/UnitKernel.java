@@ -93,10 +93,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   public final void forwardNhwcUnits(float[] input, int batch, int height, int width,
       float[] output, int fromUnit, int toUnit) {
     NhwcKernel body = nhwcBody();
-    if (fixedHeight > 0) {
-      Arguments.checkFixedSize("height", height, fixedHeight);
-      Arguments.checkFixedSize("width", width, fixedWidth);
-    }
+    checkFixedSize(height, width);
     // an NHWC tensor has as many floats as the NCHW one: the same checks apply
     Arguments.checkForward(geometry, input, batch, height, width, output);
     int units = body.unitsPerImage(height, width);
@@ -142,8 +139,8 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
    * The whole batch. Where the NCHW code is scalar and an NHWC body exists (stride-2 depthwise
    * and strided pointwise kernels, whose NCHW rows are strided), through the NHWC body between
    * two transpositions in per-thread buffers. Measured on a Zen 5 (512-bit, tuned kernels, us,
-   * NCHW scalar -> through NHWC): pointwise s2 8x32x56x56 -> 64 3,732 -> 1,172; depthwise s2
-   * 1x64x112x112 2,069 -> 913, 1x512x14x14 307 -> 123; the transpositions are most of it.
+   * NCHW scalar -> through NHWC): pointwise s2 8x32x56x56 -> 64 3,732 -> 1,179; depthwise s2
+   * 1x64x112x112 2,069 -> 953, 1x512x14x14 307 -> 157; the transpositions are most of it.
    */
   @Override
   public final void forward(float[] input, int batch, int height, int width, float[] output) {
@@ -151,10 +148,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
       forwardUnits(input, batch, height, width, output, 0, workUnits(Math.max(batch, 0)));
       return;
     }
-    if (fixedHeight > 0) {
-      Arguments.checkFixedSize("height", height, fixedHeight);
-      Arguments.checkFixedSize("width", width, fixedWidth);
-    }
+    checkFixedSize(height, width);
     Arguments.checkForward(geometry, input, batch, height, width, output);
     int outH = geometry.outputHeight(height);
     int outW = geometry.outputWidth(width);
@@ -163,6 +157,14 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     NhwcLayout.toNhwc(input, in, batch, geometry.inChannels(), height, width);
     forwardNhwcUnits(in, batch, height, width, out, 0, nhwcUnits(batch, height, width));
     NhwcLayout.toNchw(out, output, batch, geometry.outChannels(), outH, outW);
+  }
+
+  /** For a kernel generated for one input size: that size, or an IllegalArgumentException. */
+  private void checkFixedSize(int height, int width) {
+    if (fixedHeight > 0) {
+      Arguments.checkFixedSize("height", height, fixedHeight);
+      Arguments.checkFixedSize("width", width, fixedWidth);
+    }
   }
 
   /**
@@ -176,10 +178,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   @Override
   public final void forwardUnits(float[] input, int batch, int height, int width, float[] output,
       int fromUnit, int toUnit) {
-    if (fixedHeight > 0) {
-      Arguments.checkFixedSize("height", height, fixedHeight);
-      Arguments.checkFixedSize("width", width, fixedWidth);
-    }
+    checkFixedSize(height, width);
     Arguments.checkForward(geometry, input, batch, height, width, output);
     Arguments.checkUnits(fromUnit, toUnit, workUnits(batch));
     ImageKernel simd = simd();
