@@ -71,6 +71,14 @@ final class KernelClassWriter {
           .addStatement("return nhwc")
           .build());
     }
+    if (plan.nchwThroughNhwc()) {
+      type.addMethod(MethodSpec.methodBuilder("nchwThroughNhwc")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PROTECTED)
+          .returns(boolean.class)
+          .addStatement("return true")
+          .build());
+    }
     if (plan.simd()) {
       type.addField(FieldSpec.builder(IMAGE_KERNEL, "simd", Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("The SIMD implementation, or null to run the scalar code.\n").build());

@@ -41,16 +41,22 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
   String summary();
 
   /**
-   * The end of {@link #summary} for the layout in networks, empty when it is the kernel's own.
-   * Without SIMD code of its own, the kernel's NCHW {@code forward} runs that NHWC kernel too,
-   * between two transpositions (the runtime's {@code UnitKernel}): measured on a Zen 5, 512-bit,
-   * pointwise s2 8x32x56x56 -> 64 2,932-3,584 -> 1,221-1,373 us, depthwise s2 1x64x112x112
-   * 2,069 -> 953 us.
+   * Whether the kernel's NCHW {@code forward} runs the runtime's NHWC kernel between two
+   * transpositions instead of its own scalar code: for strided pointwise stages (no SIMD code of
+   * their own, an NHWC kernel in networks). Measured on a Zen 5, 512-bit, us, generated scalar ->
+   * through NHWC: pointwise s2 8x32x56x56 -> 64 2,932 -> 1,373. Not for stride-2 depthwise, whose
+   * generated scalar code (taps unrolled) is faster than the transpositions: MobileNet-v1's
+   * 1x64x112x112 529 against 866, 1x128x56x56 260/434, 1x256x28x28 107/227, 1x512x14x14 52/122.
    */
+  default boolean nchwThroughNhwc() {
+    return !simd() && networkLayout() == Layout.NHWC && stage().geometry().isPointwise();
+  }
+
+  /** The end of {@link #summary} for the layout in networks, empty when it is the kernel's own. */
   static String networkSummary(KernelPlan plan) {
     return plan.networkLayout() == plan.layout() ? ""
         : "; in networks " + plan.networkLayout().describe() + " (the runtime's SIMD kernel with"
             + " channels in lanes, from one vector of output channels"
-            + (plan.simd() ? ")" : "; NCHW calls too, between transpositions)");
+            + (plan.nchwThroughNhwc() ? "; NCHW calls too, between transpositions)" : ")");
   }
 }

@@ -136,11 +136,8 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   }
 
   /**
-   * The whole batch. Where the NCHW code is scalar and an NHWC body exists (stride-2 depthwise
-   * and strided pointwise kernels, whose NCHW rows are strided), through the NHWC body between
-   * two transpositions in per-thread buffers. Measured on a Zen 5 (512-bit, tuned kernels, us,
-   * NCHW scalar -> through NHWC): pointwise s2 8x32x56x56 -> 64 3,732 -> 1,179; depthwise s2
-   * 1x64x112x112 2,069 -> 953, 1x512x14x14 307 -> 157; the transpositions are most of it.
+   * The whole batch; where {@link #forwardRunsNhwc}, through the NHWC body between two
+   * transpositions in per-thread buffers.
    */
   @Override
   public final void forward(float[] input, int batch, int height, int width, float[] output) {
@@ -168,11 +165,20 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   }
 
   /**
+   * Whether, without NCHW SIMD code, {@link #forward} should run the NHWC body between
+   * transpositions rather than the scalar {@link #image}: a choice by measurement, the planner's
+   * for generated kernels. False here.
+   */
+  protected boolean nchwThroughNhwc() {
+    return false;
+  }
+
+  /**
    * Whether {@link #forward} runs the NHWC body between transpositions; {@code ParallelLayer}
    * then does the same, so both give the same result.
    */
   public final boolean forwardRunsNhwc() {
-    return simd() == null && nhwc() != null;
+    return simd() == null && nhwc() != null && nchwThroughNhwc();
   }
 
   @Override
@@ -197,14 +203,14 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   /**
    * Which implementation this kernel runs: e.g. {@code SIMD 512-bit} or {@code scalar}, and when
    * it has an NHWC implementation, what networks run, e.g. {@code SIMD 512-bit, in networks SIMD
-   * 512-bit NHWC}; a kernel whose NCHW code is scalar runs its NHWC body for NCHW tensors too
-   * ({@link #forward}), and says so.
+   * 512-bit NHWC}; a kernel that runs its NHWC body for NCHW tensors too ({@link #forward}) says
+   * so.
    */
   @Override
   public String implementation() {
     ImageKernel simd = simd();
     NhwcKernel nhwc = nhwc();
-    if (simd == null && nhwc != null) {
+    if (forwardRunsNhwc()) {
       return nhwc.implementation() + " between NCHW transpositions (its NCHW code is scalar)";
     }
     return (simd != null ? simd.implementation() : "scalar")
