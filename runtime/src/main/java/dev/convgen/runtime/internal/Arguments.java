@@ -18,6 +18,11 @@ public final class Arguments {
     checkInput(geometry, input, batch, height, width);
     checkTensor("output", output, batch, geometry.outChannels(),
         geometry.outputHeight(height), geometry.outputWidth(width));
+    requireDistinct(input, output);
+  }
+
+  /** A forward call's output must not be its input. */
+  public static void requireDistinct(float[] input, float[] output) {
     if (input == output) {
       throw new IllegalArgumentException(
           "output: must be a different array from input (the kernel reads input while writing)");

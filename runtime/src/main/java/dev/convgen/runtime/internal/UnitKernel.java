@@ -24,9 +24,6 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   private final int fixedHeight;
   private final int fixedWidth;
   private final int unitsPerImage;
-  /** Per thread: the input and the output in NHWC, for {@link #forward} through the NHWC body. */
-  private final ThreadBuffer nhwcInput = new ThreadBuffer();
-  private final ThreadBuffer nhwcOutput = new ThreadBuffer();
 
   /**
    * @param fixedHeight the input height the kernel was generated for, or 0 for any
@@ -137,23 +134,15 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
 
   /**
    * The whole batch; where {@link #forwardRunsNhwc}, through the NHWC body between two
-   * transpositions in per-thread buffers.
+   * transpositions ({@code NhwcLayout.forwardViaNhwc}).
    */
   @Override
   public final void forward(float[] input, int batch, int height, int width, float[] output) {
-    if (!forwardRunsNhwc()) {
+    if (forwardRunsNhwc()) {
+      NhwcLayout.forwardViaNhwc(this, input, batch, height, width, output);
+    } else {
       forwardUnits(input, batch, height, width, output, 0, workUnits(Math.max(batch, 0)));
-      return;
     }
-    checkFixedSize(height, width);
-    Arguments.checkForward(geometry, input, batch, height, width, output);
-    int outH = geometry.outputHeight(height);
-    int outW = geometry.outputWidth(width);
-    float[] in = nhwcInput.exactly(input.length);
-    float[] out = nhwcOutput.exactly(output.length);
-    NhwcLayout.toNhwc(input, in, batch, geometry.inChannels(), height, width);
-    forwardNhwcUnits(in, batch, height, width, out, 0, nhwcUnits(batch, height, width));
-    NhwcLayout.toNchw(out, output, batch, geometry.outChannels(), outH, outW);
   }
 
   /** For a kernel generated for one input size: that size, or an IllegalArgumentException. */

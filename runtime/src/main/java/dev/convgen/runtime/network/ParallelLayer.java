@@ -1,10 +1,8 @@
 package dev.convgen.runtime.network;
 
-import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.internal.Arguments;
-import dev.convgen.runtime.internal.ThreadBuffer;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.Objects;
@@ -37,9 +35,6 @@ public final class ParallelLayer implements ConvLayer {
   private final int parallelism;
   /** Each calling thread's session, reused from pass to pass. */
   private final ThreadLocal<Session> sessions;
-  /** Per calling thread: NHWC copies for a kernel whose forward runs its NHWC body. */
-  private final ThreadBuffer nhwcInput = new ThreadBuffer();
-  private final ThreadBuffer nhwcOutput = new ThreadBuffer();
 
   private ParallelLayer(ConvLayer layer, Executor executor, int parallelism) {
     this.layer = Objects.requireNonNull(layer, "layer");
@@ -109,14 +104,7 @@ public final class ParallelLayer implements ConvLayer {
   public void forward(float[] input, int batch, int height, int width, float[] output) {
     if (layer instanceof UnitKernel kernel && kernel.forwardRunsNhwc()) {
       // as the kernel's own forward: its NHWC body between transpositions (same result)
-      ConvGeometry g = kernel.geometry();
-      Arguments.checkForward(g, input, batch, height, width, output);
-      float[] in = nhwcInput.exactly(input.length);
-      float[] out = nhwcOutput.exactly(output.length);
-      NhwcLayout.toNhwc(input, in, batch, g.inChannels(), height, width);
-      forward(in, true, batch, height, width, out);
-      NhwcLayout.toNchw(out, output, batch, g.outChannels(), g.outputHeight(height),
-          g.outputWidth(width));
+      NhwcLayout.forwardViaNhwc(this, input, batch, height, width, output);
       return;
     }
     forward(input, false, batch, height, width, output);

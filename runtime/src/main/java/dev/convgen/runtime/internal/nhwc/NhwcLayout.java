@@ -16,7 +16,7 @@ public final class NhwcLayout {
   /** Columns per chunk of {@link #fewRows}: the chunk's output (at most 56 KB) stays in cache. */
   private static final int CHUNK = 2048;
 
-  /** Per-thread buffers of the transposition in {@link #forwardViaNchw}, by exact length. */
+  /** Per-thread buffers of {@link #forwardViaNchw} and {@link #forwardViaNhwc}, by exact length. */
   private static final int SCRATCH_SLOTS = 8;
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[SCRATCH_SLOTS][]);
@@ -30,6 +30,23 @@ public final class NhwcLayout {
    */
   public static void forwardViaNchw(ConvLayer layer, float[] input, int batch, int height,
       int width, float[] output) {
+    forwardTransposed(layer, false, input, batch, height, width, output);
+  }
+
+  /**
+   * {@code ConvLayer.forward} of a layer whose NCHW calls run its NHWC implementation (a kernel
+   * without NCHW SIMD code, where its plan chose so, and {@code ParallelLayer} over it): the
+   * input transposed to NHWC, {@code forwardNhwc}, the output transposed back, through the same
+   * per-thread buffers.
+   */
+  public static void forwardViaNhwc(ConvLayer layer, float[] input, int batch, int height,
+      int width, float[] output) {
+    Arguments.requireDistinct(input, output);
+    forwardTransposed(layer, true, input, batch, height, width, output);
+  }
+
+  private static void forwardTransposed(ConvLayer layer, boolean viaNhwc, float[] input,
+      int batch, int height, int width, float[] output) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
     Arguments.requirePositive("batch", batch);
@@ -43,16 +60,29 @@ public final class NhwcLayout {
     if (outH > 0 && outW > 0) {
       Arguments.checkTensor("output", output, batch, out, outH, outW);
     }
-    float[] nchwIn = input;
+    float[] innerIn = input;
     if (!same(in, height, width)) {
-      nchwIn = scratch(input.length, null);
-      toNchw(input, nchwIn, batch, in, height, width);
+      innerIn = scratch(input.length, null);
+      if (viaNhwc) {
+        toNhwc(input, innerIn, batch, in, height, width);
+      } else {
+        toNchw(input, innerIn, batch, in, height, width);
+      }
     }
     boolean outSame = outH > 0 && outW > 0 && same(out, outH, outW);
-    float[] nchwOut = outSame || outH <= 0 || outW <= 0 ? output : scratch(output.length, nchwIn);
-    layer.forward(nchwIn, batch, height, width, nchwOut);
-    if (nchwOut != output) {
-      toNhwc(nchwOut, output, batch, out, outH, outW);
+    float[] innerOut = outSame || outH <= 0 || outW <= 0 ? output
+        : scratch(output.length, innerIn);
+    if (viaNhwc) {
+      layer.forwardNhwc(innerIn, batch, height, width, innerOut);
+    } else {
+      layer.forward(innerIn, batch, height, width, innerOut);
+    }
+    if (innerOut != output) {
+      if (viaNhwc) {
+        toNchw(innerOut, output, batch, out, outH, outW);
+      } else {
+        toNhwc(innerOut, output, batch, out, outH, outW);
+      }
     }
   }
 

@@ -99,6 +99,6 @@ final class NhwcWarmUp {
   }
 
   private static float[] zeros(ConvGeometry g) {
-    return new float[g.outChannels() * g.inChannels() / g.groups() * g.kernelH() * g.kernelW()];
+    return new float[(int) g.weightCount()];
   }
 }
