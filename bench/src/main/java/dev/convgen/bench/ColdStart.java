@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One network from a cold JVM, measured as the peers' {@code OrtColdStart} measures ONNX Runtime:
@@ -23,9 +24,9 @@ import java.util.Locale;
  * {@code DIR/mobilenet_v1.npz}, input {@code DIR/input.npy}, compared with PyTorch's
  * {@code DIR/torch_output.npy}, as written by the peers' {@code make_mobilenet_v1.py}) or
  * {@code mbconv} ({@link MbConvNetwork}, random weights and input); SECONDS: how long to run.
- * With {@code -Dconvgen.bench.warmUp=true}, {@link WarmUp#run} first (its time counted in the
- * build, and in the first result); with {@code =background}, in a thread of its own while the
- * model is built and run.
+ * With {@code -Dconvgen.bench.warmUp=true}, {@link WarmUp#run} first; with {@code =start},
+ * {@link WarmUp#start} while the model is built, joined before the first pass. Either way its time
+ * counts in the build, and in the first result.
  */
 public final class ColdStart {
 
@@ -43,11 +44,9 @@ public final class ColdStart {
     String warmUp = System.getProperty("convgen.bench.warmUp", "false");
     if (warmUp.equals("true")) {
       WarmUp.run();
-    } else if (warmUp.equals("background")) {
-      Thread thread = new Thread(() -> WarmUp.run(), "convgen-warm-up");
-      thread.setDaemon(true);
-      thread.start();
     }
+    CompletableFuture<Boolean> warmingUp =
+        warmUp.equals("start") ? WarmUp.start() : CompletableFuture.completedFuture(true);
     ConvLayer model;
     float[] input;
     float[] expected = null;
@@ -68,6 +67,7 @@ public final class ColdStart {
       throw new IllegalArgumentException("network: expected mobilenet-v1 or mbconv, got "
           + network);
     }
+    warmingUp.join();
     double buildMs = (System.nanoTime() - t0) / 1e6;
     float[] y = new float[classes];
     List<double[]> passes = new ArrayList<>(); // {ms since JVM start at the end, pass ms}

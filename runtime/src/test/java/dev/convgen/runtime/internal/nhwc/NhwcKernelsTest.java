@@ -2,6 +2,7 @@ package dev.convgen.runtime.internal.nhwc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import dev.convgen.runtime.network.WarmUp;
 import dev.convgen.runtime.network.Sequential;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -319,6 +321,38 @@ class NhwcKernelsTest {
   }
 
   /** The test's own transposition: NCHW to NHWC. */
+  /**
+   * {@code WarmUp.start} runs in a thread of its own: kernels the calling thread builds and runs
+   * meanwhile (sharing the bodies' static state with it) compute the reference's result, and the
+   * future completes with the warm-up's answer; a negative limit is refused at once.
+   */
+  @Test
+  void kernelsRunWhileTheWarmUpRunsInItsOwnThread() {
+    CompletableFuture<Boolean> warmUp = WarmUp.start(Duration.ofMillis(300));
+    Random random = new Random(29);
+    for (ConvGeometry g : new ConvGeometry[] {
+        ConvGeometry.depthwise(32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+        ConvGeometry.pointwise(32, 64, 1, 1)}) {
+      for (int round = 0; round < 20; round++) {
+        int h = 9 + round;
+        int w = 40 - round;
+        float[] x = Tolerance.random(random, g.inChannels() * h * w);
+        float[] weight = Tolerance.random(random, (int) g.weightCount());
+        ConvKernel kernel = GenericKernels.tuned(g, weight, null, Activation.RELU6);
+        float[] y = new float[g.outChannels() * g.outputHeight(h) * g.outputWidth(w)];
+        kernel.forwardNhwc(nhwc(x, 1, g.inChannels(), h, w), 1, h, w, y);
+        Tolerance.assertClose(g.describe() + " " + h + "x" + w + " during the warm-up",
+            ReferenceConv.conv2d(g, x, 1, h, w, weight, null, Activation.RELU6),
+            nchw(y, 1, g.outChannels(), g.outputHeight(h), g.outputWidth(w)), 1e-5);
+      }
+    }
+    assertNotNull(warmUp.join()); // compiled or not within 300 ms; an exception fails here
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> WarmUp.start(Duration.ofSeconds(-2)));
+    assertTrue(e.getMessage().startsWith("limit: expected a duration >= 0, got PT-2S"),
+        e.getMessage());
+  }
+
   static float[] nhwc(float[] x, int n, int c, int h, int w) {
     return transpose(x, n, c, h * w);
   }
