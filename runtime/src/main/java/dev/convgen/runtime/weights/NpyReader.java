@@ -27,8 +27,9 @@ final class NpyReader {
 
   private NpyReader() {}
 
-  /** Reads the array from {@code in} to its end, as tensor {@code name}. */
-  static Tensor read(InputStream in, String name, String file) throws IOException {
+  /** Reads the array from {@code in} to its end, as tensor {@code name} of {@code data}'s file. */
+  static Tensor read(InputStream in, String name, TensorData data) throws IOException {
+    String file = data.file();
     byte[] prefix = in.readNBytes(8);
     if (prefix.length < 8 || !Arrays.equals(prefix, 0, 6, MAGIC, 0, 6)) {
       throw new WeightFileException(file, "tensor " + name
@@ -91,7 +92,7 @@ final class NpyReader {
           + Arrays.toString(shape) + " has more than " + TensorData.MAX_ELEMENTS
           + " elements");
     }
-    float[] values = TensorData.read(in, type, order, (int) count, file, name);
+    float[] values = data.read(in, type, order, (int) count, name);
     if (in.read() != -1) {
       throw new WeightFileException(file, "tensor " + name + ": unexpected bytes after the "
           + count + " elements its header declares");

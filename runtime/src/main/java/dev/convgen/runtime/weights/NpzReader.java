@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -31,6 +32,7 @@ final class NpzReader {
     String file = path.toString();
     long[] inflated = {0};
     List<Tensor> tensors = new ArrayList<>();
+    TensorData data = new TensorData(file, Files.size(path));
     Set<String> names = new HashSet<>();
     try (ZipFile zip = new ZipFile(path.toFile())) {
       Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -51,7 +53,7 @@ final class NpzReader {
         CRC32 crc = new CRC32();
         try (InputStream in = new CheckedInputStream(
             limited(zip.getInputStream(entry), inflated, maxInflatedBytes, file, name), crc)) {
-          tensors.add(NpyReader.read(in, name, file));
+          tensors.add(NpyReader.read(in, name, data));
           in.transferTo(OutputStream.nullOutputStream()); // NpyReader refused trailing bytes
         } catch (WeightFileException e) {
           throw e;

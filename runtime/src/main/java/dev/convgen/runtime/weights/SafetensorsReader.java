@@ -56,9 +56,10 @@ final class SafetensorsReader {
       List<Entry> entries = parseHeader(new BoundedInputStream(in, headerSize), file);
       checkLayout(entries, fileSize - 8 - headerSize, file);
       List<Tensor> tensors = new ArrayList<>(entries.size());
+      TensorData data = new TensorData(file, fileSize);
       for (Entry entry : entries) { // in data order after checkLayout
-        float[] values = TensorData.read(in, entry.type(), ByteOrder.LITTLE_ENDIAN,
-            (int) TensorData.elementCount(entry.shape()), file, entry.name());
+        float[] values = data.read(in, entry.type(), ByteOrder.LITTLE_ENDIAN,
+            (int) TensorData.elementCount(entry.shape()), entry.name());
         tensors.add(new Tensor(entry.name(), TensorData.toInts(entry.shape()), values));
       }
       return tensors;

@@ -7,9 +7,17 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Reads a tensor's values from a stream without trusting the size its header claims: the result
- * array grows only as bytes actually arrive, so a header claiming gigabytes over a short (or
- * compressed) stream costs at most twice the data really present before it is reported.
+ * Reads the tensors of one file from streams without trusting the sizes their headers claim: a
+ * tensor's array starts at the size its header claims only as far as the file's bytes could hold
+ * it, and grows beyond that (compressed entries) only as bytes actually arrive, so a header
+ * claiming gigabytes costs at most the file's size, or twice the bytes a compressed entry really
+ * inflates to, before it is reported. One reader serves a whole file, reusing one chunk buffer.
+ *
+ * <p>Measured (MobileNet-v1's 17 MB {@code .npz}, 137 arrays, fresh JVMs, 2-core Zen 5): the
+ * earlier version grew every array from 64K elements and allocated a chunk of up to 1 MB per
+ * tensor, about 46 MB for 17 MB of data, and read the file in 145-154 ms; this one in 80-86 ms.
+ * Within a whole cold start the gain mostly goes (build 375-398 -> 361-381 ms): the model's
+ * arrays then take the fresh pages the garbage had taken.
  */
 final class TensorData {
 
@@ -17,11 +25,25 @@ final class TensorData {
   static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
   /** Bytes read and converted per step: a multiple of every element size. */
-  private static final int CHUNK_BYTES = 1 << 20;
+  private static final int CHUNK_BYTES = 1 << 16;
 
-  private static final int INITIAL_ELEMENTS = 1 << 16;
+  private final String file;
+  private final long fileBytes;
+  private final byte[] chunk = new byte[CHUNK_BYTES];
 
-  private TensorData() {}
+  /**
+   * @param file the file's name, for messages
+   * @param fileBytes the file's size: no tensor's data in it can be larger, unless compressed
+   */
+  TensorData(String file, long fileBytes) {
+    this.file = file;
+    this.fileBytes = fileBytes;
+  }
+
+  /** The file's name, for messages. */
+  String file() {
+    return file;
+  }
 
   /** Elements in {@code shape}, or -1 when the product exceeds {@link #MAX_ELEMENTS}. */
   static long elementCount(long[] shape) {
@@ -48,14 +70,13 @@ final class TensorData {
   }
 
   /**
-   * Reads exactly {@code count} elements of {@code type}.
+   * Reads exactly {@code count} elements of {@code type}, tensor {@code tensor} of the file.
    *
    * @throws WeightFileException when the stream ends first
    */
-  static float[] read(InputStream in, DType type, ByteOrder order, int count, String file,
-      String tensor) throws IOException {
-    float[] values = new float[Math.min(count, INITIAL_ELEMENTS)];
-    byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, (long) count * type.bytes())];
+  float[] read(InputStream in, DType type, ByteOrder order, int count, String tensor)
+      throws IOException {
+    float[] values = new float[(int) Math.min(count, fileBytes / type.bytes())];
     ByteBuffer buffer = ByteBuffer.wrap(chunk).order(order);
     int filled = 0;
     while (filled < count) {
@@ -67,7 +88,7 @@ final class TensorData {
             + " bytes (truncated file?)");
       }
       int elements = wanted / type.bytes();
-      if (filled + elements > values.length) {
+      if (filled + elements > values.length) { // more than the file holds: a compressed entry
         values = Arrays.copyOf(values,
             (int) Math.min(count, Math.max(2L * values.length, filled + elements)));
       }

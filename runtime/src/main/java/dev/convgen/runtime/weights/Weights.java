@@ -108,7 +108,8 @@ public final class Weights {
     }
     if (lower.endsWith(".npy")) {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-        return List.of(NpyReader.read(in, name.substring(0, name.length() - 4), file.toString()));
+        return List.of(NpyReader.read(in, name.substring(0, name.length() - 4),
+            new TensorData(file.toString(), Files.size(file))));
       }
     }
     if (lower.endsWith(".npz")) {
