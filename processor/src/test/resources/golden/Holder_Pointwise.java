@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Batch, height and width are run-time arguments.
  *
- * <p>Plan: NCHW, work unit 4 output channels; scalar: 4 channels x 2 pixels, reduction unrolled x8; SIMD 256-bit (8 lanes, 16 registers): 4 channels x 16 pixels, pixel tiles of 512, rolled reduction; SIMD 512-bit (16 lanes, 32 registers): 4 channels x 32 pixels, pixel tiles of 512, rolled reduction; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels).
+ * <p>Plan: NCHW, work unit 4 output channels; scalar: 4 channels x 2 pixels, reduction unrolled x8; SIMD 256-bit (8 lanes, 16 registers): 4 channels x 16 pixels, pixel tiles of 512, rolled reduction; SIMD 512-bit (16 lanes, 32 registers): 4 channels x 32 pixels, pixel tiles of 512, rolled reduction; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels; NCHW weights packed on the first NCHW call).
  */
 @Generated("dev.convgen.processor.ConvSpecProcessor")
 public final class Holder_Pointwise extends UnitKernel {
@@ -31,7 +31,12 @@ public final class Holder_Pointwise extends UnitKernel {
      */
     public static final ConvGeometry GEOMETRY = ConvGeometry.pointwise(32, 64, 1, 1);
 
-    private final float[] weight;
+    /**
+     * The NCHW code's packed weights: packed at construction when this JVM gives the kernel no NHWC
+     * body, else from the NHWC body's on the first NCHW call (networks run NHWC only). Read
+     * through {@link #weight()}.
+     */
+    private volatile float[] weight;
 
     private final float[] bias;
 
@@ -55,11 +60,31 @@ public final class Holder_Pointwise extends UnitKernel {
         // geometry, bias, activation, fixed height and width (0: any), work units per image
         super(GEOMETRY, true, Activation.RELU6, 0, 0, 16);
         Arguments.checkWeights(GEOMETRY, weight);
-        this.weight = WeightPacking.packPointwise(weight, 64, 32, 4);
         this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
         this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.RELU6);
+        this.weight = nhwc == null ? pack(weight) : null;
         int bits = Vectorization.bits();
         this.simd = bits == 256 ? new Simd256() : bits == 512 ? new Simd512() : null;
+    }
+
+    /**
+     * The NCHW code's packed weights, packed on the first call if need be.
+     */
+    private float[] weight() {
+        float[] packed = weight;
+        if (packed == null) {
+            // two threads may both pack: equal arrays, either one kept
+            packed = pack(nhwc.weights());
+            weight = packed;
+        }
+        return packed;
+    }
+
+    /**
+     * PyTorch-layout weights packed for the NCHW code.
+     */
+    private static float[] pack(float[] weight) {
+        return WeightPacking.packPointwise(weight, 64, 32, 4);
     }
 
     @Override
@@ -84,7 +109,7 @@ public final class Holder_Pointwise extends UnitKernel {
         int outW = GEOMETRY.outputWidth(width);
         int inPlane = height * width;
         int outPlane = outH * outW;
-        float[] w = this.weight;
+        float[] w = weight();
         float[] b = this.bias;
         int mainEnd = outPlane - outPlane % 2;
         int inRow = inputOffset;
@@ -380,7 +405,7 @@ public final class Holder_Pointwise extends UnitKernel {
             int fromChannel = firstUnit * 4;
             int toChannel = Math.min(lastUnit * 4, 64);
             int plane = height * width;
-            float[] w = weight;
+            float[] w = weight();
             float[] b = bias;
             int inRow = inputOffset;
             int outRow = outputOffset;
@@ -512,7 +537,7 @@ public final class Holder_Pointwise extends UnitKernel {
             FloatVector a2_1 = a2_0;
             FloatVector a3_0 = FloatVector.broadcast(F, bias[k + 3]);
             FloatVector a3_1 = a3_0;
-            float[] w = weight;
+            float[] w = weight();
             for (int c = 0; c < 32; c++) {
                 FloatVector x0 = FloatVector.fromArray(F, input, xc);
                 FloatVector x1 = FloatVector.fromArray(F, input, xc + 8);
@@ -562,7 +587,7 @@ public final class Holder_Pointwise extends UnitKernel {
             int fromChannel = firstUnit * 4;
             int toChannel = Math.min(lastUnit * 4, 64);
             int plane = height * width;
-            float[] w = weight;
+            float[] w = weight();
             float[] b = bias;
             int inRow = inputOffset;
             int outRow = outputOffset;
@@ -694,7 +719,7 @@ public final class Holder_Pointwise extends UnitKernel {
             FloatVector a2_1 = a2_0;
             FloatVector a3_0 = FloatVector.broadcast(F, bias[k + 3]);
             FloatVector a3_1 = a3_0;
-            float[] w = weight;
+            float[] w = weight();
             for (int c = 0; c < 32; c++) {
                 FloatVector x0 = FloatVector.fromArray(F, input, xc);
                 FloatVector x1 = FloatVector.fromArray(F, input, xc + 16);

@@ -44,17 +44,45 @@ final class KernelClassWriter {
   static TypeSpec.Builder kernelClass(String simpleName, KernelPlan plan, CodeBlock packWeights,
       CodeBlock javadoc) {
     StageSpec stage = plan.stage();
+    boolean onDemand = plan.nchwWeightsOnDemand();
     TypeSpec.Builder type = classHeader(simpleName, UNIT_KERNEL, plan, javadoc,
-            "The shape this kernel was generated for")
-        .addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.FINAL).build());
+            "The shape this kernel was generated for");
     MethodSpec.Builder constructor = weightConstructor(stage,
             "Copies and packs the weights; the arrays are not retained.")
         .addComment("geometry, bias, activation, fixed height and width (0: any), work units per"
             + " image")
         .addStatement("super(GEOMETRY, $L, $T.$L, $L, $L, $L)", stage.bias(), ACTIVATION,
             stage.activation(), stage.height(), stage.width(), plan.unitsPerImage())
-        .addStatement("$T.checkWeights(GEOMETRY, weight)", ARGUMENTS)
-        .addStatement("this.weight = $L", packWeights);
+        .addStatement("$T.checkWeights(GEOMETRY, weight)", ARGUMENTS);
+    if (onDemand) {
+      type.addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.VOLATILE)
+          .addJavadoc("The NCHW code's packed weights: packed at construction when this JVM"
+              + " gives the kernel no NHWC\nbody, else from the NHWC body's on the first NCHW"
+              + " call (networks run NHWC only). Read\nthrough {@link #weight()}.\n")
+          .build());
+      type.addMethod(MethodSpec.methodBuilder("weight")
+          .addJavadoc("The NCHW code's packed weights, packed on the first call if need be.\n")
+          .addModifiers(Modifier.PRIVATE)
+          .returns(FLOATS)
+          .addStatement("float[] packed = weight")
+          .beginControlFlow("if (packed == null)")
+          .addComment("two threads may both pack: equal arrays, either one kept")
+          .addStatement("packed = pack(nhwc.weights())")
+          .addStatement("weight = packed")
+          .endControlFlow()
+          .addStatement("return packed")
+          .build());
+      type.addMethod(MethodSpec.methodBuilder("pack")
+          .addJavadoc("PyTorch-layout weights packed for the NCHW code.\n")
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .returns(FLOATS)
+          .addParameter(FLOATS, "weight")
+          .addStatement("return $L", packWeights)
+          .build());
+    } else {
+      type.addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.FINAL).build());
+      constructor.addStatement("this.weight = $L", packWeights);
+    }
     if (stage.bias()) {
       type.addField(FieldSpec.builder(FLOATS, "bias", Modifier.PRIVATE, Modifier.FINAL).build());
       constructor.addStatement("this.bias = $T.checkBias(GEOMETRY, bias).clone()", ARGUMENTS);
@@ -64,6 +92,9 @@ final class KernelClassWriter {
           .addJavadoc("The NHWC implementation networks use, or null at this width.\n").build());
       constructor.addStatement("this.nhwc = $T.create(GEOMETRY, weight, $L, $T.$L)", NHWC_KERNELS,
           stage.bias() ? "bias" : "null", ACTIVATION, stage.activation());
+      if (onDemand) {
+        constructor.addStatement("this.weight = nhwc == null ? pack(weight) : null");
+      }
       type.addMethod(MethodSpec.methodBuilder("nhwc")
           .addAnnotation(Override.class)
           .addModifiers(Modifier.PROTECTED)
@@ -97,6 +128,14 @@ final class KernelClassWriter {
           .build());
     }
     return type.addMethod(constructor.build());
+  }
+
+  /**
+   * How the NCHW code reads its packed weights: the field, or, where they are packed on demand,
+   * the method that packs them.
+   */
+  static String weightAccess(KernelPlan plan) {
+    return plan.nchwWeightsOnDemand() ? "weight()" : "weight";
   }
 
   /**

@@ -41,7 +41,7 @@ final class PointwiseScalarEmitter {
       outPlane = Expr.var("outPlane");
       rowLength = flat ? outPlane : Expr.var("outW");
     }
-    method.addStatement("float[] w = this.weight");
+    method.addStatement("float[] w = $L", KernelClassWriter.weightAccess(plan));
     if (stage.bias()) {
       method.addStatement("float[] b = this.bias");
     }

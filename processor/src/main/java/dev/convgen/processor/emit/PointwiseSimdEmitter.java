@@ -38,7 +38,7 @@ final class PointwiseSimdEmitter {
     }
     boolean tooSmall = plane.isConstant() && plane.constant() < block;
     if (!plane.isConstant() || tooSmall) { // the scalar path below reads them
-      image.addStatement("float[] w = weight");
+      image.addStatement("float[] w = $L", KernelClassWriter.weightAccess(plan));
       if (stage.bias()) {
         image.addStatement("float[] b = bias");
       }
@@ -161,7 +161,7 @@ final class PointwiseSimdEmitter {
   private static CodeBlock rolledBlock(PointwisePlan plan, PointwisePlan.VectorTile tile,
       int channels, Expr plane) {
     return microKernel(plan.stage(), tile, plan.stage().geometry().inChannels(), channels, plane,
-        plane, "weight");
+        plane, KernelClassWriter.weightAccess(plan));
   }
 
   /**
@@ -210,7 +210,7 @@ final class PointwiseSimdEmitter {
     int in = plan.stage().geometry().inChannels();
     int vectors = tile.vectors();
     int lanes = tile.shape().lanes();
-    method.addStatement("float[] w = weight")
+    method.addStatement("float[] w = $L", KernelClassWriter.weightAccess(plan))
         .addStatement("int wp = k * $L", in);
     if (from > 0) {
       for (int r = 0; r < channels; r++) {

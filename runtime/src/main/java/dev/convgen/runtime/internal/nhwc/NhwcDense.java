@@ -48,6 +48,22 @@ final class NhwcDense implements NhwcKernel {
     this.gemm = new NhwcGemm(reduction, g.outChannels(), reordered, bias, activation);
   }
 
+  @Override
+  public float[] weights() {
+    float[] reordered = gemm.weights();
+    int in = g.inChannels();
+    int taps = g.kernelH() * g.kernelW();
+    float[] weight = new float[reordered.length];
+    for (int k = 0; k < g.outChannels(); k++) {
+      for (int c = 0; c < in; c++) {
+        for (int t = 0; t < taps; t++) {
+          weight[(k * in + c) * taps + t] = reordered[k * reduction + t * in + c];
+        }
+      }
+    }
+    return weight;
+  }
+
   /** Output rows. */
   @Override
   public int unitsPerImage(int height, int width) {

@@ -101,6 +101,18 @@ final class NhwcDepthwise implements NhwcKernel {
     this.high = NhwcGemm.highBound(activation);
   }
 
+  @Override
+  public float[] weights() {
+    int kernel = g.kernelH() * g.kernelW();
+    float[] weight = new float[kernel * channels];
+    for (int c = 0; c < channels; c++) {
+      for (int t = 0; t < kernel; t++) {
+        weight[c * kernel + t] = taps[t * channels + c];
+      }
+    }
+    return weight;
+  }
+
   /** Output rows. */
   @Override
   public int unitsPerImage(int height, int width) {

@@ -114,6 +114,21 @@ final class NhwcGemm {
     }
   }
 
+  /** The weights {@code [out][reduction]}, rebuilt from the panels. */
+  float[] weights() {
+    float[] weight = new float[out * reduction];
+    for (int p = 0; p < panelStart.length; p++) {
+      int lanes = panelVectors[p] * L;
+      for (int j = 0; j < lanes; j++) {
+        int row = (panelStart[p] + j) * reduction;
+        for (int c = 0; c < reduction; c++) {
+          weight[row + c] = packed[panelOffset[p] + c * lanes + j];
+        }
+      }
+    }
+    return weight;
+  }
+
   /** The lower clamp of an activation applied on the stores (NONE: none, so NaN and -0 pass). */
   static float lowBound(Activation activation) {
     return activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;

@@ -23,6 +23,13 @@ public interface NhwcKernel {
   void compute(float[] input, int inputOffset, float[] output, int outputOffset, int height,
       int width, int firstUnit, int lastUnit);
 
+  /**
+   * The weights in PyTorch layout ({@code [out, in / groups, kh, kw]}), rebuilt from the packed
+   * form, bit for bit: so a kernel can pack another layout's copy when first asked for it instead
+   * of holding both.
+   */
+  float[] weights();
+
   /** What this body runs, e.g. {@code SIMD 512-bit NHWC}: the width all NHWC bodies share. */
   default String implementation() {
     return NhwcGemm.width() + " NHWC";

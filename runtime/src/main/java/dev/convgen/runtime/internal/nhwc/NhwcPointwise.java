@@ -27,6 +27,11 @@ final class NhwcPointwise implements NhwcKernel {
     this.strided = g.strideH() != 1 || g.strideW() != 1;
   }
 
+  @Override
+  public float[] weights() {
+    return gemm.weights();
+  }
+
   /**
    * Strided: output rows. Otherwise, where the weights outweigh the input (more output channels
    * than pixels: the 14x14 and 7x7 stages, a classifier), panels of output channels, so threads

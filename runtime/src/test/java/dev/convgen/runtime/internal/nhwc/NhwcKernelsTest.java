@@ -1,5 +1,6 @@
 package dev.convgen.runtime.internal.nhwc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -99,6 +100,23 @@ class NhwcKernelsTest {
             nchw(y, n, g.outChannels(), outH, outW), 1e-5);
       }
     }
+  }
+
+  /**
+   * An NHWC body gives its weights back in PyTorch layout, bit for bit (what generated kernels
+   * pack their NCHW copy from on demand), overlapping panels and slices included.
+   */
+  @ParameterizedTest
+  @MethodSource("geometries")
+  void weightsComeBackFromThePackedForm(ConvGeometry g, int h, int w) {
+    Random random = new Random(g.hashCode() * 11L + h);
+    float[] weight = Tolerance.random(random, (int) g.weightCount());
+    NhwcKernel body = NhwcKernels.create(g, weight.clone(), null, Activation.NONE);
+    if (body == null) {
+      assertTrue(!Vectorization.enabled() || g.outChannels() < LANES, g.describe());
+      return;
+    }
+    assertArrayEquals(weight, body.weights(), g.describe());
   }
 
   /**
