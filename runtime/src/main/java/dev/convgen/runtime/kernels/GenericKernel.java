@@ -15,6 +15,7 @@ import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 abstract class GenericKernel extends UnitKernel {
 
   final ConvGeometry geometry;
+  /** The checked copy of the weights, PyTorch layout; null where a subclass does not keep it. */
   final float[] weight;
   /** One value per output channel; zeros when there is no bias. */
   final float[] bias;
@@ -26,19 +27,29 @@ abstract class GenericKernel extends UnitKernel {
   /** A kernel without an NHWC body (the textbook kernels). */
   GenericKernel(ConvGeometry geometry, float[] weight, float[] bias, Activation activation,
       int unitsPerImage) {
-    this(geometry, weight, bias, activation, unitsPerImage, false);
+    this(geometry, weight, bias, activation, unitsPerImage, false, true);
   }
 
-  /** @param withNhwc whether to build the runtime's NHWC body ({@code NhwcKernels}), if any */
+  /**
+   * @param withNhwc whether to build the runtime's NHWC body ({@code NhwcKernels}), if any
+   * @param keepWeights whether to keep the checked copy in {@link #weight} also when the NHWC
+   *     body holds the weights; a subclass that only packs them once reads {@link #weights()}
+   */
   GenericKernel(ConvGeometry geometry, float[] weight, float[] bias, Activation activation,
-      int unitsPerImage, boolean withNhwc) {
+      int unitsPerImage, boolean withNhwc, boolean keepWeights) {
     super(geometry, bias != null, activation, 0, 0, unitsPerImage);
     this.geometry = geometry;
-    this.weight = Arguments.checkWeights(geometry, weight).clone();
+    float[] checked = Arguments.checkWeights(geometry, weight).clone();
     this.bias = bias != null ? Arguments.checkBias(geometry, bias).clone()
         : new float[geometry.outChannels()];
     this.activation = activation;
-    this.nhwc = withNhwc ? NhwcKernels.create(geometry, this.weight, this.bias, activation) : null;
+    this.nhwc = withNhwc ? NhwcKernels.create(geometry, checked, this.bias, activation) : null;
+    this.weight = nhwc == null || keepWeights ? checked : null;
+  }
+
+  /** The weights in PyTorch layout: the kept copy, or one rebuilt from the NHWC body's. */
+  final float[] weights() {
+    return weight != null ? weight : nhwc.weights();
   }
 
   @Override

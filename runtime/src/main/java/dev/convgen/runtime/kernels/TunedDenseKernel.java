@@ -40,7 +40,7 @@ final class TunedDenseKernel extends GenericKernel {
   private TunedDenseKernel(ConvGeometry geometry, float[] weight, float[] bias,
       Activation activation, int block) {
     super(geometry, weight, bias, activation, geometry.groups()
-        * ((geometry.outChannels() / geometry.groups() + block - 1) / block), true);
+        * ((geometry.outChannels() / geometry.groups() + block - 1) / block), true, true);
     this.groups = geometry.groups();
     this.outPerGroup = geometry.outChannels() / groups;
     this.taps = geometry.inChannelsPerGroup() * geometry.kernelH() * geometry.kernelW();

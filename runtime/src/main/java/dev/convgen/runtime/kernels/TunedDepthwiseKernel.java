@@ -21,7 +21,7 @@ public final class TunedDepthwiseKernel extends GenericKernel {
   public TunedDepthwiseKernel(
       ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
     super(GenericDepthwiseKernel.requireDepthwise(geometry), weight, bias, activation,
-        geometry.inChannels(), true);
+        geometry.inChannels(), true, true);
     this.planes = new DepthwisePlanes(geometry, this.weight, this.bias, activation);
     this.simd = Vectorization.enabled() && geometry.strideH() == 1 && geometry.strideW() == 1
         ? new TunedDepthwiseSimd(planes) : null;
