@@ -40,7 +40,7 @@ final class TunedDenseKernel extends GenericKernel {
   private TunedDenseKernel(ConvGeometry geometry, float[] weight, float[] bias,
       Activation activation, int block) {
     super(geometry, weight, bias, activation, geometry.groups()
-        * ((geometry.outChannels() / geometry.groups() + block - 1) / block), true, true);
+        * ((geometry.outChannels() / geometry.groups() + block - 1) / block), true, false);
     this.groups = geometry.groups();
     this.outPerGroup = geometry.outChannels() / groups;
     this.taps = geometry.inChannelsPerGroup() * geometry.kernelH() * geometry.kernelW();
@@ -48,9 +48,10 @@ final class TunedDenseKernel extends GenericKernel {
     this.blocksPerGroup = (outPerGroup + block - 1) / block;
     this.gemm = new TunedPointwiseSimd[groups];
     ConvGeometry pointwise = ConvGeometry.pointwise(taps, outPerGroup, 1, 1);
+    float[] weights = weights(); // packed per group below, not kept besides
     for (int g = 0; g < groups; g++) {
       // [out][in / groups][kh][kw] is, per group, the [out / groups][taps] of a pointwise kernel
-      float[] groupWeight = Arrays.copyOfRange(this.weight, g * outPerGroup * taps,
+      float[] groupWeight = Arrays.copyOfRange(weights, g * outPerGroup * taps,
           (g + 1) * outPerGroup * taps);
       float[] groupBias = Arrays.copyOfRange(this.bias, g * outPerGroup, (g + 1) * outPerGroup);
       gemm[g] = new TunedPointwiseSimd(pointwise,

@@ -21,12 +21,12 @@ import java.util.concurrent.CompletableFuture;
  * result still comes sooner (MobileNet-v1 1.81 -> 1.46 s).
  *
  * <p>{@link #start} runs it in a thread of its own, to overlap reading the weights and building
- * the model; join it before the first pass. It pays where a core is free for it: on the 2 cores
- * measured, the warm-up thread and C2's already kept both busy, and MobileNet-v1's first result
- * (with those settings, 7 fresh JVMs each, alternated) came at 1009 ms against 1036 ms warming up
- * first (8 more pairs in a noisier phase: 980 against 1332 ms), MBConv's (built in 80 ms) at 994
- * against 861 ms; without the settings, later than warming up first (2.0-2.2 s against 1.4-1.9 s:
- * boxed vectors and weights allocated at once).
+ * the model; join it before the first pass. It pays where a core is free for it or the build is
+ * long: on the 2 cores measured, with those settings, MobileNet-v1 read from its {@code .npz}
+ * gave its first result at 845-1009 ms against 1012-1036 ms warming up first (7 fresh JVMs per
+ * figure, two sittings), MBConv (built in ~80 ms) at 871-994 against 826-861 ms; without the
+ * settings, later than warming up first (2.0-2.2 s against 1.4-1.9 s: two threads allocating
+ * boxed vectors and weights at once).
  */
 public final class WarmUp {
 
