@@ -168,17 +168,7 @@ class NhwcKernelsTest {
     WarmUp.run(Duration.ofMillis(300)); // compiled or not (a width the CPU lacks never is)
     for (ConvGeometry g : geometries) {
       for (int[] size : new int[][] {{9, 40}, {12, 12}}) {
-        int h = size[0];
-        int w = size[1];
-        float[] x = Tolerance.random(random, g.inChannels() * h * w);
-        float[] weight = Tolerance.random(random, (int) g.weightCount());
-        float[] bias = Tolerance.random(random, g.outChannels());
-        ConvKernel kernel = GenericKernels.tuned(g, weight, bias, Activation.RELU6);
-        float[] y = new float[g.outChannels() * g.outputHeight(h) * g.outputWidth(w)];
-        kernel.forwardNhwc(nhwc(x, 1, g.inChannels(), h, w), 1, h, w, y);
-        Tolerance.assertClose(g.describe() + " " + h + "x" + w + " after the warm-up",
-            ReferenceConv.conv2d(g, x, 1, h, w, weight, bias, Activation.RELU6),
-            nchw(y, 1, g.outChannels(), g.outputHeight(h), g.outputWidth(w)), 1e-5);
+        assertTunedNhwcLikeTheReference("after the warm-up", g, size[0], size[1], true, random);
       }
     }
     float[] x = Tolerance.random(random, 32 * 30 * 30);
@@ -352,16 +342,8 @@ class NhwcKernelsTest {
         ConvGeometry.depthwise(32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
         ConvGeometry.pointwise(32, 64, 1, 1)}) {
       for (int round = 0; round < 20; round++) {
-        int h = 9 + round;
-        int w = 40 - round;
-        float[] x = Tolerance.random(random, g.inChannels() * h * w);
-        float[] weight = Tolerance.random(random, (int) g.weightCount());
-        ConvKernel kernel = GenericKernels.tuned(g, weight, null, Activation.RELU6);
-        float[] y = new float[g.outChannels() * g.outputHeight(h) * g.outputWidth(w)];
-        kernel.forwardNhwc(nhwc(x, 1, g.inChannels(), h, w), 1, h, w, y);
-        Tolerance.assertClose(g.describe() + " " + h + "x" + w + " during the warm-up",
-            ReferenceConv.conv2d(g, x, 1, h, w, weight, null, Activation.RELU6),
-            nchw(y, 1, g.outChannels(), g.outputHeight(h), g.outputWidth(w)), 1e-5);
+        assertTunedNhwcLikeTheReference("during the warm-up", g, 9 + round, 40 - round, false,
+            random);
       }
     }
     assertNotNull(warmUp.join()); // compiled or not within 300 ms; an exception fails here
@@ -369,6 +351,20 @@ class NhwcKernelsTest {
         () -> WarmUp.start(Duration.ofSeconds(-2)));
     assertTrue(e.getMessage().startsWith("limit: expected a duration >= 0, got PT-2S"),
         e.getMessage());
+  }
+
+  /** A fresh tuned kernel's NHWC result on random data against the textbook reference. */
+  private static void assertTunedNhwcLikeTheReference(String when, ConvGeometry g, int h, int w,
+      boolean withBias, Random random) {
+    float[] x = Tolerance.random(random, g.inChannels() * h * w);
+    float[] weight = Tolerance.random(random, (int) g.weightCount());
+    float[] bias = withBias ? Tolerance.random(random, g.outChannels()) : null;
+    ConvKernel kernel = GenericKernels.tuned(g, weight, bias, Activation.RELU6);
+    float[] y = new float[g.outChannels() * g.outputHeight(h) * g.outputWidth(w)];
+    kernel.forwardNhwc(nhwc(x, 1, g.inChannels(), h, w), 1, h, w, y);
+    Tolerance.assertClose(g.describe() + " " + h + "x" + w + " " + when,
+        ReferenceConv.conv2d(g, x, 1, h, w, weight, bias, Activation.RELU6),
+        nchw(y, 1, g.outChannels(), g.outputHeight(h), g.outputWidth(w)), 1e-5);
   }
 
   static float[] nhwc(float[] x, int n, int c, int h, int w) {
