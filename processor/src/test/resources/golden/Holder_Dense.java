@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Batch, height and width are run-time arguments.
  *
- * <p>Plan: NCHW, work unit 4 output channels; interior/border split at run time, all 9 taps unrolled, bias fill then one pass per input channel, activation pass; SIMD 256-bit (8 lanes, 16 registers): im2col panels of 27 rows x 592 pixels times the weights, register tile 4 channels x 16 pixels; SIMD 512-bit (16 lanes, 32 registers): im2col panels of 27 rows x 576 pixels times the weights, register tile 4 channels x 32 pixels; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels).
+ * <p>Plan: NCHW, work unit 4 output channels; interior/border split at run time, all 9 taps unrolled, bias fill then one pass per input channel, activation pass; SIMD 256-bit (8 lanes, 16 registers): im2col panels of 27 rows x 592 pixels times the weights, register tile 4 channels x 16 pixels; SIMD 512-bit (16 lanes, 32 registers): im2col panels of 27 rows x 576 pixels times the weights, register tile 4 channels x 32 pixels; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels; NCHW weights packed on the first NCHW call).
  */
 @Generated("dev.convgen.processor.ConvSpecProcessor")
 public final class Holder_Dense extends UnitKernel {
@@ -34,7 +34,12 @@ public final class Holder_Dense extends UnitKernel {
      */
     public static final ConvGeometry GEOMETRY = new ConvGeometry(3, 8, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
 
-    private final float[] weight;
+    /**
+     * The weights as the NCHW code reads them: made at construction when this JVM gives the kernel
+     * no NHWC body, else from the NHWC body's on the first NCHW call (networks run NHWC only).
+     * Read through {@link #weight()}.
+     */
+    private volatile float[] weight;
 
     private final float[] bias;
 
@@ -58,11 +63,31 @@ public final class Holder_Dense extends UnitKernel {
         // geometry, bias, activation, fixed height and width (0: any), work units per image
         super(GEOMETRY, true, Activation.RELU, 0, 0, 2);
         Arguments.checkWeights(GEOMETRY, weight);
-        this.weight = weight.clone();
         this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
         this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.RELU);
+        this.weight = nhwc == null ? pack(weight) : null;
         int bits = Vectorization.bits();
         this.simd = bits == 256 ? new Simd256() : bits == 512 ? new Simd512() : null;
+    }
+
+    /**
+     * The weights as the NCHW code reads them, made on the first call if need be.
+     */
+    private float[] weight() {
+        float[] packed = weight;
+        if (packed == null) {
+            // two threads may both pack: equal arrays, either one kept
+            packed = pack(nhwc.weights());
+            weight = packed;
+        }
+        return packed;
+    }
+
+    /**
+     * PyTorch-layout weights as the NCHW code reads them.
+     */
+    private static float[] pack(float[] weight) {
+        return weight.clone();
     }
 
     @Override
@@ -113,6 +138,7 @@ public final class Holder_Dense extends UnitKernel {
      */
     private void plane(float[] input, int xo, float[] output, int yo, int k, int height, int width,
             int outH, int outW, int rowLo, int rowHi, int colLo, int colHi) {
+        float[] weight = weight();
         int wo = k * 9;
         float w0 = weight[wo];
         float w1 = weight[wo + 1];
@@ -167,6 +193,7 @@ public final class Holder_Dense extends UnitKernel {
     }
 
     private float borderPixel(float[] input, int xo, int i, int j, int k, int height, int width) {
+        float[] weight = weight();
         float acc = 0f;
         int ih0 = i * 2 - 1;
         int iw0 = j * 2 - 1;
@@ -219,9 +246,10 @@ public final class Holder_Dense extends UnitKernel {
         private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[15984]);
 
         /**
-         * The weights packed per group in blocks of 4 output channels.
+         * The weights packed per group in blocks of 4 output channels, on the first call of
+         * {@link #packed()}.
          */
-        private final float[] packed = WeightPacking.packGrouped(weight, 1, 8, 27, 4);
+        private volatile float[] packed;
 
         @Override
         public String implementation() {
@@ -274,7 +302,7 @@ public final class Holder_Dense extends UnitKernel {
             FloatVector a2_1 = a2_0;
             FloatVector a3_0 = FloatVector.broadcast(F, bias[k + 3]);
             FloatVector a3_1 = a3_0;
-            float[] w = packed;
+            float[] w = packed();
             for (int c = 0; c < 27; c++) {
                 FloatVector x0 = FloatVector.fromArray(F, input, xc);
                 FloatVector x1 = FloatVector.fromArray(F, input, xc + 8);
@@ -309,11 +337,25 @@ public final class Holder_Dense extends UnitKernel {
             int channels = Math.min(4, 8 - first % 8);
             int wp = first * 27 + (c - first);
             float acc = bias[c];
+            float[] w = packed();
             for (int r = 0; r < 27; r++) {
-                acc += packed[wp] * panel[r * 592 + j];
+                acc += w[wp] * panel[r * 592 + j];
                 wp += channels;
             }
             return Math.max(acc, 0f);
+        }
+
+        /**
+         * The packed weights, packed on the first call if need be.
+         */
+        private float[] packed() {
+            float[] w = packed;
+            if (w == null) {
+                // two threads may both pack: equal arrays, either one kept
+                w = WeightPacking.packGrouped(weight != null ? weight : nhwc.weights(), 1, 8, 27, 4);
+                packed = w;
+            }
+            return w;
         }
     }
 
@@ -330,9 +372,10 @@ public final class Holder_Dense extends UnitKernel {
         private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[15552]);
 
         /**
-         * The weights packed per group in blocks of 4 output channels.
+         * The weights packed per group in blocks of 4 output channels, on the first call of
+         * {@link #packed()}.
          */
-        private final float[] packed = WeightPacking.packGrouped(weight, 1, 8, 27, 4);
+        private volatile float[] packed;
 
         @Override
         public String implementation() {
@@ -385,7 +428,7 @@ public final class Holder_Dense extends UnitKernel {
             FloatVector a2_1 = a2_0;
             FloatVector a3_0 = FloatVector.broadcast(F, bias[k + 3]);
             FloatVector a3_1 = a3_0;
-            float[] w = packed;
+            float[] w = packed();
             for (int c = 0; c < 27; c++) {
                 FloatVector x0 = FloatVector.fromArray(F, input, xc);
                 FloatVector x1 = FloatVector.fromArray(F, input, xc + 16);
@@ -420,11 +463,25 @@ public final class Holder_Dense extends UnitKernel {
             int channels = Math.min(4, 8 - first % 8);
             int wp = first * 27 + (c - first);
             float acc = bias[c];
+            float[] w = packed();
             for (int r = 0; r < 27; r++) {
-                acc += packed[wp] * panel[r * 576 + j];
+                acc += w[wp] * panel[r * 576 + j];
                 wp += channels;
             }
             return Math.max(acc, 0f);
+        }
+
+        /**
+         * The packed weights, packed on the first call if need be.
+         */
+        private float[] packed() {
+            float[] w = packed;
+            if (w == null) {
+                // two threads may both pack: equal arrays, either one kept
+                w = WeightPacking.packGrouped(weight != null ? weight : nhwc.weights(), 1, 8, 27, 4);
+                packed = w;
+            }
+            return w;
         }
     }
 }

@@ -32,9 +32,9 @@ public final class Holder_Pointwise extends UnitKernel {
     public static final ConvGeometry GEOMETRY = ConvGeometry.pointwise(32, 64, 1, 1);
 
     /**
-     * The NCHW code's packed weights: packed at construction when this JVM gives the kernel no NHWC
-     * body, else from the NHWC body's on the first NCHW call (networks run NHWC only). Read
-     * through {@link #weight()}.
+     * The weights as the NCHW code reads them: made at construction when this JVM gives the kernel
+     * no NHWC body, else from the NHWC body's on the first NCHW call (networks run NHWC only).
+     * Read through {@link #weight()}.
      */
     private volatile float[] weight;
 
@@ -68,7 +68,7 @@ public final class Holder_Pointwise extends UnitKernel {
     }
 
     /**
-     * The NCHW code's packed weights, packed on the first call if need be.
+     * The weights as the NCHW code reads them, made on the first call if need be.
      */
     private float[] weight() {
         float[] packed = weight;
@@ -81,7 +81,7 @@ public final class Holder_Pointwise extends UnitKernel {
     }
 
     /**
-     * PyTorch-layout weights packed for the NCHW code.
+     * PyTorch-layout weights as the NCHW code reads them.
      */
     private static float[] pack(float[] weight) {
         return WeightPacking.packPointwise(weight, 64, 32, 4);

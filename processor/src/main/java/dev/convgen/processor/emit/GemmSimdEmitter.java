@@ -96,18 +96,42 @@ final class GemmSimdEmitter {
             .initializer("$T.withInitial(() -> new float[$L])", ThreadLocal.class,
                 gemm.taps() * width)
             .build())
-        .addField(FieldSpec.builder(FLOATS, "packed", Modifier.PRIVATE, Modifier.FINAL)
-            .addJavadoc("The weights packed per group in blocks of $L output channels.\n", block)
-            .initializer("$T.packGrouped(weight, $L, $L, $L, $L)", RuntimeTypes.WEIGHT_PACKING,
-                g.groups(), perGroup, gemm.taps(), block)
-            .build())
         .addMethod(image.build())
         .addMethod(blockMethod("block", plan, tile, block, pixels))
         .addMethod(single(plan, width));
     if (narrow) {
       simd.addMethod(blockMethod("lastBlock", plan, tile, perGroup % block, pixels));
     }
-    return simd.build();
+    // on demand: from the scalar code's copy if it made one, else from the NHWC body's weights,
+    // without keeping a copy for the scalar code
+    CodeBlock pack = CodeBlock.of("$T.packGrouped($L, $L, $L, $L, $L)",
+        RuntimeTypes.WEIGHT_PACKING,
+        plan.nchwWeightsOnDemand() ? "weight != null ? weight : nhwc.weights()" : "weight",
+        g.groups(), perGroup, gemm.taps(), block);
+    if (!plan.nchwWeightsOnDemand()) {
+      return simd.addField(FieldSpec.builder(FLOATS, "packed", Modifier.PRIVATE, Modifier.FINAL)
+              .addJavadoc("The weights packed per group in blocks of $L output channels.\n", block)
+              .initializer(pack)
+              .build())
+          .build();
+    }
+    return simd.addField(FieldSpec.builder(FLOATS, "packed", Modifier.PRIVATE, Modifier.VOLATILE)
+            .addJavadoc("The weights packed per group in blocks of $L output channels, on the"
+                + " first call of\n{@link #packed()}.\n", block)
+            .build())
+        .addMethod(MethodSpec.methodBuilder("packed")
+            .addJavadoc("The packed weights, packed on the first call if need be.\n")
+            .addModifiers(Modifier.PRIVATE)
+            .returns(FLOATS)
+            .addStatement("float[] w = packed")
+            .beginControlFlow("if (w == null)")
+            .addComment("two threads may both pack: equal arrays, either one kept")
+            .addStatement("w = $L", pack)
+            .addStatement("packed = w")
+            .endControlFlow()
+            .addStatement("return w")
+            .build())
+        .build();
   }
 
   /** The micro-kernel over the panel (rows {@code pixelTile} apart) into the output plane. */
@@ -117,7 +141,8 @@ final class GemmSimdEmitter {
     return PointwiseSimdEmitter.blockSignature(name, pixels)
         .addCode(PointwiseSimdEmitter.microKernel(plan.stage(), tile, plan.gemm().taps(),
             channels, Expr.of(tile.pixelTile()),
-            pixels.isConstant() ? pixels : Expr.var("plane"), "packed"))
+            pixels.isConstant() ? pixels : Expr.var("plane"),
+            plan.nchwWeightsOnDemand() ? "packed()" : "packed"))
         .build();
   }
 
@@ -137,8 +162,9 @@ final class GemmSimdEmitter {
             perGroup, perGroup)
         .addStatement("int wp = first * $L + (c - first)", plan.gemm().taps())
         .addStatement("float acc = $L", stage.bias() ? "bias[c]" : "0f")
+        .addStatement("float[] w = $L", plan.nchwWeightsOnDemand() ? "packed()" : "packed")
         .beginControlFlow("for (int r = 0; r < $L; r++)", plan.gemm().taps())
-        .addStatement("acc += packed[wp] * panel[r * $L + j]", width)
+        .addStatement("acc += w[wp] * panel[r * $L + j]", width)
         .addStatement("wp += channels")
         .endControlFlow()
         .addStatement("return $L", ActivationCode.scalar(stage.activation(), "acc"))

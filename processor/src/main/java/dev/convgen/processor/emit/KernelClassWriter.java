@@ -56,12 +56,13 @@ final class KernelClassWriter {
         .addStatement("$T.checkWeights(GEOMETRY, weight)", ARGUMENTS);
     if (onDemand) {
       type.addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.VOLATILE)
-          .addJavadoc("The NCHW code's packed weights: packed at construction when this JVM"
-              + " gives the kernel no NHWC\nbody, else from the NHWC body's on the first NCHW"
-              + " call (networks run NHWC only). Read\nthrough {@link #weight()}.\n")
+          .addJavadoc("The weights as the NCHW code reads them: made at construction when this"
+              + " JVM gives the kernel\nno NHWC body, else from the NHWC body's on the first"
+              + " NCHW call (networks run NHWC only).\nRead through {@link #weight()}.\n")
           .build());
       type.addMethod(MethodSpec.methodBuilder("weight")
-          .addJavadoc("The NCHW code's packed weights, packed on the first call if need be.\n")
+          .addJavadoc("The weights as the NCHW code reads them, made on the first call if need"
+              + " be.\n")
           .addModifiers(Modifier.PRIVATE)
           .returns(FLOATS)
           .addStatement("float[] packed = weight")
@@ -73,7 +74,7 @@ final class KernelClassWriter {
           .addStatement("return packed")
           .build());
       type.addMethod(MethodSpec.methodBuilder("pack")
-          .addJavadoc("PyTorch-layout weights packed for the NCHW code.\n")
+          .addJavadoc("PyTorch-layout weights as the NCHW code reads them.\n")
           .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
           .returns(FLOATS)
           .addParameter(FLOATS, "weight")

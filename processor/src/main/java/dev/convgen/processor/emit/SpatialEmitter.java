@@ -227,7 +227,12 @@ final class SpatialEmitter {
     if (plan.interior() == null) {
       PLANE_SIZES.forEach(size -> method.addParameter(TypeName.INT, size));
     }
-    return method;
+    return withWeights(plan, method);
+  }
+
+  /** Where the weights are packed on demand, a local {@code weight} from the method that does. */
+  static MethodSpec.Builder withWeights(SpatialPlan plan, MethodSpec.Builder method) {
+    return plan.nchwWeightsOnDemand() ? method.addStatement("float[] weight = weight()") : method;
   }
 
   /**
@@ -340,7 +345,7 @@ final class SpatialEmitter {
     if (plan.interior() == null) {
       method.addParameter(TypeName.INT, "height").addParameter(TypeName.INT, "width");
     }
-    method.addStatement("float acc = $L",
+    withWeights(plan, method).addStatement("float acc = $L",
             plan.accumulates() || !stage.bias() ? "0f" : "bias[k]")
         .addStatement("int ih0 = $L", Expr.var("i").times(g.strideH()).plus(-g.padTop()))
         .addStatement("int iw0 = $L", Expr.var("j").times(g.strideW()).plus(-g.padLeft()))

@@ -53,14 +53,16 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
   }
 
   /**
-   * Whether the NCHW code's packed weights are made from the NHWC body's on the first NCHW call
-   * rather than at construction (at construction still when the JVM gives the kernel no NHWC
-   * body): for pointwise stages with an NHWC body, which hold nearly all of a network's weights
-   * (MobileNet-v1: 3.2 of its 4.2 million) and in networks run NHWC only, so a network holds one
-   * copy of them instead of two.
+   * Whether the NCHW code's weights are made from the NHWC body's on the first NCHW call rather
+   * than at construction (at construction still when the JVM gives the kernel no NHWC body): for
+   * pointwise and dense stages with an NHWC body, which hold nearly all of a network's weights
+   * (MobileNet-v1: 3.2 of its 4.2 million in pointwise stages; a ResNet's 3x3 stages) and in
+   * networks run NHWC only, so a network holds one copy of them instead of two (pointwise) or
+   * three (dense: the weights for the scalar code, packed for the SIMD code, and the NHWC body's).
+   * Not for depthwise stages, whose weights are a few floats per channel.
    */
   default boolean nchwWeightsOnDemand() {
-    return networkLayout() == Layout.NHWC && stage().geometry().isPointwise();
+    return networkLayout() == Layout.NHWC && !stage().geometry().isDepthwise();
   }
 
   /** The end of {@link #summary} for the layout in networks, empty when it is the kernel's own. */
