@@ -25,10 +25,14 @@ import java.util.concurrent.CompletableFuture;
  * {@code DIR/torch_output.npy}, as written by the peers' {@code make_mobilenet_v1.py}) or
  * {@code mbconv} ({@link MbConvNetwork}, random weights and input); SECONDS: how long to run.
  * With {@code -Dconvgen.bench.warmUp=true}, {@link WarmUp#run} first; with {@code =start},
- * {@link WarmUp#start} while the model is built, joined before the first pass. Either way its time
- * counts in the build, and in the first result.
+ * {@link WarmUp#start} while the model is built, joined before the first pass; with {@code =model},
+ * {@link WarmUp#run(ConvLayer, int, int)} on the built model. Its time counts in the build, and
+ * in the first result.
  */
 public final class ColdStart {
+
+  /** Input height and width of both networks. */
+  private static final int SIZE = 224;
 
   private ColdStart() {}
 
@@ -58,7 +62,7 @@ public final class ColdStart {
       expected = Weights.load(dir.resolve("torch_output.npy")).get("torch_output").data();
     } else if (network.equals("mbconv")) {
       model = MbConvNetwork.build(7);
-      input = new float[3 * 224 * 224];
+      input = new float[3 * SIZE * SIZE];
       java.util.Random random = new java.util.Random(3);
       for (int i = 0; i < input.length; i++) {
         input[i] = (float) random.nextGaussian();
@@ -68,12 +72,15 @@ public final class ColdStart {
           + network);
     }
     warmingUp.join();
+    if (warmUp.equals("model")) {
+      WarmUp.run(model, SIZE, SIZE);
+    }
     double buildMs = (System.nanoTime() - t0) / 1e6;
     float[] y = new float[classes];
     List<double[]> passes = new ArrayList<>(); // {ms since JVM start at the end, pass ms}
     while (uptimeMs() < seconds * 1000 || passes.size() < 30) {
       long t = System.nanoTime();
-      model.forward(input, 1, 224, 224, y);
+      model.forward(input, 1, SIZE, SIZE, y);
       passes.add(new double[] {uptimeMs(), (System.nanoTime() - t) / 1e6});
     }
     int n = passes.size();

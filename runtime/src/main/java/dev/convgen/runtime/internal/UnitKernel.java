@@ -5,6 +5,7 @@ import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
+import java.util.Set;
 
 /**
  * The skeleton every convolution kernel shares, generated or generic: the argument checks, the
@@ -101,6 +102,17 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     for (int n = fromUnit / units; n < batch && n * units < toUnit; n++) {
       body.compute(input, n * inImage, output, n * outImage, height, width,
           Math.max(fromUnit - n * units, 0), Math.min(toUnit - n * units, units));
+    }
+  }
+
+  /**
+   * Adds the warm-up bodies ({@code network.WarmUp}) that compile what this kernel's NHWC body
+   * runs on an input of this size; none without one.
+   */
+  public final void warmUpKeys(int height, int width, Set<String> keys) {
+    NhwcKernel body = nhwc();
+    if (body != null) {
+      body.warmUpKeys(height, width, keys);
     }
   }
 

@@ -28,6 +28,11 @@ public final class Linear implements ConvLayer {
         Activation.NONE);
   }
 
+  /** The kernel it runs, for {@link WarmUp}. */
+  ConvKernel kernel() {
+    return kernel;
+  }
+
   /**
    * The layer from tensors {@code <prefix>.weight} ({@code [out, in]} or {@code [out, in, 1, 1]})
    * and {@code <prefix>.bias} ({@code [out]}), e.g. a classifier's {@code fc}.

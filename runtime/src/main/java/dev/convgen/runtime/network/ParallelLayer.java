@@ -60,6 +60,11 @@ public final class ParallelLayer implements ConvLayer {
     return new ParallelLayer(layer, executor, parallelism);
   }
 
+  /** The layer it splits, for {@link WarmUp}. */
+  ConvLayer layer() {
+    return layer;
+  }
+
   @Override
   public String implementation() {
     return layer.implementation();

@@ -4,6 +4,7 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.internal.ThreadBuffer;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * Dense KxK convolution (groups 1, any stride, padding and dilation) on NHWC tensors as a matrix
@@ -62,6 +63,11 @@ final class NhwcDense implements NhwcKernel {
       }
     }
     return weight;
+  }
+
+  @Override
+  public void warmUpKeys(int height, int width, Set<String> keys) {
+    gemm.warmUpKeys(true, keys);
   }
 
   /** Output rows. */

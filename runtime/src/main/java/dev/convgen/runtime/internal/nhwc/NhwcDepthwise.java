@@ -2,9 +2,10 @@ package dev.convgen.runtime.internal.nhwc;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
-import dev.convgen.runtime.internal.ThreadBuffer;
 import dev.convgen.runtime.internal.PlaneInterior;
+import dev.convgen.runtime.internal.ThreadBuffer;
 import java.util.Arrays;
+import java.util.Set;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -111,6 +112,11 @@ final class NhwcDepthwise implements NhwcKernel {
       }
     }
     return weight;
+  }
+
+  @Override
+  public void warmUpKeys(int height, int width, Set<String> keys) {
+    keys.add(NhwcWarmUp.depthwiseKey(g, width));
   }
 
   /** Output rows. */

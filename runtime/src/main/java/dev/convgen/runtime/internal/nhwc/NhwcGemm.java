@@ -5,6 +5,7 @@ import dev.convgen.runtime.Vectorization;
 import dev.convgen.runtime.internal.ThreadBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -147,6 +148,19 @@ final class NhwcGemm {
   /** Panels of output channels: the units a weight-heavy product is split by between threads. */
   int panels() {
     return panelStart.length;
+  }
+
+  /**
+   * The warm-up bodies of this product's register tiles: one per panel width, pointwise or dense
+   * (the same tile method with the profile of one reduction row or of several). Measured: adding
+   * the other kind's body too, so that C2 sees both profiles, made MobileNet-v1's model warm-up
+   * as slow as the whole one (first result 992 against 1019 ms, 5 pairs) for no steadier first
+   * pass.
+   */
+  void warmUpKeys(boolean dense, Set<String> keys) {
+    for (int vectors : panelVectors) {
+      keys.add(NhwcWarmUp.productKey(dense, vectors));
+    }
   }
 
   /** Output channels. */

@@ -1,5 +1,7 @@
 package dev.convgen.runtime.internal.nhwc;
 
+import java.util.Set;
+
 /**
  * A convolution computing on NHWC tensors ({@code [batch, height, width, channels]}, channels in
  * vector lanes), called after the arguments were checked. An image's work is split into units
@@ -29,6 +31,12 @@ public interface NhwcKernel {
    * of holding both.
    */
   float[] weights();
+
+  /**
+   * Adds the warm-up bodies ({@code network.WarmUp}) that compile what this body runs on an
+   * input of this size.
+   */
+  void warmUpKeys(int height, int width, Set<String> keys);
 
   /** What this body runs, e.g. {@code SIMD 512-bit NHWC}: the width all NHWC bodies share. */
   default String implementation() {

@@ -3,6 +3,7 @@ package dev.convgen.runtime.internal.nhwc;
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.Vectorization;
+import java.util.Set;
 
 /**
  * The NHWC implementation of a stage, for the kernels that offer one (generated and tuned alike):
@@ -32,13 +33,21 @@ public final class NhwcKernels {
    * @return whether every body was compiled in time (true when SIMD is off: nothing to compile)
    */
   public static boolean warmUp(long limitNanos) {
-    return Vectorization.bits() == 0 || Simd.warmUp(limitNanos);
+    return warmUp(limitNanos, null);
+  }
+
+  /**
+   * As {@link #warmUp(long)}, only the bodies {@code keys} names ({@code
+   * UnitKernel.warmUpKeys}); null for all.
+   */
+  public static boolean warmUp(long limitNanos, Set<String> keys) {
+    return Vectorization.bits() == 0 || Simd.warmUp(limitNanos, keys);
   }
 
   /** Loaded only when the Vector API is present. */
   private static final class Simd {
-    static boolean warmUp(long limitNanos) {
-      return NhwcWarmUp.run(limitNanos);
+    static boolean warmUp(long limitNanos, Set<String> keys) {
+      return NhwcWarmUp.run(limitNanos, keys);
     }
 
     static NhwcKernel create(ConvGeometry g, float[] weight, float[] bias,

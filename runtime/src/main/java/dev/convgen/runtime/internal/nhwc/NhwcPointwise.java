@@ -3,6 +3,7 @@ package dev.convgen.runtime.internal.nhwc;
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.internal.ThreadBuffer;
+import java.util.Set;
 
 /**
  * Pointwise (1x1) convolution on NHWC tensors: one {@link NhwcGemm} over the output pixels. At
@@ -30,6 +31,11 @@ final class NhwcPointwise implements NhwcKernel {
   @Override
   public float[] weights() {
     return gemm.weights();
+  }
+
+  @Override
+  public void warmUpKeys(int height, int width, Set<String> keys) {
+    gemm.warmUpKeys(false, keys);
   }
 
   /**

@@ -3,7 +3,10 @@ package dev.convgen.runtime.internal.nhwc;
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs the NHWC bodies on tiny zero inputs until C2 has compiled them, so that a fresh JVM's
@@ -46,10 +49,40 @@ final class NhwcWarmUp {
 
   private NhwcWarmUp() {}
 
-  /** Returns whether every body was compiled within {@code limitNanos}. */
-  static boolean run(long limitNanos) {
+  /**
+   * The body that stands for a register tile of {@code vectors} vectors: pointwise or dense (one
+   * tile method, whose profile differs: one reduction row or several).
+   */
+  static String productKey(boolean dense, int vectors) {
+    return (dense ? "dense tile, " : "pointwise tile, ") + vectors + " vectors";
+  }
+
+  /**
+   * The body that stands for a depthwise stage on an input {@code width} pixels wide: 3x3 rows at
+   * stride 1 or 2, on a padded copy of narrow planes or read directly from wide ones, or the
+   * general tap loop for every other kernel.
+   */
+  static String depthwiseKey(ConvGeometry g, int width) {
+    boolean rows = g.kernelH() == 3 && g.kernelW() == 3 && g.dilationH() == 1
+        && g.dilationW() == 1 && g.strideH() == g.strideW() && g.strideW() <= 2;
+    return rows ? "depthwise 3x3 stride " + g.strideW()
+        + (width <= NhwcDepthwise.PADDED_INPUT_WIDTH ? ", padded" : ", direct")
+        : "depthwise, general";
+  }
+
+  /**
+   * Returns whether every body was compiled within {@code limitNanos}.
+   *
+   * @param keys the bodies to run ({@link #productKey}, {@link #depthwiseKey}), or null for all
+   */
+  static boolean run(long limitNanos, Set<String> keys) {
     long start = System.nanoTime();
-    List<Body> bodies = bodies();
+    List<Body> bodies = new ArrayList<>();
+    bodies().forEach((key, list) -> {
+      if (keys == null || keys.contains(key)) {
+        bodies.addAll(list);
+      }
+    });
     int n = bodies.size();
     boolean[] done = new boolean[n];
     int left = n;
@@ -73,29 +106,38 @@ final class NhwcWarmUp {
     return true;
   }
 
-  private static List<Body> bodies() {
+  /** Every body, by the key it stands for. */
+  private static Map<String, List<Body>> bodies() {
     int l = NhwcGemm.L;
     Activation relu6 = Activation.RELU6;
-    List<Body> bodies = new ArrayList<>();
+    Map<String, List<Body>> bodies = new LinkedHashMap<>();
     for (int vectors : new int[] {NhwcGemm.WIDE, 2, 1}) {
       // 14 pixels: a last tile overlapping the one before, as most planes have
       ConvGeometry pw = ConvGeometry.pointwise(l, vectors * l, 1, 1);
-      bodies.add(Body.of(new NhwcPointwise(pw, zeros(pw), null, relu6), pw, 2, 7));
+      add(bodies, productKey(false, vectors),
+          Body.of(new NhwcPointwise(pw, zeros(pw), null, relu6), pw, 2, 7));
       // and reductions of several kernel rows, as the dense stages read them in place
       ConvGeometry dense = new ConvGeometry(3, vectors * l, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
-      bodies.add(Body.of(new NhwcDense(dense, zeros(dense), null, relu6), dense, 8, 16));
+      add(bodies, productKey(true, vectors),
+          Body.of(new NhwcDense(dense, zeros(dense), null, relu6), dense, 8, 16));
     }
     for (int stride = 1; stride <= 2; stride++) {
       ConvGeometry dw = ConvGeometry.depthwise(2 * l, 1, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
-      bodies.add(Body.of(new NhwcDepthwise(dw, zeros(dw), null, relu6), dw, 8, 12));
+      add(bodies, depthwiseKey(dw, 12),
+          Body.of(new NhwcDepthwise(dw, zeros(dw), null, relu6), dw, 8, 12));
       ConvGeometry wide = ConvGeometry.depthwise(l, 1, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
-      bodies.add(Body.of(new NhwcDepthwise(wide, zeros(wide), null, relu6), wide, 3,
-          NhwcDepthwise.PADDED_INPUT_WIDTH + 12));
+      int wideWidth = NhwcDepthwise.PADDED_INPUT_WIDTH + 12;
+      add(bodies, depthwiseKey(wide, wideWidth),
+          Body.of(new NhwcDepthwise(wide, zeros(wide), null, relu6), wide, 3, wideWidth));
     }
     ConvGeometry fiveByFive = ConvGeometry.depthwise(l, 1, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1);
-    bodies.add(Body.of(new NhwcDepthwise(fiveByFive, zeros(fiveByFive), null, relu6), fiveByFive,
-        4, 12));
+    add(bodies, depthwiseKey(fiveByFive, 12), Body.of(
+        new NhwcDepthwise(fiveByFive, zeros(fiveByFive), null, relu6), fiveByFive, 4, 12));
     return bodies;
+  }
+
+  private static void add(Map<String, List<Body>> bodies, String key, Body body) {
+    bodies.computeIfAbsent(key, k -> new ArrayList<>()).add(body);
   }
 
   private static float[] zeros(ConvGeometry g) {
