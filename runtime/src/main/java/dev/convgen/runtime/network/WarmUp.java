@@ -6,6 +6,7 @@ import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -116,6 +117,7 @@ public final class WarmUp {
    * @return whether every body it ran was compiled within {@code limit}
    * @throws IllegalArgumentException when {@code height} or {@code width} is not positive, or
    *     {@code limit} is negative
+   * @throws NullPointerException when {@code model} is null
    */
   public static boolean run(ConvLayer model, int height, int width, Duration limit) {
     checkLimit(limit);
@@ -124,6 +126,7 @@ public final class WarmUp {
 
   /** The warm-up bodies {@link #run(ConvLayer, int, int, Duration)} runs for the model. */
   static Set<String> bodies(ConvLayer model, int height, int width) {
+    Objects.requireNonNull(model, "model");
     Arguments.requirePositive("height", height);
     Arguments.requirePositive("width", width);
     Set<String> keys = new TreeSet<>();
