@@ -37,31 +37,19 @@ final class NhwcDense implements NhwcKernel {
     int kh = g.kernelH();
     int kw = g.kernelW();
     this.reduction = kh * kw * in;
-    // [out][in][kh][kw] -> [out][kh][kw][in], the order of an NHWC im2col row
+    // [out][in][kh][kw] -> [out][kh][kw][in], the order of an NHWC im2col row: each output
+    // channel's filter transposed as an NCHW image of kh x kw pixels would be
     float[] reordered = new float[g.outChannels() * reduction];
-    for (int k = 0; k < g.outChannels(); k++) {
-      for (int c = 0; c < in; c++) {
-        for (int t = 0; t < kh * kw; t++) {
-          reordered[k * reduction + t * in + c] = weight[(k * in + c) * kh * kw + t];
-        }
-      }
-    }
+    NhwcLayout.toNhwc(weight, reordered, g.outChannels(), in, kh, kw);
     this.gemm = new NhwcGemm(reduction, g.outChannels(), reordered, bias, activation);
   }
 
   @Override
   public float[] weights() {
     float[] reordered = gemm.weights();
-    int in = g.inChannels();
-    int taps = g.kernelH() * g.kernelW();
     float[] weight = new float[reordered.length];
-    for (int k = 0; k < g.outChannels(); k++) {
-      for (int c = 0; c < in; c++) {
-        for (int t = 0; t < taps; t++) {
-          weight[(k * in + c) * taps + t] = reordered[k * reduction + t * in + c];
-        }
-      }
-    }
+    NhwcLayout.toNchw(reordered, weight, g.outChannels(), g.inChannels(), g.kernelH(),
+        g.kernelW());
     return weight;
   }
 

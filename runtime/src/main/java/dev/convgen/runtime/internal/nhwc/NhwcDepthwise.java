@@ -80,12 +80,10 @@ final class NhwcDepthwise implements NhwcKernel {
     this.g = g;
     this.channels = g.inChannels();
     int kernel = g.kernelH() * g.kernelW();
+    // [channels][kh][kw] -> [kh][kw][channels]: the filters transposed as an NCHW image of
+    // kh x kw pixels would be
     this.taps = new float[kernel * channels];
-    for (int c = 0; c < channels; c++) {
-      for (int t = 0; t < kernel; t++) {
-        taps[t * channels + c] = weight[c * kernel + t];
-      }
-    }
+    NhwcLayout.toNhwc(weight, taps, 1, channels, g.kernelH(), g.kernelW());
     this.bias = bias != null ? bias.clone() : new float[channels];
     this.sliding = L == 16 && g.kernelH() == 3 && g.kernelW() == 3 && g.dilationH() == 1
         && g.dilationW() == 1 && g.strideW() <= 2;
@@ -104,13 +102,8 @@ final class NhwcDepthwise implements NhwcKernel {
 
   @Override
   public float[] weights() {
-    int kernel = g.kernelH() * g.kernelW();
-    float[] weight = new float[kernel * channels];
-    for (int c = 0; c < channels; c++) {
-      for (int t = 0; t < kernel; t++) {
-        weight[c * kernel + t] = taps[t * channels + c];
-      }
-    }
+    float[] weight = new float[taps.length];
+    NhwcLayout.toNchw(taps, weight, 1, channels, g.kernelH(), g.kernelW());
     return weight;
   }
 
