@@ -11,6 +11,7 @@ import dev.convgen.runtime.internal.ImageKernel;
 import dev.convgen.runtime.internal.PlaneInterior;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.WeightPacking;
+import dev.convgen.runtime.internal.WeightsOnDemand;
 import dev.convgen.runtime.internal.nhwc.NhwcKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import java.util.Arrays;
@@ -37,9 +38,8 @@ public final class Holder_Dense extends UnitKernel {
     /**
      * The weights as the NCHW code reads them: made at construction when this JVM gives the kernel
      * no NHWC body, else from the NHWC body's on the first NCHW call (networks run NHWC only).
-     * Read through {@link #weight()}.
      */
-    private volatile float[] weight;
+    private final WeightsOnDemand weight;
 
     private final float[] bias;
 
@@ -65,22 +65,9 @@ public final class Holder_Dense extends UnitKernel {
         Arguments.checkWeights(GEOMETRY, weight);
         this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
         this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.RELU);
-        this.weight = nhwc == null ? pack(weight) : null;
+        this.weight = new WeightsOnDemand(weight, nhwc, Holder_Dense::pack);
         int bits = Vectorization.bits();
         this.simd = bits == 256 ? new Simd256() : bits == 512 ? new Simd512() : null;
-    }
-
-    /**
-     * The weights as the NCHW code reads them, made on the first call if need be.
-     */
-    private float[] weight() {
-        float[] packed = weight;
-        if (packed == null) {
-            // two threads may both pack: equal arrays, either one kept
-            packed = pack(nhwc.weights());
-            weight = packed;
-        }
-        return packed;
     }
 
     /**
@@ -138,7 +125,7 @@ public final class Holder_Dense extends UnitKernel {
      */
     private void plane(float[] input, int xo, float[] output, int yo, int k, int height, int width,
             int outH, int outW, int rowLo, int rowHi, int colLo, int colHi) {
-        float[] weight = weight();
+        float[] weight = this.weight.get();
         int wo = k * 9;
         float w0 = weight[wo];
         float w1 = weight[wo + 1];
@@ -193,7 +180,7 @@ public final class Holder_Dense extends UnitKernel {
     }
 
     private float borderPixel(float[] input, int xo, int i, int j, int k, int height, int width) {
-        float[] weight = weight();
+        float[] weight = this.weight.get();
         float acc = 0f;
         int ih0 = i * 2 - 1;
         int iw0 = j * 2 - 1;
@@ -246,10 +233,11 @@ public final class Holder_Dense extends UnitKernel {
         private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[15984]);
 
         /**
-         * The weights packed per group in blocks of 4 output channels, on the first call of
-         * {@link #packed()}.
+         * The weights packed per group in blocks of 4 output channels, on the first call if the
+         * kernel has an NHWC body.
          */
-        private volatile float[] packed;
+        private final WeightsOnDemand packed = new WeightsOnDemand(nhwc == null ? weight.get() : null, nhwc,
+            w -> WeightPacking.packGrouped(w, 1, 8, 27, 4));
 
         @Override
         public String implementation() {
@@ -302,7 +290,7 @@ public final class Holder_Dense extends UnitKernel {
             FloatVector a2_1 = a2_0;
             FloatVector a3_0 = FloatVector.broadcast(F, bias[k + 3]);
             FloatVector a3_1 = a3_0;
-            float[] w = packed();
+            float[] w = packed.get();
             for (int c = 0; c < 27; c++) {
                 FloatVector x0 = FloatVector.fromArray(F, input, xc);
                 FloatVector x1 = FloatVector.fromArray(F, input, xc + 8);
@@ -337,25 +325,12 @@ public final class Holder_Dense extends UnitKernel {
             int channels = Math.min(4, 8 - first % 8);
             int wp = first * 27 + (c - first);
             float acc = bias[c];
-            float[] w = packed();
+            float[] w = packed.get();
             for (int r = 0; r < 27; r++) {
                 acc += w[wp] * panel[r * 592 + j];
                 wp += channels;
             }
             return Math.max(acc, 0f);
-        }
-
-        /**
-         * The packed weights, packed on the first call if need be.
-         */
-        private float[] packed() {
-            float[] w = packed;
-            if (w == null) {
-                // two threads may both pack: equal arrays, either one kept
-                w = WeightPacking.packGrouped(weight != null ? weight : nhwc.weights(), 1, 8, 27, 4);
-                packed = w;
-            }
-            return w;
         }
     }
 
@@ -372,10 +347,11 @@ public final class Holder_Dense extends UnitKernel {
         private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[15552]);
 
         /**
-         * The weights packed per group in blocks of 4 output channels, on the first call of
-         * {@link #packed()}.
+         * The weights packed per group in blocks of 4 output channels, on the first call if the
+         * kernel has an NHWC body.
          */
-        private volatile float[] packed;
+        private final WeightsOnDemand packed = new WeightsOnDemand(nhwc == null ? weight.get() : null, nhwc,
+            w -> WeightPacking.packGrouped(w, 1, 8, 27, 4));
 
         @Override
         public String implementation() {
@@ -428,7 +404,7 @@ public final class Holder_Dense extends UnitKernel {
             FloatVector a2_1 = a2_0;
             FloatVector a3_0 = FloatVector.broadcast(F, bias[k + 3]);
             FloatVector a3_1 = a3_0;
-            float[] w = packed();
+            float[] w = packed.get();
             for (int c = 0; c < 27; c++) {
                 FloatVector x0 = FloatVector.fromArray(F, input, xc);
                 FloatVector x1 = FloatVector.fromArray(F, input, xc + 16);
@@ -463,25 +439,12 @@ public final class Holder_Dense extends UnitKernel {
             int channels = Math.min(4, 8 - first % 8);
             int wp = first * 27 + (c - first);
             float acc = bias[c];
-            float[] w = packed();
+            float[] w = packed.get();
             for (int r = 0; r < 27; r++) {
                 acc += w[wp] * panel[r * 576 + j];
                 wp += channels;
             }
             return Math.max(acc, 0f);
-        }
-
-        /**
-         * The packed weights, packed on the first call if need be.
-         */
-        private float[] packed() {
-            float[] w = packed;
-            if (w == null) {
-                // two threads may both pack: equal arrays, either one kept
-                w = WeightPacking.packGrouped(weight != null ? weight : nhwc.weights(), 1, 8, 27, 4);
-                packed = w;
-            }
-            return w;
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.ImageKernel;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.WeightPacking;
+import dev.convgen.runtime.internal.WeightsOnDemand;
 import dev.convgen.runtime.internal.nhwc.NhwcKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import java.util.Objects;
@@ -34,9 +35,8 @@ public final class Holder_Pointwise extends UnitKernel {
     /**
      * The weights as the NCHW code reads them: made at construction when this JVM gives the kernel
      * no NHWC body, else from the NHWC body's on the first NCHW call (networks run NHWC only).
-     * Read through {@link #weight()}.
      */
-    private volatile float[] weight;
+    private final WeightsOnDemand weight;
 
     private final float[] bias;
 
@@ -62,22 +62,9 @@ public final class Holder_Pointwise extends UnitKernel {
         Arguments.checkWeights(GEOMETRY, weight);
         this.bias = Arguments.checkBias(GEOMETRY, bias).clone();
         this.nhwc = NhwcKernels.create(GEOMETRY, weight, bias, Activation.RELU6);
-        this.weight = nhwc == null ? pack(weight) : null;
+        this.weight = new WeightsOnDemand(weight, nhwc, Holder_Pointwise::pack);
         int bits = Vectorization.bits();
         this.simd = bits == 256 ? new Simd256() : bits == 512 ? new Simd512() : null;
-    }
-
-    /**
-     * The weights as the NCHW code reads them, made on the first call if need be.
-     */
-    private float[] weight() {
-        float[] packed = weight;
-        if (packed == null) {
-            // two threads may both pack: equal arrays, either one kept
-            packed = pack(nhwc.weights());
-            weight = packed;
-        }
-        return packed;
     }
 
     /**
@@ -109,7 +96,7 @@ public final class Holder_Pointwise extends UnitKernel {
         int outW = GEOMETRY.outputWidth(width);
         int inPlane = height * width;
         int outPlane = outH * outW;
-        float[] w = weight();
+        float[] w = weight.get();
         float[] b = this.bias;
         int mainEnd = outPlane - outPlane % 2;
         int inRow = inputOffset;
@@ -405,7 +392,7 @@ public final class Holder_Pointwise extends UnitKernel {
             int fromChannel = firstUnit * 4;
             int toChannel = Math.min(lastUnit * 4, 64);
             int plane = height * width;
-            float[] w = weight();
+            float[] w = weight.get();
             float[] b = bias;
             int inRow = inputOffset;
             int outRow = outputOffset;
@@ -537,7 +524,7 @@ public final class Holder_Pointwise extends UnitKernel {
             FloatVector a2_1 = a2_0;
             FloatVector a3_0 = FloatVector.broadcast(F, bias[k + 3]);
             FloatVector a3_1 = a3_0;
-            float[] w = weight();
+            float[] w = weight.get();
             for (int c = 0; c < 32; c++) {
                 FloatVector x0 = FloatVector.fromArray(F, input, xc);
                 FloatVector x1 = FloatVector.fromArray(F, input, xc + 8);
@@ -587,7 +574,7 @@ public final class Holder_Pointwise extends UnitKernel {
             int fromChannel = firstUnit * 4;
             int toChannel = Math.min(lastUnit * 4, 64);
             int plane = height * width;
-            float[] w = weight();
+            float[] w = weight.get();
             float[] b = bias;
             int inRow = inputOffset;
             int outRow = outputOffset;
@@ -719,7 +706,7 @@ public final class Holder_Pointwise extends UnitKernel {
             FloatVector a2_1 = a2_0;
             FloatVector a3_0 = FloatVector.broadcast(F, bias[k + 3]);
             FloatVector a3_1 = a3_0;
-            float[] w = weight();
+            float[] w = weight.get();
             for (int c = 0; c < 32; c++) {
                 FloatVector x0 = FloatVector.fromArray(F, input, xc);
                 FloatVector x1 = FloatVector.fromArray(F, input, xc + 16);

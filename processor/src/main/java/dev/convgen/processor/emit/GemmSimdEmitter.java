@@ -102,34 +102,23 @@ final class GemmSimdEmitter {
     if (narrow) {
       simd.addMethod(blockMethod("lastBlock", plan, tile, perGroup % block, pixels));
     }
-    // on demand: from the scalar code's copy if it made one, else from the NHWC body's weights,
-    // without keeping a copy for the scalar code
-    CodeBlock pack = CodeBlock.of("$T.packGrouped($L, $L, $L, $L, $L)",
-        RuntimeTypes.WEIGHT_PACKING,
-        plan.nchwWeightsOnDemand() ? "weight != null ? weight : nhwc.weights()" : "weight",
-        g.groups(), perGroup, gemm.taps(), block);
     if (!plan.nchwWeightsOnDemand()) {
       return simd.addField(FieldSpec.builder(FLOATS, "packed", Modifier.PRIVATE, Modifier.FINAL)
               .addJavadoc("The weights packed per group in blocks of $L output channels.\n", block)
-              .initializer(pack)
+              .initializer("$T.packGrouped(weight, $L, $L, $L, $L)", RuntimeTypes.WEIGHT_PACKING,
+                  g.groups(), perGroup, gemm.taps(), block)
               .build())
           .build();
     }
-    return simd.addField(FieldSpec.builder(FLOATS, "packed", Modifier.PRIVATE, Modifier.VOLATILE)
+    // on demand: from the NHWC body's weights, without making the scalar code's copy; with no
+    // NHWC body, now, from that copy
+    return simd.addField(FieldSpec.builder(RuntimeTypes.WEIGHTS_ON_DEMAND, "packed",
+            Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc("The weights packed per group in blocks of $L output channels, on the"
-                + " first call of\n{@link #packed()}.\n", block)
-            .build())
-        .addMethod(MethodSpec.methodBuilder("packed")
-            .addJavadoc("The packed weights, packed on the first call if need be.\n")
-            .addModifiers(Modifier.PRIVATE)
-            .returns(FLOATS)
-            .addStatement("float[] w = packed")
-            .beginControlFlow("if (w == null)")
-            .addComment("two threads may both pack: equal arrays, either one kept")
-            .addStatement("w = $L", pack)
-            .addStatement("packed = w")
-            .endControlFlow()
-            .addStatement("return w")
+                + " first call if the\nkernel has an NHWC body.\n", block)
+            .initializer("new $T(nhwc == null ? weight.get() : null, nhwc,\n"
+                + "    w -> $T.packGrouped(w, $L, $L, $L, $L))", RuntimeTypes.WEIGHTS_ON_DEMAND,
+                RuntimeTypes.WEIGHT_PACKING, g.groups(), perGroup, gemm.taps(), block)
             .build())
         .build();
   }
@@ -142,7 +131,7 @@ final class GemmSimdEmitter {
         .addCode(PointwiseSimdEmitter.microKernel(plan.stage(), tile, plan.gemm().taps(),
             channels, Expr.of(tile.pixelTile()),
             pixels.isConstant() ? pixels : Expr.var("plane"),
-            plan.nchwWeightsOnDemand() ? "packed()" : "packed"))
+            plan.nchwWeightsOnDemand() ? "packed.get()" : "packed"))
         .build();
   }
 
@@ -162,7 +151,7 @@ final class GemmSimdEmitter {
             perGroup, perGroup)
         .addStatement("int wp = first * $L + (c - first)", plan.gemm().taps())
         .addStatement("float acc = $L", stage.bias() ? "bias[c]" : "0f")
-        .addStatement("float[] w = $L", plan.nchwWeightsOnDemand() ? "packed()" : "packed")
+        .addStatement("float[] w = $L", plan.nchwWeightsOnDemand() ? "packed.get()" : "packed")
         .beginControlFlow("for (int r = 0; r < $L; r++)", plan.gemm().taps())
         .addStatement("acc += w[wp] * panel[r * $L + j]", width)
         .addStatement("wp += channels")

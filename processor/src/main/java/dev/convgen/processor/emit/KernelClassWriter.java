@@ -11,6 +11,7 @@ import static dev.convgen.processor.emit.RuntimeTypes.NHWC_KERNEL;
 import static dev.convgen.processor.emit.RuntimeTypes.NHWC_KERNELS;
 import static dev.convgen.processor.emit.RuntimeTypes.UNIT_KERNEL;
 import static dev.convgen.processor.emit.RuntimeTypes.VECTORIZATION;
+import static dev.convgen.processor.emit.RuntimeTypes.WEIGHTS_ON_DEMAND;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -55,23 +56,11 @@ final class KernelClassWriter {
             stage.activation(), stage.height(), stage.width(), plan.unitsPerImage())
         .addStatement("$T.checkWeights(GEOMETRY, weight)", ARGUMENTS);
     if (onDemand) {
-      type.addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.VOLATILE)
+      type.addField(FieldSpec.builder(WEIGHTS_ON_DEMAND, "weight", Modifier.PRIVATE,
+              Modifier.FINAL)
           .addJavadoc("The weights as the NCHW code reads them: made at construction when this"
               + " JVM gives the kernel\nno NHWC body, else from the NHWC body's on the first"
-              + " NCHW call (networks run NHWC only).\nRead through {@link #weight()}.\n")
-          .build());
-      type.addMethod(MethodSpec.methodBuilder("weight")
-          .addJavadoc("The weights as the NCHW code reads them, made on the first call if need"
-              + " be.\n")
-          .addModifiers(Modifier.PRIVATE)
-          .returns(FLOATS)
-          .addStatement("float[] packed = weight")
-          .beginControlFlow("if (packed == null)")
-          .addComment("two threads may both pack: equal arrays, either one kept")
-          .addStatement("packed = pack(nhwc.weights())")
-          .addStatement("weight = packed")
-          .endControlFlow()
-          .addStatement("return packed")
+              + " NCHW call (networks run NHWC only).\n")
           .build());
       type.addMethod(MethodSpec.methodBuilder("pack")
           .addJavadoc("PyTorch-layout weights as the NCHW code reads them.\n")
@@ -94,7 +83,8 @@ final class KernelClassWriter {
       constructor.addStatement("this.nhwc = $T.create(GEOMETRY, weight, $L, $T.$L)", NHWC_KERNELS,
           stage.bias() ? "bias" : "null", ACTIVATION, stage.activation());
       if (onDemand) {
-        constructor.addStatement("this.weight = nhwc == null ? pack(weight) : null");
+        constructor.addStatement("this.weight = new $T(weight, nhwc, $L::pack)",
+            WEIGHTS_ON_DEMAND, simpleName);
       }
       type.addMethod(MethodSpec.methodBuilder("nhwc")
           .addAnnotation(Override.class)
@@ -132,11 +122,11 @@ final class KernelClassWriter {
   }
 
   /**
-   * How the NCHW code reads its packed weights: the field, or, where they are packed on demand,
-   * the method that packs them.
+   * How the NCHW code reads its weights: the array, or, where they are made on demand, from the
+   * {@code WeightsOnDemand} that makes them.
    */
   static String weightAccess(KernelPlan plan) {
-    return plan.nchwWeightsOnDemand() ? "weight()" : "weight";
+    return plan.nchwWeightsOnDemand() ? "weight.get()" : "weight";
   }
 
   /**

@@ -17,6 +17,7 @@ final class RuntimeTypes {
   static final ClassName VECTORIZATION = ClassName.get(RUNTIME, "Vectorization");
   static final ClassName ARGUMENTS = ClassName.get(INTERNAL, "Arguments");
   static final ClassName WEIGHT_PACKING = ClassName.get(INTERNAL, "WeightPacking");
+  static final ClassName WEIGHTS_ON_DEMAND = ClassName.get(INTERNAL, "WeightsOnDemand");
   static final ClassName UNIT_KERNEL = ClassName.get(INTERNAL, "UnitKernel");
   static final ClassName IMAGE_KERNEL = ClassName.get(INTERNAL, "ImageKernel");
   static final ClassName NHWC_KERNEL = ClassName.get(INTERNAL + ".nhwc", "NhwcKernel");

@@ -230,9 +230,11 @@ final class SpatialEmitter {
     return withWeights(plan, method);
   }
 
-  /** Where the weights are packed on demand, a local {@code weight} from the method that does. */
+  /** Where the weights are made on demand, a local {@code weight} array from them. */
   static MethodSpec.Builder withWeights(SpatialPlan plan, MethodSpec.Builder method) {
-    return plan.nchwWeightsOnDemand() ? method.addStatement("float[] weight = weight()") : method;
+    return plan.nchwWeightsOnDemand()
+        ? method.addStatement("float[] weight = this.weight.get()")
+        : method;
   }
 
   /**
