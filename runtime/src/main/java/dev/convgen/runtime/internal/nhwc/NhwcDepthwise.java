@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (Vectors of channels outer and pixels inner was measured at 23-45 GFLOP/s: with 1024 channels
  * every pixel is 4 KB from the next, and the loads of one output pixel fight over one L1 set.)
  * Other kernel sizes: taps outer, accumulating in the output row. Small planes run on a padded
- * copy of their rows (no border); larger ones check border pixels tap by tap. Needs at least one
+ * copy of their rows (no border, pixels one cache line further apart than in the tensor); larger
+ * ones check border pixels tap by tap. Needs at least one
  * vector of channels; a last vector that would pass the end overlaps the one before.
  */
 final class NhwcDepthwise implements NhwcKernel {
@@ -28,11 +29,14 @@ final class NhwcDepthwise implements NhwcKernel {
   private static final int L = F.length();
 
   /**
-   * Input widths up to this run {@link #padded}. Measured on MobileNet-v1's depthwise stages
-   * (Zen 5, 512-bit, us direct -> padded): stride 1 at 28x28x256 132 -> 99, 14x14x512 83 -> 55,
-   * 7x7x1024 71 -> 37, where a quarter to a half of the pixels are border pixels; stride 2 from
-   * 14x14x512 28 -> 24, but from 28x28x256 41 -> 45 and 56x56x128 75 -> 100 (the copy is the
-   * whole input, four times the output).
+   * Input widths up to this, divided by the stride, run {@link #padded}. Measured on
+   * MobileNet-v1's depthwise stages (Zen 5, 512-bit, us direct -> padded): stride 1 at 28x28x256
+   * 132 -> 99, 14x14x512 83 -> 55, 7x7x1024 71 -> 37, where a quarter to a half of the pixels
+   * are border pixels; stride 2 from 14x14x512 28 -> 24, but from 28x28x256 41 -> 45 and
+   * 56x56x128 75 -> 100 (the copy is the whole input, four times the output); in the network
+   * (the stage after a pointwise one), stride 2 from 28x28x256 52 -> 62-77 with the wider
+   * padded pixels, stride 1 from 56x56x128 and 112x112x32 equal or slower (a plane of 1.6 MB
+   * copied).
    */
   static final int PADDED_INPUT_WIDTH = 28;
   /**
@@ -44,6 +48,14 @@ final class NhwcDepthwise implements NhwcKernel {
    * spans of 8 cost 5-10% in steady state (the taps reloaded per span).
    */
   private static final int COLD_ROWS = 300;
+  /**
+   * Floats left unused after each pixel of the padded copy, so that its pixels are not a multiple
+   * of 4 KB apart. In NHWC with 512 or 1024 channels the same channels of neighbouring pixels
+   * are 2 or 4 KB apart and fall into the same one or two sets of the 48 KB L1 cache, evicting
+   * one another. Measured on MobileNet-v1's stages (Zen 5, 512-bit, the 3x3 rows on a padded
+   * plane, us, gap 0 -> 16): 14x14x512 41 -> 31, 7x7x1024 29 -> 18, 28x28x256 82 -> 65.
+   */
+  static final int PIXEL_GAP = 16;
   private static final int COLD_SPAN = 8;
   /** Sliding rows run so far, counted up to {@link #COLD_ROWS} (a lost update only delays). */
   private static int coldRows;
@@ -57,6 +69,11 @@ final class NhwcDepthwise implements NhwcKernel {
    */
   private final boolean sliding;
   private final int channels;
+  /**
+   * Floats between neighbouring pixels in the padded copy: the channels and {@link #PIXEL_GAP}
+   * more.
+   */
+  private final int paddedPixel;
   /** Taps {@code [kh][kw][channels]}. */
   private final float[] taps;
   /** 3x3 kernels: per slice of {@link #L} channels, its 9 taps {@code [slice][tap][lanes]}. */
@@ -79,6 +96,7 @@ final class NhwcDepthwise implements NhwcKernel {
     }
     this.g = g;
     this.channels = g.inChannels();
+    this.paddedPixel = channels + PIXEL_GAP;
     int kernel = g.kernelH() * g.kernelW();
     // [channels][kh][kw] -> [kh][kw][channels]: the filters transposed as an NCHW image of
     // kh x kw pixels would be
@@ -121,23 +139,30 @@ final class NhwcDepthwise implements NhwcKernel {
   @Override
   public void compute(float[] input, int inputOffset, float[] output, int outputOffset,
       int height, int width, int firstRow, int lastRow) {
-    if (width <= PADDED_INPUT_WIDTH) {
+    if (padded(g, width)) {
       padded(input, inputOffset, output, outputOffset, height, width, firstRow, lastRow);
     } else {
       direct(input, inputOffset, output, outputOffset, height, width, firstRow, lastRow);
     }
   }
 
+  /** Whether an input {@code width} pixels wide runs on a padded copy ({@link #padded}). */
+  static boolean padded(ConvGeometry g, int width) {
+    return width <= PADDED_INPUT_WIDTH / g.strideW();
+  }
+
   /**
    * Small planes: the input rows the output rows need, copied into a per-thread buffer with the
-   * padding as zeros, so every output pixel is an interior one, computed slice by slice over the
+   * padding as zeros and {@link #PIXEL_GAP} floats after each pixel, so every output pixel is an
+   * interior one, computed slice by slice over the
    * whole rectangle with the taps loaded once. (Direct, a 7x7 plane is half border pixels.)
    */
   private void padded(float[] input, int inputOffset, float[] output, int outputOffset,
       int height, int width, int firstRow, int lastRow) {
     int c = channels;
+    int xc = paddedPixel;
     int outW = g.outputWidth(width);
-    int rowFloats = (width + g.padLeft() + g.padRight()) * c;
+    int rowFloats = (width + g.padLeft() + g.padRight()) * xc;
     int top = firstRow * g.strideH() - g.padTop();
     int rows = (lastRow - 1) * g.strideH() + g.extentH() - firstRow * g.strideH();
     float[] buffer = paddedRows.atLeast(rows * rowFloats);
@@ -147,10 +172,9 @@ final class NhwcDepthwise implements NhwcKernel {
       if (ih < 0 || ih >= height) {
         Arrays.fill(buffer, to, to + rowFloats, 0f);
       } else {
-        Arrays.fill(buffer, to, to + g.padLeft() * c, 0f);
-        System.arraycopy(input, inputOffset + ih * width * c, buffer, to + g.padLeft() * c,
-            width * c);
-        Arrays.fill(buffer, to + (g.padLeft() + width) * c, to + rowFloats, 0f);
+        Arrays.fill(buffer, to, to + g.padLeft() * xc, 0f);
+        copyPixels(input, inputOffset + ih * width * c, buffer, to + g.padLeft() * xc, width);
+        Arrays.fill(buffer, to + (g.padLeft() + width) * xc, to + rowFloats, 0f);
       }
     }
     boolean threeByThree = g.kernelH() == 3 && g.kernelW() == 3;
@@ -159,11 +183,25 @@ final class NhwcDepthwise implements NhwcKernel {
       int x = i * g.strideH() * rowFloats;
       int y = outputOffset + (firstRow + i) * outW * c;
       if (threeByThree) {
-        row3x3(buffer, x, rowFloats, output, y, outW, 0, slices, low, high);
+        row3x3(buffer, x, xc, rowFloats, output, y, outW, 0, slices, low, high);
       } else {
         for (int k : sliceStart) {
-          interior(buffer, x + k, output, y + k, outW, rowFloats, k, low, high);
+          interior(buffer, x + k, xc, output, y + k, outW, rowFloats, k, low, high);
         }
+      }
+    }
+  }
+
+  /** {@code pixels} pixels of all channels to the padded copy's wider pixel stride. */
+  private void copyPixels(float[] input, int from, float[] buffer, int to, int pixels) {
+    int c = channels;
+    int xc = paddedPixel;
+    int[] starts = sliceStart;
+    for (int p = 0; p < pixels; p++) {
+      int xi = from + p * c;
+      int xo = to + p * xc;
+      for (int k : starts) {
+        FloatVector.fromArray(F, input, xi + k).intoArray(buffer, xo + k);
       }
     }
   }
@@ -208,11 +246,11 @@ final class NhwcDepthwise implements NhwcKernel {
           - g.padLeft()) * c;
       int y = yr + colLo * c;
       if (g.kernelH() == 3 && g.kernelW() == 3) {
-        row3x3(input, x, width * c, output, y, colHi - colLo, s0, s1, low, high);
+        row3x3(input, x, c, width * c, output, y, colHi - colLo, s0, s1, low, high);
       } else {
         for (int s = s0; s < s1; s++) {
           int k = sliceStart[s];
-          interior(input, x + k, output, y + k, colHi - colLo, width * c, k, low, high);
+          interior(input, x + k, c, output, y + k, colHi - colLo, width * c, k, low, high);
         }
       }
     }
@@ -224,10 +262,10 @@ final class NhwcDepthwise implements NhwcKernel {
    * {@code output[y]}, input rows {@code rowFloats} apart. Groups of 4 pixels (a last group
    * overlaps the one before), single pixels when the row is shorter.
    */
-  private void row3x3(float[] input, int x, int rowFloats, float[] output, int y, int count,
-      int s0, int s1, float low, float high) {
+  private void row3x3(float[] input, int x, int xc, int rowFloats, float[] output, int y,
+      int count, int s0, int s1, float low, float high) {
     int c = channels;
-    int step = g.strideW() * c;
+    int step = g.strideW() * xc;
     if (sliding) {
       int span = count;
       if (coldRows < COLD_ROWS) {
@@ -239,9 +277,11 @@ final class NhwcDepthwise implements NhwcKernel {
         for (int j = 0; j < count; j += span) {
           int n = Math.min(span, count - j);
           if (g.strideW() == 1) {
-            slide1(input, x + k + j * step, rowFloats, output, y + k + j * c, n, s, low, high);
+            slide1(input, x + k + j * step, xc, rowFloats, output, y + k + j * c, n, s, low,
+                high);
           } else {
-            slide2(input, x + k + j * step, rowFloats, output, y + k + j * c, n, s, low, high);
+            slide2(input, x + k + j * step, xc, rowFloats, output, y + k + j * c, n, s, low,
+                high);
           }
         }
       }
@@ -249,13 +289,13 @@ final class NhwcDepthwise implements NhwcKernel {
     }
     if (count < 4) {
       for (int j = 0; j < count; j++) {
-        pixel3x3(input, x + j * step, rowFloats, output, y + j * c, s0, s1, low, high);
+        pixel3x3(input, x + j * step, xc, rowFloats, output, y + j * c, s0, s1, low, high);
       }
       return;
     }
     for (int j0 = 0; j0 < count; j0 += 4) {
       int j = Math.min(j0, count - 4);
-      pixels3x3(input, x + j * step, rowFloats, output, y + j * c, s0, s1, low, high);
+      pixels3x3(input, x + j * step, xc, rowFloats, output, y + j * c, s0, s1, low, high);
     }
   }
 
@@ -265,8 +305,8 @@ final class NhwcDepthwise implements NhwcKernel {
    * (3 loads per output vector instead of 9: the loads, most of them split across two cache
    * lines, were what bounded the 9-load version at 17-60 GFLOP/s).
    */
-  private void slide1(float[] input, int x, int rowFloats, float[] output, int y, int count,
-      int slice, float low, float high) {
+  private void slide1(float[] input, int x, int xc, int rowFloats, float[] output, int y,
+      int count, int slice, float low, float high) {
     FloatVector lo = FloatVector.broadcast(F, low);
     FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
@@ -287,11 +327,11 @@ final class NhwcDepthwise implements NhwcKernel {
     FloatVector a0 = FloatVector.fromArray(F, input, x);
     FloatVector a1 = FloatVector.fromArray(F, input, r1);
     FloatVector a2 = FloatVector.fromArray(F, input, r2);
-    FloatVector b0 = FloatVector.fromArray(F, input, x + c);
-    FloatVector b1 = FloatVector.fromArray(F, input, r1 + c);
-    FloatVector b2 = FloatVector.fromArray(F, input, r2 + c);
+    FloatVector b0 = FloatVector.fromArray(F, input, x + xc);
+    FloatVector b1 = FloatVector.fromArray(F, input, r1 + xc);
+    FloatVector b2 = FloatVector.fromArray(F, input, r2 + xc);
     for (int j = 0; j < count; j++) {
-      int next = (j + 2) * c;
+      int next = (j + 2) * xc;
       FloatVector n0 = FloatVector.fromArray(F, input, x + next);
       FloatVector n1 = FloatVector.fromArray(F, input, r1 + next);
       FloatVector n2 = FloatVector.fromArray(F, input, r2 + next);
@@ -314,8 +354,8 @@ final class NhwcDepthwise implements NhwcKernel {
    * (6 loads per output vector instead of 9: the loads, most of them split across two cache
    * lines, were what bounded the 9-load version at 17-60 GFLOP/s).
    */
-  private void slide2(float[] input, int x, int rowFloats, float[] output, int y, int count,
-      int slice, float low, float high) {
+  private void slide2(float[] input, int x, int xc, int rowFloats, float[] output, int y,
+      int count, int slice, float low, float high) {
     FloatVector lo = FloatVector.broadcast(F, low);
     FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
@@ -337,8 +377,8 @@ final class NhwcDepthwise implements NhwcKernel {
     FloatVector a1 = FloatVector.fromArray(F, input, r1);
     FloatVector a2 = FloatVector.fromArray(F, input, r2);
     for (int j = 0; j < count; j++) {
-      int odd = (2 * j + 1) * c;
-      int next = odd + c;
+      int odd = (2 * j + 1) * xc;
+      int next = odd + xc;
       FloatVector b0 = FloatVector.fromArray(F, input, x + odd);
       FloatVector b1 = FloatVector.fromArray(F, input, r1 + odd);
       FloatVector b2 = FloatVector.fromArray(F, input, r2 + odd);
@@ -362,14 +402,14 @@ final class NhwcDepthwise implements NhwcKernel {
    * before loading the next one's taps ran 2-4x slower: with 1024 channels the next loads are a
    * multiple of 4 KB from that store, which the CPU takes for a dependence.)
    */
-  private void pixels3x3(float[] input, int x, int rowFloats, float[] output, int y, int s0,
-      int s1, float low, float high) {
+  private void pixels3x3(float[] input, int x, int xc, int rowFloats, float[] output, int y,
+      int s0, int s1, float low, float high) {
     FloatVector lo = FloatVector.broadcast(F, low);
     FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
-    int col = g.dilationW() * c;
+    int col = g.dilationW() * xc;
     int row = g.dilationH() * rowFloats;
-    int step = g.strideW() * c;
+    int step = g.strideW() * xc;
     float[] w = sliceTaps;
     int[] starts = sliceStart;
     for (int s = s0; s < s1; s++) {
@@ -437,11 +477,11 @@ final class NhwcDepthwise implements NhwcKernel {
   }
 
   /** One output pixel of a 3x3 kernel, every slice of channels in turn. */
-  private void pixel3x3(float[] input, int x, int rowFloats, float[] output, int y, int s0,
-      int s1, float low, float high) {
+  private void pixel3x3(float[] input, int x, int xc, int rowFloats, float[] output, int y,
+      int s0, int s1, float low, float high) {
     FloatVector lo = FloatVector.broadcast(F, low);
     FloatVector hi = FloatVector.broadcast(F, high);
-    int col = g.dilationW() * channels;
+    int col = g.dilationW() * xc;
     int row = g.dilationH() * rowFloats;
     float[] w = sliceTaps;
     int[] starts = sliceStart;
@@ -474,12 +514,12 @@ final class NhwcDepthwise implements NhwcKernel {
    * {@code count} interior pixels of any kernel size: taps outer, each adding into the output
    * row, so no vector is carried through the nested loops.
    */
-  private void interior(float[] input, int x, float[] output, int y, int count, int rowFloats,
-      int k, float low, float high) {
+  private void interior(float[] input, int x, int xc, float[] output, int y, int count,
+      int rowFloats, int k, float low, float high) {
     FloatVector lo = FloatVector.broadcast(F, low);
     FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
-    int step = g.strideW() * c;
+    int step = g.strideW() * xc;
     FloatVector b = FloatVector.fromArray(F, bias, k);
     for (int j = 0; j < count; j++) {
       b.intoArray(output, y + j * c);
@@ -487,7 +527,7 @@ final class NhwcDepthwise implements NhwcKernel {
     for (int r = 0; r < g.kernelH(); r++) {
       for (int s = 0; s < g.kernelW(); s++) {
         FloatVector w = FloatVector.fromArray(F, taps, (r * g.kernelW() + s) * c + k);
-        int xt = x + r * g.dilationH() * rowFloats + s * g.dilationW() * c;
+        int xt = x + r * g.dilationH() * rowFloats + s * g.dilationW() * xc;
         for (int j = 0; j < count; j++) {
           FloatVector.fromArray(F, input, xt + j * step)
               .fma(w, FloatVector.fromArray(F, output, y + j * c)).intoArray(output, y + j * c);

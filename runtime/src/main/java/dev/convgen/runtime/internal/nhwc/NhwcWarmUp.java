@@ -66,7 +66,7 @@ final class NhwcWarmUp {
     boolean rows = g.kernelH() == 3 && g.kernelW() == 3 && g.dilationH() == 1
         && g.dilationW() == 1 && g.strideH() == g.strideW() && g.strideW() <= 2;
     return rows ? "depthwise 3x3 stride " + g.strideW()
-        + (width <= NhwcDepthwise.PADDED_INPUT_WIDTH ? ", padded" : ", direct")
+        + (NhwcDepthwise.padded(g, width) ? ", padded" : ", direct")
         : "depthwise, general";
   }
 

@@ -63,7 +63,8 @@ class NhwcKernelsTest {
         Arguments.of(ConvGeometry.depthwise(32, 1, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1), 14, 13),
         Arguments.of(ConvGeometry.depthwise(16, 1, 5, 3, 1, 2, 2, 0, 1, 1, 1, 1), 6, 9),
         Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1, 2),
-        // wider than NhwcDepthwise.PADDED_INPUT_WIDTH: interior and border computed directly
+        // wider than NhwcDepthwise.padded: interior and border computed directly
+        Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 6, 20),
         Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 5, 70),
         Arguments.of(ConvGeometry.depthwise(16, 1, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1), 4, 37),
         Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 1, 1, 2, 1, 0, 1, 2, 1), 6, 40),
