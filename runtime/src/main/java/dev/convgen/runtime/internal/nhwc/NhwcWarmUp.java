@@ -66,7 +66,8 @@ final class NhwcWarmUp {
     boolean rows = g.kernelH() == 3 && g.kernelW() == 3 && g.dilationH() == 1
         && g.dilationW() == 1 && g.strideH() == g.strideW() && g.strideW() <= 2;
     return rows ? "depthwise 3x3 stride " + g.strideW()
-        + (NhwcDepthwise.padded(g, width) ? ", padded" : ", direct")
+        + (NhwcDepthwise.slidesWithEdges(g, width) ? ", whole rows"
+            : NhwcDepthwise.padded(g, width) ? ", padded" : ", direct")
         : "depthwise, general";
   }
 

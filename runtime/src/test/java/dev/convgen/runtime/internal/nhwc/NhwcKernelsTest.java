@@ -65,6 +65,12 @@ class NhwcKernelsTest {
         Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 1, 2),
         // wider than NhwcDepthwise.padded: interior and border computed directly
         Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 6, 20),
+        // rows slid whole with zero edges: padding 1 (a right padding column read at odd
+        // widths at stride 2), TensorFlow's SAME at stride 2, a taller top padding
+        Arguments.of(ConvGeometry.depthwise(40, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 5, 35),
+        Arguments.of(ConvGeometry.depthwise(32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 7, 31),
+        Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1), 6, 34),
+        Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 1, 1, 2, 0, 0, 1, 1, 1), 4, 30),
         Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 5, 70),
         Arguments.of(ConvGeometry.depthwise(16, 1, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1), 4, 37),
         Arguments.of(ConvGeometry.depthwise(16, 1, 3, 3, 1, 1, 2, 1, 0, 1, 2, 1), 6, 40),
