@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@link WarmUp#run(dev.convgen.runtime.ConvLayer, int, int)} picks the warm-up bodies that stand
  * for what a model runs at its input size: found through blocks, a parallel layer and a
  * classifier, with the register tile of the JVM's width (6 pixels x 4 vectors at 512 bits, x 2 at
- * 256) and the depthwise rows by stride and plane width (at 512 bits whole rows with their
- * padding as zeros; at 256 narrow planes, up to 28 pixels, padded first).
+ * 256) and the depthwise 3x3 rows by stride (slid whole, the padding read as zeros, at any
+ * plane width).
  */
 class WarmUpTest {
 
@@ -52,9 +52,8 @@ class WarmUpTest {
           "dense tile, 2 vectors", // the stem's 32 channels: 2 vectors of 16, or panels of 2 x 8
           "pointwise tile, 2 vectors", // 32 -> 32 likewise
           "pointwise tile, " + (bits == 512 ? 4 : 2) + " vectors", // the classifier's 64
-          "depthwise 3x3 stride 1, " + (bits == 512 ? "whole rows" : "direct"), // block 1 at 30
-          "depthwise 3x3 stride 2, " + (bits == 512 ? "whole rows" : "direct"), // block 2 at 30
-          "depthwise 3x3 stride 1, " + (bits == 512 ? "whole rows" : "padded"))); // block 3 at 15
+          "depthwise 3x3 stride 1, whole rows", // blocks 1 and 3, at 30 and 15 pixels
+          "depthwise 3x3 stride 2, whole rows")); // block 2 at 30
       assertEquals(expected, WarmUp.bodies(model, 60, 60));
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> WarmUp.run(model, 0, 60));

@@ -12,15 +12,18 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Depthwise KxK convolution (multiplier 1) on NHWC tensors: channels in vector lanes, so any
  * stride and dilation is a plain vector loop over output pixels (XNNPACK's NHWC depthwise
- * formulation). 3x3 kernels: groups of 4 output pixels of a row, every vector of channels in
- * turn, with each slice's 9 taps packed contiguously ({@code [slice][tap][lanes]}, as XNNPACK
- * packs its up9 weights), so the inner loop walks memory in order whatever the channel count.
- * (Vectors of channels outer and pixels inner was measured at 23-45 GFLOP/s: with 1024 channels
- * every pixel is 4 KB from the next, and the loads of one output pixel fight over one L1 set.)
- * Other kernel sizes: taps outer, accumulating in the output row. Small planes run on a padded
- * copy of their rows (no border, pixels one cache line further apart than in the tensor); larger
- * ones check border pixels tap by tap. Needs at least one
- * vector of channels; a last vector that would pass the end overlaps the one before.
+ * formulation). 3x3 kernels at stride 1 or 2 ({@link #sliding}): one output row and one slice of
+ * channels at a time, each input column vector loaded once and kept in registers for the outputs
+ * it belongs to, the slice's 9 taps packed contiguously ({@code [slice][tap][lanes]}, as XNNPACK
+ * packs its up9 weights); rows whose padding is at most one column each side slide whole, the
+ * padding read as zeros ({@link #slidesWithEdges}). Other 3x3 kernels: groups of 4 output pixels,
+ * every slice in turn. (Vectors of channels outer and pixels inner was measured at 23-45
+ * GFLOP/s: with 1024 channels every pixel is 4 KB from the next, and the loads of one output
+ * pixel fight over one L1 set.) Other kernel sizes: taps outer, accumulating in the output row.
+ * Where rows do not slide whole, small planes run on a padded copy of their rows (no border,
+ * pixels one cache line further apart than in the tensor) and larger ones check border pixels
+ * tap by tap. Needs at least one vector of channels; a last vector that would pass the end
+ * overlaps the one before.
  */
 final class NhwcDepthwise implements NhwcKernel {
 
@@ -148,12 +151,15 @@ final class NhwcDepthwise implements NhwcKernel {
   }
 
   /**
-   * Whether 3x3 rows run {@link #slide1} / {@link #slide2}: stride 1 or 2, no dilation, and
-   * 512-bit vectors (their 24 live vectors would spill 16 ymm registers; 256-bit code runs
-   * {@link #pixels3x3}).
+   * Whether 3x3 rows run {@link #slide1} / {@link #slide2}: stride 1 or 2, no dilation. At 256
+   * bits too, although their 24 live vectors do not fit 16 ymm registers: C2 keeps what fits and
+   * reloads the rest, and that beat {@link #pixels3x3} (MobileNet-v1 under -XX:UseAVX=2 on the
+   * Zen 5, depthwise stages in a chained pass 1844-1855 -> 1667-1678 us, alone 1570-1595 ->
+   * 1345-1365) as well as loading every tap in the loop (slower at both widths: 512-bit
+   * 1060-1103 -> 1338-1463 us).
    */
   static boolean sliding(ConvGeometry g) {
-    return L == 16 && g.kernelH() == 3 && g.kernelW() == 3 && g.dilationH() == 1
+    return g.kernelH() == 3 && g.kernelW() == 3 && g.dilationH() == 1
         && g.dilationW() == 1 && g.strideW() <= 2;
   }
 
