@@ -131,9 +131,14 @@ public class InvertedResidualBlock implements ConvLayer {
   /** Adds the input to the output when the block has a residual connection. */
   final void addResidual(float[] input, float[] output) {
     if (residual) {
-      for (int i = 0; i < output.length; i++) {
-        output[i] += input[i];
-      }
+      add(input, output);
+    }
+  }
+
+  /** {@code output[i] += input[i]} over the whole output (also {@link WarmUp}'s). */
+  static void add(float[] input, float[] output) {
+    for (int i = 0; i < output.length; i++) {
+      output[i] += input[i];
     }
   }
 

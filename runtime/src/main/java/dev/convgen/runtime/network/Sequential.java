@@ -207,11 +207,7 @@ public class Sequential implements ConvLayer {
     if (output == input) {
       throw new IllegalArgumentException("output: must be a different array from input");
     }
-    float[][] buffers = this.buffers.find(batch, height, width);
-    if (buffers == null) {
-      buffers = this.buffers.allocate(batch, height, width,
-          intermediateLengths(batch, height, width));
-    }
+    float[][] buffers = buffersFor(batch, height, width);
     int count = layers.size();
     float[] source = input;
     boolean nhwc = inputNhwc;
@@ -249,6 +245,16 @@ public class Sequential implements ConvLayer {
     if (source != output) {
       transpose(source, output, nhwc, batch, outChannels(), h, w);
     }
+  }
+
+  /**
+   * This thread's intermediate tensors for the input size, allocated on the first call for it
+   * (also by {@link WarmUp}, so that a first pass finds them).
+   */
+  float[][] buffersFor(int batch, int height, int width) {
+    float[][] buffers = this.buffers.find(batch, height, width);
+    return buffers != null ? buffers
+        : this.buffers.allocate(batch, height, width, intermediateLengths(batch, height, width));
   }
 
   /** From NHWC to NCHW when {@code fromNhwc}, else the other way. */

@@ -4,6 +4,7 @@ import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.UnitKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,6 +48,12 @@ public final class WarmUp {
 
   /** How long {@link #run()} waits at most for C2. */
   public static final Duration DEFAULT_LIMIT = Duration.ofSeconds(2);
+
+  /**
+   * Rounds of {@link #plainLoops}: with HotSpot's default thresholds, enough calls and loop
+   * iterations on 4 pixels for C2 to compile each loop.
+   */
+  private static final int PLAIN_LOOP_CALLS = 3000;
 
   private WarmUp() {}
 
@@ -112,7 +119,11 @@ public final class WarmUp {
    * Runs only the bodies that stand for what {@code model} runs on inputs of this size (the
    * kernels in it, its parts', and theirs: {@link ConvLayer#parts}, {@link Linear},
    * {@link ParallelLayer}), until C2 has compiled them, in the calling thread: fewer compilations
-   * than {@link #run()} for a model that uses few of them, once the model is built.
+   * than {@link #run()} for a model that uses few of them, once the model is built. Also runs
+   * the plain loops between layers (layout transpositions, residual additions, pooling) until
+   * they are compiled, and allocates the calling thread's intermediate tensors for one image of
+   * this size, so that its first pass runs neither interpreted loops nor allocations (a
+   * {@link ParallelLayer}'s threads still allocate theirs).
    *
    * @return whether every body it ran was compiled within {@code limit}
    * @throws IllegalArgumentException when {@code height} or {@code width} is not positive, or
@@ -121,7 +132,56 @@ public final class WarmUp {
    */
   public static boolean run(ConvLayer model, int height, int width, Duration limit) {
     checkLimit(limit);
-    return NhwcKernels.warmUp(limit.toNanos(), bodies(model, height, width));
+    Set<String> bodies = bodies(model, height, width);
+    plainLoops();
+    boolean compiled = NhwcKernels.warmUp(limit.toNanos(), bodies);
+    prepare(model, height, width);
+    return compiled;
+  }
+
+  /**
+   * Runs the plain loops a pass runs once per layer over a whole tensor (layout transpositions,
+   * residual additions, global pooling) on tiny tensors, often enough for the JIT to compile
+   * them (about 11 ms): a first pass otherwise runs them interpreted, a few ms per tensor (in a
+   * fresh JVM a 3x224x224 image took 11.2 ms to transpose, 0.2-0.3 ms after this; MBConv's first
+   * pass after the model's warm-up took 16-83 ms, its stages alone 0.1-0.6 ms each).
+   */
+  private static void plainLoops() {
+    float[] image = new float[3 * 2 * 2];
+    float[] nhwc = new float[16 * 2 * 2];
+    float[] nchw = new float[nhwc.length];
+    float[] pooled = new float[16];
+    GlobalAveragePool pool = new GlobalAveragePool(16);
+    for (int i = 0; i < PLAIN_LOOP_CALLS; i++) {
+      NhwcLayout.toNhwc(image, nhwc, 1, 3, 2, 2); // an RGB image: few rows
+      NhwcLayout.toNhwc(nchw, nhwc, 1, 16, 2, 2); // blocks of rows
+      NhwcLayout.toNchw(nhwc, nchw, 1, 16, 2, 2);
+      InvertedResidualBlock.add(nchw, nhwc);
+      pool.forwardNhwc(nhwc, 1, 2, 2, pooled);
+    }
+  }
+
+  /**
+   * Allocates the calling thread's intermediate tensors for one image of this size in the model
+   * and its parts (not a {@link ParallelLayer}'s, whose threads are its executor's).
+   */
+  private static void prepare(ConvLayer layer, int height, int width) {
+    if (layer instanceof Sequential sequential) {
+      sequential.buffersFor(1, height, width);
+    } else if (layer instanceof SeparableBlock block) {
+      block.intermediateFor(1, height, width);
+    } else if (layer instanceof InvertedResidualBlock block) {
+      prepare(block.stages(), height, width);
+      return;
+    } else if (layer instanceof ParallelLayer) {
+      return;
+    }
+    for (NamedLayer part : layer.parts()) {
+      ConvLayer inner = part.layer();
+      prepare(inner, height, width);
+      height = inner.outputHeight(height);
+      width = inner.outputWidth(width);
+    }
   }
 
   /** The warm-up bodies {@link #run(ConvLayer, int, int, Duration)} runs for the model. */

@@ -63,6 +63,55 @@ class WarmUpTest {
     }
   }
 
+  /**
+   * A model's warm-up leaves the calling thread's intermediate tensors allocated for its input
+   * size, so the first pass finds them; without it, that pass allocates them. Textbook kernels
+   * (scalar: no boxed vectors), so that what is counted does not depend on the JIT; both first
+   * passes also allocate the kernels' own per-thread scratch.
+   */
+  @Test
+  void aModelsWarmUpAllocatesTheFirstPassesIntermediates() {
+    long warmed = firstPassAllocation(true);
+    long cold = firstPassAllocation(false);
+    // at least the stem's and block1's outputs, block1's intermediate and block2's expansion:
+    // 3 x 15 x 15 x 32 floats and 15 x 15 x 64
+    long intermediates = (3L * 15 * 15 * 32 + 15 * 15 * 64) * Float.BYTES;
+    assertTrue(cold - warmed >= intermediates, "first pass with the warm-up " + warmed
+        + " B, without " + cold + " B: expected at least " + intermediates + " B less");
+  }
+
+  private static long firstPassAllocation(boolean warmUp) {
+    Random random = new Random(47);
+    ConvGeometry stem = new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry dw = ConvGeometry.depthwise(32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw = ConvGeometry.pointwise(32, 32, 1, 1);
+    ConvGeometry expand = ConvGeometry.pointwise(32, 64, 1, 1);
+    ConvGeometry dwWide = ConvGeometry.depthwise(64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry project = ConvGeometry.pointwise(64, 32, 1, 1);
+    Sequential model = Sequential.builder()
+        .add("stem", textbook(stem, random)) // 30 x 30 -> 15 x 15 x 32
+        .add("block1", new SeparableBlock(textbook(dw, random), textbook(pw, random)))
+        .add("block2", new InvertedResidualBlock(textbook(expand, random),
+            textbook(dwWide, random), textbook(project, random)))
+        .add("pool", new GlobalAveragePool(32))
+        .build();
+    if (warmUp) {
+      WarmUp.run(model, 30, 30);
+    }
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    float[] x = Tolerance.random(random, 3 * 30 * 30);
+    float[] y = new float[32];
+    long before = threads.getCurrentThreadAllocatedBytes();
+    model.forward(x, 1, 30, 30, y);
+    return threads.getCurrentThreadAllocatedBytes() - before;
+  }
+
+  private static ConvKernel textbook(ConvGeometry g, Random random) {
+    return GenericKernels.create(g, Tolerance.random(random, (int) g.weightCount()),
+        Tolerance.random(random, g.outChannels()), Activation.RELU6);
+  }
+
   /** After a model's warm-up its kernels still compute the reference's result. */
   @Test
   void kernelsComputeLikeTheReferenceAfterAModelsWarmUp() {
