@@ -1,0 +1,111 @@
+package dev.convgen.bench;
+
+import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.runtime.network.LayerTable;
+import dev.convgen.runtime.network.Sequential;
+import dev.convgen.samples.MobileNetV1;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where a network's pass goes: every stage (blocks expanded into their named stages) timed inside
+ * a chained pass, each stage's output the next one's input as in the network, and alone, the
+ * same call repeated on data it has just used; best of several passes, in NHWC, one thread. The
+ * chained column is what a network pays for each stage, weights and activations coming from
+ * wherever the previous stages left the caches; the difference from the stage alone is that
+ * cost. Compare with ONNX Runtime's per-node profile (results README).
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.convgen.bench.StageTimes [mobilenet-v1|mbconv] [passes]
+ * </pre>
+ *
+ * Random weights and input (MobileNet-v1 as the samples build it, {@link MbConvNetwork}), 224x224.
+ */
+public final class StageTimes {
+
+  private static final int SIZE = 224;
+
+  private StageTimes() {}
+
+  public static void main(String[] args) {
+    String network = args.length > 0 ? args[0] : "mobilenet-v1";
+    int passes = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+    Sequential model = switch (network) {
+      case "mobilenet-v1" ->
+          MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000, 1)), 1000);
+      case "mbconv" -> MbConvNetwork.build(7);
+      default -> throw new IllegalArgumentException(
+          "network: expected mobilenet-v1 or mbconv, got " + network);
+    };
+    List<LayerTable.Row> stages = LayerTable.rows(model, SIZE, SIZE);
+    int n = stages.size();
+    float[][] tensors = new float[n + 1][];
+    for (int i = 0; i < n; i++) {
+      LayerTable.Row row = stages.get(i);
+      ConvLayer layer = row.layer();
+      tensors[i] = new float[layer.inChannels() * row.height() * row.width()];
+      if (i == n - 1) {
+        tensors[n] = new float[layer.outChannels() * layer.outputHeight(row.height())
+            * layer.outputWidth(row.width())];
+      }
+    }
+    for (int i = 0; i < tensors[0].length; i++) {
+      tensors[0][i] = (float) Math.sin(i);
+    }
+    float[] scores = new float[tensors[n].length];
+    long[] chained = new long[n];
+    long[] alone = new long[n];
+    long whole = Long.MAX_VALUE;
+    long chainedPass = Long.MAX_VALUE;
+    for (int round = 0; round < 3; round++) { // the first two compile and settle
+      Arrays.fill(chained, Long.MAX_VALUE);
+      Arrays.fill(alone, Long.MAX_VALUE);
+      whole = Long.MAX_VALUE;
+      chainedPass = Long.MAX_VALUE;
+      for (int p = 0; p < passes; p++) {
+        long start = System.nanoTime();
+        model.forwardNhwc(tensors[0], 1, SIZE, SIZE, scores);
+        whole = Math.min(whole, System.nanoTime() - start);
+      }
+      for (int p = 0; p < passes; p++) {
+        long pass = 0;
+        for (int i = 0; i < n; i++) {
+          long start = System.nanoTime();
+          run(stages.get(i), tensors[i], tensors[i + 1]);
+          long time = System.nanoTime() - start;
+          chained[i] = Math.min(chained[i], time);
+          pass += time;
+        }
+        chainedPass = Math.min(chainedPass, pass);
+      }
+      for (int i = 0; i < n; i++) {
+        for (int p = 0; p < passes; p++) {
+          long start = System.nanoTime();
+          run(stages.get(i), tensors[i], tensors[i + 1]);
+          alone[i] = Math.min(alone[i], System.nanoTime() - start);
+        }
+      }
+    }
+    System.out.printf("%s, 224x224, 1 thread, best of %d passes (us)%n%n", network, passes);
+    System.out.println("| stage | kind | chained | alone |");
+    System.out.println("|---|---|---:|---:|");
+    long chainedSum = 0;
+    long aloneSum = 0;
+    for (int i = 0; i < n; i++) {
+      LayerTable.Row row = stages.get(i);
+      System.out.printf("| %s | %s | %.1f | %.1f |%n", row.name(), row.layer().kind(),
+          chained[i] / 1e3, alone[i] / 1e3);
+      chainedSum += chained[i];
+      aloneSum += alone[i];
+    }
+    System.out.printf("| sum of the bests | | %.1f | %.1f |%n%n", chainedSum / 1e3,
+        aloneSum / 1e3);
+    System.out.printf("best chained pass %.1f us; best whole pass (forwardNhwc) %.1f us%n",
+        chainedPass / 1e3, whole / 1e3);
+  }
+
+  private static void run(LayerTable.Row stage, float[] input, float[] output) {
+    stage.layer().forwardNhwc(input, 1, stage.height(), stage.width(), output);
+  }
+}
