@@ -14,12 +14,12 @@ import java.util.Set;
  *
  * <p>The bodies are chosen by the paths they take, not by any network: pointwise and dense
  * stride-2 stages (the in-place tiles and the im2col border) with a full panel, a 2-vector and a
- * 1-vector one, depthwise 3x3 at stride 1 and 2 on small planes (padded rows) and on wide ones
- * (direct, with border pixels), and a 5x5 depthwise (the general tap loop). They are called in
- * turn, one call each per round, and a body is done once a call runs at 1 GFLOP/s or more: C2's
- * code runs these tiny calls at 5-100 GFLOP/s, interpreted and C1 code (every vector a heap
- * object) at 0.02-0.2, on the machines measured. Calling them until
- * then matters: HotSpot drops a queued compilation whose method has not run for 50 ms
+ * 1-vector one, depthwise 3x3 at stride 1 and 2 on small planes and on wide ones, and a 5x5
+ * depthwise (the general tap loop). They are called in turn, one call each per round, and a
+ * body is done once {@link #FAST_CALLS} calls in a row run at 1 GFLOP/s or more: C2's code runs
+ * these tiny calls at 1.6-100 GFLOP/s, interpreted and C1 code (every vector a heap object) at
+ * 0.01-0.7, now and then 1, on the machines measured. Calling them until then matters: HotSpot
+ * drops a queued compilation whose method has not run for 50 ms
  * ({@code TieredCompileTaskTimeout}), so bodies warmed one after the other, 300 calls each, then
  * left alone while the weights were read, had their compilations dropped (the 4-vector tile was
  * compiled only after the first pass). Bounded by a time limit, for JVMs that never compile
@@ -29,8 +29,17 @@ import java.util.Set;
  */
 final class NhwcWarmUp {
 
-  /** A call this fast (floating-point operations per nanosecond) runs C2's code. */
+  /** A call this fast (floating-point operations per nanosecond) runs C2's code... */
   private static final double COMPILED_FLOPS_PER_NANO = 1.0;
+
+  /**
+   * ...when this many calls in a row are. One was not always enough: C1's code, every vector a
+   * heap object, ran the bodies at 0.2-0.7 GFLOP/s but now and then reached 1 (at 512 bits a
+   * boxed FMA carries 32 operations); the warm-up then returned before C2 had compiled the
+   * 4-vector tile, and MobileNet-v1's first pass ran it boxed (92-100 ms in a block that takes
+   * 1, in 1 or 2 of 12-14 fresh JVMs on the Zen 5). C2's first calls ran at 1.6-17 GFLOP/s.
+   */
+  private static final int FAST_CALLS = 2;
 
   /** One body with its inputs. */
   private record Body(NhwcKernel kernel, float[] input, float[] output, int height, int width,
@@ -85,18 +94,18 @@ final class NhwcWarmUp {
       }
     });
     int n = bodies.size();
-    boolean[] done = new boolean[n];
+    int[] fastCalls = new int[n]; // in a row
     int left = n;
     while (left > 0) {
       for (int i = 0; i < n; i++) {
-        if (done[i]) {
+        if (fastCalls[i] == FAST_CALLS) {
           continue;
         }
         Body body = bodies.get(i);
         long t = System.nanoTime();
         body.call();
-        if (System.nanoTime() - t < body.compiledNanos()) {
-          done[i] = true;
+        fastCalls[i] = System.nanoTime() - t < body.compiledNanos() ? fastCalls[i] + 1 : 0;
+        if (fastCalls[i] == FAST_CALLS) {
           left--;
         }
       }
