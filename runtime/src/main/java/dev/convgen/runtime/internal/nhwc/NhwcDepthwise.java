@@ -43,6 +43,14 @@ final class NhwcDepthwise implements NhwcKernel {
    */
   static final int PADDED_INPUT_WIDTH = 28;
   /**
+   * Floats left unused after each pixel of the padded copy, so that its pixels are not a multiple
+   * of 4 KB apart. In NHWC with 512 or 1024 channels the same channels of neighbouring pixels
+   * are 2 or 4 KB apart and fall into the same one or two sets of the 48 KB L1 cache, evicting
+   * one another. Measured on MobileNet-v1's stages (Zen 5, 512-bit, the 3x3 rows on a padded
+   * plane, us, gap 0 -> 16): 14x14x512 41 -> 31, 7x7x1024 29 -> 18, 28x28x256 82 -> 65.
+   */
+  static final int PIXEL_GAP = 16;
+  /**
    * The first {@value #COLD_ROWS} sliding rows in a JVM run in spans of {@value #COLD_SPAN}
    * pixels, later ones whole. A whole row is one call with up to 110 loop steps: in a fresh JVM
    * {@code slide1}/{@code slide2} then reach C2 only through on-stack replacement, late, while
@@ -51,14 +59,6 @@ final class NhwcDepthwise implements NhwcKernel {
    * spans of 8 cost 5-10% in steady state (the taps reloaded per span).
    */
   private static final int COLD_ROWS = 300;
-  /**
-   * Floats left unused after each pixel of the padded copy, so that its pixels are not a multiple
-   * of 4 KB apart. In NHWC with 512 or 1024 channels the same channels of neighbouring pixels
-   * are 2 or 4 KB apart and fall into the same one or two sets of the 48 KB L1 cache, evicting
-   * one another. Measured on MobileNet-v1's stages (Zen 5, 512-bit, the 3x3 rows on a padded
-   * plane, us, gap 0 -> 16): 14x14x512 41 -> 31, 7x7x1024 29 -> 18, 28x28x256 82 -> 65.
-   */
-  static final int PIXEL_GAP = 16;
   private static final int COLD_SPAN = 8;
   /** Sliding rows run so far, counted up to {@link #COLD_ROWS} (a lost update only delays). */
   private static int coldRows;
@@ -189,8 +189,8 @@ final class NhwcDepthwise implements NhwcKernel {
   /**
    * Small planes: the input rows the output rows need, copied into a per-thread buffer with the
    * padding as zeros and {@link #PIXEL_GAP} floats after each pixel, so every output pixel is an
-   * interior one, computed slice by slice over the
-   * whole rectangle with the taps loaded once. (Direct, a 7x7 plane is half border pixels.)
+   * interior one, computed slice by slice over the whole rectangle with the taps loaded once.
+   * (Direct, a 7x7 plane is half border pixels.)
    */
   private void padded(float[] input, int inputOffset, float[] output, int outputOffset,
       int height, int width, int firstRow, int lastRow) {
@@ -250,8 +250,8 @@ final class NhwcDepthwise implements NhwcKernel {
   }
 
   /**
-   * Output row {@code i} of {@link #direct} in one {@link #slideRow}: input rows above or below
-   * the input read as {@link #zeroRow}, padding columns as zeros.
+   * Output row {@code i} in one {@link #slideRow} ({@link #slidesWithEdges}): input rows above or
+   * below the input read as {@link #zeroRow}, padding columns as zeros.
    */
   private void slideEdgeRow(float[] input, int inputOffset, float[] output, int outputOffset,
       int height, int width, int i) {
