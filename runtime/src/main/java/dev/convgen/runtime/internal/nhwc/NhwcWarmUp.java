@@ -2,11 +2,13 @@ package dev.convgen.runtime.internal.nhwc;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the NHWC bodies on tiny zero inputs until C2 has compiled them, so that a fresh JVM's
@@ -33,11 +35,13 @@ final class NhwcWarmUp {
   private static final double COMPILED_FLOPS_PER_NANO = 1.0;
 
   /**
-   * ...when this many calls in a row are. One was not always enough: C1's code, every vector a
-   * heap object, ran the bodies at 0.2-0.7 GFLOP/s but now and then reached 1 (at 512 bits a
-   * boxed FMA carries 32 operations); the warm-up then returned before C2 had compiled the
-   * 4-vector tile, and MobileNet-v1's first pass ran it boxed (92-100 ms in a block that takes
-   * 1, in 1 or 2 of 12-14 fresh JVMs on the Zen 5). C2's first calls ran at 1.6-17 GFLOP/s.
+   * ...when this many calls in a row are, and then a last call allocates nothing (where the JVM
+   * counts allocation per thread). Speed alone let C1's code through: every vector a heap
+   * object, it ran the bodies at 0.2-0.7 GFLOP/s but now and then at 1-2 (at 512 bits a boxed
+   * FMA carries 32 operations), while C2's ran them at 19-63 GFLOP/s (512-bit) and 2.6-23
+   * (256-bit, the 1-vector tile the slowest): no threshold separates the two on every body.
+   * The warm-up then returned before C2 had compiled the 4-vector tile, and MobileNet-v1's first
+   * pass ran it boxed (92-263 ms in a block that takes 1, in 3 of 10-16 fresh JVMs on the Zen 5).
    */
   private static final int FAST_CALLS = 2;
 
@@ -93,6 +97,7 @@ final class NhwcWarmUp {
         bodies.addAll(list);
       }
     });
+    CompletableFuture<com.sun.management.ThreadMXBean> counter = allocationCounter();
     int n = bodies.size();
     int[] fastCalls = new int[n]; // in a row
     int left = n;
@@ -109,11 +114,58 @@ final class NhwcWarmUp {
           left--;
         }
       }
+      if (left == 0) {
+        left = stillBoxing(bodies, fastCalls, counter.join());
+      }
       if (System.nanoTime() - start > limitNanos) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Calls each body once more and counts those that allocated (boxed vectors: not C2's code),
+   * setting their fast calls back to 0; none without a counter.
+   */
+  private static int stillBoxing(List<Body> bodies, int[] fastCalls,
+      com.sun.management.ThreadMXBean threads) {
+    if (threads == null) {
+      return 0;
+    }
+    int boxing = 0;
+    for (int i = 0; i < bodies.size(); i++) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      bodies.get(i).call();
+      if (threads.getCurrentThreadAllocatedBytes() != before) {
+        fastCalls[i] = 0;
+        boxing++;
+      }
+    }
+    return boxing;
+  }
+
+  /**
+   * The JVM's per-thread allocation counter, where it has one, looked up in a thread of its own:
+   * the management classes take ~30 ms to start in a fresh JVM, while the bodies run.
+   */
+  private static CompletableFuture<com.sun.management.ThreadMXBean> allocationCounter() {
+    CompletableFuture<com.sun.management.ThreadMXBean> counter = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      com.sun.management.ThreadMXBean found = null;
+      try {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+            && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+          found = t;
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // no java.management or jdk.management module: speed alone decides
+      }
+      counter.complete(found);
+    }, "convgen-warm-up-counter");
+    thread.setDaemon(true);
+    thread.start();
+    return counter;
   }
 
   /** Every body, by the key it stands for. */
