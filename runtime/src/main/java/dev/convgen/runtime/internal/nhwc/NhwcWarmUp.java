@@ -18,9 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * stride-2 stages (the in-place tiles and the im2col border) with a full panel, a 2-vector and a
  * 1-vector one, depthwise 3x3 at stride 1 and 2 on small planes and on wide ones, and a 5x5
  * depthwise (the general tap loop). They are called in turn, one call each per round, and a
- * body is done once {@link #FAST_CALLS} calls in a row run at 1 GFLOP/s or more: C2's code runs
- * these tiny calls at 1.6-100 GFLOP/s, interpreted and C1 code (every vector a heap object) at
- * 0.01-0.7, now and then 1, on the machines measured. Calling them until then matters: HotSpot
+ * body is done once {@link #FAST_CALLS} calls in a row run at 1 GFLOP/s or more and a last one
+ * allocates nothing: C2's code runs these tiny calls at 1.6-100 GFLOP/s without allocating,
+ * interpreted and C1 code (every vector a heap object) at 0.01-2, on the machines measured.
+ * Calling them until then matters: HotSpot
  * drops a queued compilation whose method has not run for 50 ms
  * ({@code TieredCompileTaskTimeout}), so bodies warmed one after the other, 300 calls each, then
  * left alone while the weights were read, had their compilations dropped (the 4-vector tile was
