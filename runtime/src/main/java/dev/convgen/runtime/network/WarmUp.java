@@ -23,8 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * function), with the JVM settings of {@code runtime/cold-start.args}; pointless in a JVM that
  * has run a network before (it returns after a few calls); a no-op with scalar kernels. Measured
  * (README, "Cold start"; 2-core AMD Zen 5, JDK 17, with those settings, medians of 5 fresh JVMs):
- * the warm-up takes 0.5-0.6 s, about what the first pass took without it; MobileNet-v1's passes
- * go from [562, 11, 9] to [21, 13, 11] ms (first result 1.04 and 1.03 s after JVM start), MBConv's
+ * the warm-up takes 0.5-0.6 s (0.7-1.1 s since it waits until a call allocates nothing, not
+ * only until calls are fast: C1's code was sometimes fast enough), about what the first pass
+ * took without it; MobileNet-v1's passes go from [562, 11, 9] to [21, 13, 11] ms (first result 1.04 and 1.03 s after JVM start), MBConv's
  * from [473, 41, 5] to [11, 4, 4] ms. Without those settings it takes about 1.1 s, and the first
  * result still comes sooner (MobileNet-v1 1.81 -> 1.46 s).
  *
