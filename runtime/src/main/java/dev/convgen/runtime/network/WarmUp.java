@@ -25,9 +25,10 @@ import java.util.concurrent.CompletableFuture;
  * (README, "Cold start"; 2-core AMD Zen 5, JDK 17, with those settings, medians of 5 fresh JVMs):
  * the warm-up takes 0.5-0.6 s (0.7-1.1 s since it waits until a call allocates nothing, not
  * only until calls are fast: C1's code was sometimes fast enough), about what the first pass
- * took without it; MobileNet-v1's passes go from [562, 11, 9] to [21, 13, 11] ms (first result 1.04 and 1.03 s after JVM start), MBConv's
- * from [473, 41, 5] to [11, 4, 4] ms. Without those settings it takes about 1.1 s, and the first
- * result still comes sooner (MobileNet-v1 1.81 -> 1.46 s).
+ * took without it; MobileNet-v1's passes go from [562, 11, 9] to [21, 13, 11] ms (first result
+ * 1.04 and 1.03 s after JVM start), MBConv's from [473, 41, 5] to [11, 4, 4] ms. Without those
+ * settings it takes about 1.1 s, and the first result still comes sooner (MobileNet-v1 1.81 ->
+ * 1.46 s).
  *
  * <p>{@link #start} runs it in a thread of its own, to overlap reading the weights and building
  * the model; join it before the first pass. It pays where a core is free for it or the build is
