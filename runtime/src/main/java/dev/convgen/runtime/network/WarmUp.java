@@ -3,6 +3,7 @@ package dev.convgen.runtime.network;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
+import dev.convgen.runtime.internal.Background;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import dev.convgen.runtime.internal.nhwc.NhwcKernels;
@@ -86,17 +87,7 @@ public final class WarmUp {
    */
   public static CompletableFuture<Boolean> start(Duration limit) {
     checkLimit(limit);
-    CompletableFuture<Boolean> result = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        result.complete(run(limit));
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    }, "convgen-warm-up");
-    thread.setDaemon(true);
-    thread.start();
-    return result;
+    return Background.supply("convgen-warm-up", () -> run(limit));
   }
 
   /**

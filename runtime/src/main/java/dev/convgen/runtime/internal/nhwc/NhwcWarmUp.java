@@ -2,6 +2,7 @@ package dev.convgen.runtime.internal.nhwc;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
+import dev.convgen.runtime.internal.Background;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,22 +152,17 @@ final class NhwcWarmUp {
    * the management classes take ~30 ms to start in a fresh JVM, while the bodies run.
    */
   private static CompletableFuture<com.sun.management.ThreadMXBean> allocationCounter() {
-    CompletableFuture<com.sun.management.ThreadMXBean> counter = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      com.sun.management.ThreadMXBean found = null;
+    return Background.supply("convgen-warm-up-counter", () -> {
       try {
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
             && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
-          found = t;
+          return t;
         }
       } catch (RuntimeException | LinkageError e) {
         // no java.management or jdk.management module: speed alone decides
       }
-      counter.complete(found);
-    }, "convgen-warm-up-counter");
-    thread.setDaemon(true);
-    thread.start();
-    return counter;
+      return null;
+    });
   }
 
   /** Every body, by the key it stands for. */
