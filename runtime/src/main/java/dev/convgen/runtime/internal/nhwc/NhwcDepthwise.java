@@ -274,7 +274,7 @@ final class NhwcDepthwise implements NhwcKernel {
     int x2 = in2 == input ? inputOffset + (top + 2) * width * c + column : column;
     int x3 = in3 == input ? inputOffset + (top + 3) * width * c + column : column;
     slideRow(in0, x0, in1, x1, in2, x2, in3, x3, c, output, outputOffset + i * outW * c,
-        outW * c, outW, g.padLeft() == 1, rightZero, 0, sliceStart.length, low, high);
+        outW * c, outW, zeros, g.padLeft() == 1, rightZero, 0, sliceStart.length, low, high);
   }
 
   /**
@@ -284,7 +284,7 @@ final class NhwcDepthwise implements NhwcKernel {
   private float[] zeroRow(int width) {
     float[] zeros = zeroRow;
     if (zeros == null || zeros.length < width * channels + L) {
-      zeros = new float[Math.max(width * channels, channels) + L];
+      zeros = new float[width * channels + L];
       zeroRow = zeros;
     }
     return zeros;
@@ -345,7 +345,7 @@ final class NhwcDepthwise implements NhwcKernel {
     int step = g.strideW() * xc;
     if (sliding) {
       slideRow(input, x, input, x + rowFloats, input, x + 2 * rowFloats, null, 0, xc, output, y,
-          0, count, false, false, s0, s1, low, high);
+          0, count, null, false, false, s0, s1, low, high);
       return;
     }
     if (count < 4) {
@@ -365,11 +365,12 @@ final class NhwcDepthwise implements NhwcKernel {
    * {@code in1[x1]}, {@code in2[x2]} (a row above or below the input is {@link #zeroRow}), each
    * at the first output pixel's first tap (channel 0), pixels {@code xc} apart. With {@code in3}
    * (stride 1), also the next output row, {@code nextRow} floats after the first, from input rows
-   * 1 to 3. {@code leftZero}: the first pixel's left column is padding, never read;
-   * {@code rightZero}: so is the last pixel's right column.
+   * 1 to 3. {@code leftZero}: the first pixel's left column is padding, never read, and
+   * {@code zeros} ({@link #zeroRow}) read instead; {@code rightZero}: so is the last pixel's right
+   * column.
    */
   private void slideRow(float[] in0, int x0, float[] in1, int x1, float[] in2, int x2,
-      float[] in3, int x3, int xc, float[] output, int y, int nextRow, int count,
+      float[] in3, int x3, int xc, float[] output, int y, int nextRow, int count, float[] zeros,
       boolean leftZero, boolean rightZero, int s0, int s1, float low, float high) {
     int c = channels;
     int step = g.strideW() * xc;
@@ -378,7 +379,6 @@ final class NhwcDepthwise implements NhwcKernel {
       coldRows++;
       span = COLD_SPAN;
     }
-    float[] zeros = leftZero || rightZero ? zeroRow(0) : null;
     for (int s = s0; s < s1; s++) {
       int k = sliceStart[s];
       for (int j = 0; j < count; j += span) {
