@@ -3,6 +3,7 @@ package dev.convgen.runtime.network;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.internal.Arguments;
+import dev.convgen.runtime.internal.ArrayPool;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.Objects;
@@ -246,11 +247,16 @@ public final class ParallelLayer implements ConvLayer {
       } else if (part instanceof SeparableBlock block) {
         ConvKernel depthwise = block.depthwise();
         Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
-        float[] intermediate = block.intermediateFor(batch, height, width);
-        block.checkStages(input, batch, height, width, output, intermediate);
-        run(depthwise, nhwc, input, batch, height, width, intermediate);
-        run(block.pointwise(), nhwc, intermediate, batch, depthwise.outputHeight(height),
-            depthwise.outputWidth(width), output);
+        ArrayPool pool = ArrayPool.ofThread();
+        float[] intermediate = pool.borrow(block.intermediateLength(batch, height, width));
+        try {
+          block.checkStages(input, batch, height, width, output, intermediate);
+          run(depthwise, nhwc, input, batch, height, width, intermediate);
+          run(block.pointwise(), nhwc, intermediate, batch, depthwise.outputHeight(height),
+              depthwise.outputWidth(width), output);
+        } finally {
+          pool.giveBack(intermediate);
+        }
       } else if (part instanceof Sequential network) {
         network.run(input, nhwc, batch, height, width, output, nhwc, null, this);
       } else if (part instanceof InvertedResidualBlock block) {

@@ -4,7 +4,7 @@ import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
-import dev.convgen.runtime.internal.ThreadBuffer;
+import dev.convgen.runtime.internal.ArrayPool;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.List;
 
@@ -13,14 +13,14 @@ import java.util.List;
  * MobileNet, Xception and EfficientNet. The stages may be generated or generic kernels.
  *
  * <p>The intermediate tensor ({@link #intermediateLength}) is either supplied by the caller or
- * taken from a per-thread buffer that is allocated once per thread and size, so a block is safe
- * to share between threads and allocates nothing in steady state.
+ * borrowed for the call from a pool of the running thread's, which the thread's other blocks and
+ * networks share; so a block is safe to share between threads and allocates nothing in steady
+ * state.
  */
 public class SeparableBlock implements ConvLayer {
 
   private final ConvKernel depthwise;
   private final ConvKernel pointwise;
-  private final ThreadBuffer intermediate = new ThreadBuffer();
 
   /**
    * @throws IllegalArgumentException when {@code depthwise} is not depthwise, {@code pointwise} is
@@ -115,7 +115,13 @@ public class SeparableBlock implements ConvLayer {
   @Override
   public final void forward(float[] input, int batch, int height, int width, float[] output) {
     Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
-    forward(input, batch, height, width, output, intermediateFor(batch, height, width));
+    ArrayPool pool = ArrayPool.ofThread();
+    float[] intermediate = pool.borrow(intermediateLength(batch, height, width));
+    try {
+      forward(input, batch, height, width, output, intermediate);
+    } finally {
+      pool.giveBack(intermediate);
+    }
   }
 
   /**
@@ -154,7 +160,7 @@ public class SeparableBlock implements ConvLayer {
     return depthwise.nhwcNative() && pointwise.nhwcNative();
   }
 
-  /** Both stages in NHWC when they can, through the same per-thread intermediate buffer. */
+  /** Both stages in NHWC when they can, through an intermediate borrowed as in NCHW. */
   @Override
   public final void forwardNhwc(float[] input, int batch, int height, int width,
       float[] output) {
@@ -163,15 +169,15 @@ public class SeparableBlock implements ConvLayer {
       return;
     }
     Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
-    float[] mid = intermediateFor(batch, height, width);
-    checkStages(input, batch, height, width, output, mid);
-    depthwise.forwardNhwc(input, batch, height, width, mid);
-    pointwise.forwardNhwc(mid, batch, depthwise.outputHeight(height),
-        depthwise.outputWidth(width), output);
-  }
-
-  /** This thread's intermediate buffer for the size (allocated once per thread and size). */
-  final float[] intermediateFor(int batch, int height, int width) {
-    return intermediate.exactly(intermediateLength(batch, height, width));
+    ArrayPool pool = ArrayPool.ofThread();
+    float[] intermediate = pool.borrow(intermediateLength(batch, height, width));
+    try {
+      checkStages(input, batch, height, width, output, intermediate);
+      depthwise.forwardNhwc(input, batch, height, width, intermediate);
+      pointwise.forwardNhwc(intermediate, batch, depthwise.outputHeight(height),
+          depthwise.outputWidth(width), output);
+    } finally {
+      pool.giveBack(intermediate);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.convgen.runtime.network;
 
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
+import dev.convgen.runtime.internal.ArrayPool;
 import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.ArrayList;
@@ -11,14 +12,13 @@ import java.util.Set;
 
 /**
  * Layers applied one after another, each named (the names appear in {@link LayerTable} and match
- * the model's weight names). Intermediate tensors live in per-thread buffers, allocated when a
- * thread first runs an input size, so a model is safe to share between threads and allocates
- * nothing in steady state.
+ * the model's weight names). Intermediate tensors are borrowed from a pool of the running
+ * thread's for as long as they live, so a model is safe to share between threads, allocates
+ * nothing in steady state, and shares arrays with the other models the thread runs.
  */
 public class Sequential implements ConvLayer {
 
   private final List<NamedLayer> layers;
-  private final LayerBuffers buffers = new LayerBuffers();
 
   /**
    * @throws IllegalArgumentException when there are no layers, a name repeats, or a layer's input
@@ -193,68 +193,82 @@ public class Sequential implements ConvLayer {
     }
   }
 
-  /** The forward pass, with each layer run by {@code runner} in its native layout. */
+  /**
+   * The forward pass, with each layer run by {@code runner} in its native layout. Each
+   * intermediate tensor is borrowed from the thread's {@link ArrayPool} when a layer writes it
+   * and given back once the next layer has read it, so consecutive layers (and the blocks inside
+   * them) share arrays by length, a pass allocates nothing once the pool holds what it needs,
+   * and an observer may run the model again.
+   */
   void run(float[] input, boolean inputNhwc, int batch, int height, int width,
       float[] output, boolean outputNhwc, LayerObserver observer, LayerRunner runner) {
     ConvLayer first = layers.get(0).layer();
     Arguments.checkTensor("input", input, batch, first.inChannels(), height, width);
-    int outH = outputHeight(height);
+    int outH = checkSizes(batch, height, width);
     int outW = outputWidth(width);
-    if (outH <= 0 || outW <= 0) {
-      intermediateLengths(batch, height, width); // throws, naming the layer
-    }
     Arguments.checkTensor("output", output, batch, outChannels(), outH, outW);
     if (output == input) {
       throw new IllegalArgumentException("output: must be a different array from input");
     }
-    float[][] buffers = buffersFor(batch, height, width);
+    ArrayPool pool = ArrayPool.ofThread();
     int count = layers.size();
     float[] source = input;
+    float[] lentSource = null; // source, when it is borrowed
+    float[] lentTarget = null;
     boolean nhwc = inputNhwc;
     int h = height;
     int w = width;
-    for (int i = 0; i < count; i++) {
-      ConvLayer layer = layers.get(i).layer();
-      boolean native_ = layer.nhwcNative();
-      if (native_ != nhwc) {
-        if (!NhwcLayout.same(layer.inChannels(), h, w)) {
-          float[] converted = buffers[count + i];
-          transpose(source, converted, nhwc, batch, layer.inChannels(), h, w);
-          source = converted;
+    try {
+      for (int i = 0; i < count; i++) {
+        ConvLayer layer = layers.get(i).layer();
+        boolean native_ = layer.nhwcNative();
+        if (native_ != nhwc) {
+          if (!NhwcLayout.same(layer.inChannels(), h, w)) {
+            lentTarget = pool.borrow(tensorLength(batch, layer.inChannels(), h, w));
+            transpose(source, lentTarget, nhwc, batch, layer.inChannels(), h, w);
+            lentSource = giveBack(pool, lentSource);
+            source = lentSource = lentTarget;
+            lentTarget = null;
+          }
+          nhwc = native_;
         }
-        nhwc = native_;
-      }
-      int nextH = layer.outputHeight(h);
-      int nextW = layer.outputWidth(w);
-      boolean direct = i == count - 1
-          && (nhwc == outputNhwc || NhwcLayout.same(layer.outChannels(), nextH, nextW));
-      float[] target = direct ? output : buffers[i];
-      runner.run(layer, nhwc, source, batch, h, w, target);
-      source = target;
-      h = nextH;
-      w = nextW;
-      if (observer != null) {
-        float[] seen = target;
-        if (nhwc && !NhwcLayout.same(layer.outChannels(), h, w)) {
-          seen = new float[target.length];
-          NhwcLayout.toNchw(target, seen, batch, layer.outChannels(), h, w);
+        int nextH = layer.outputHeight(h);
+        int nextW = layer.outputWidth(w);
+        boolean direct = i == count - 1
+            && (nhwc == outputNhwc || NhwcLayout.same(layer.outChannels(), nextH, nextW));
+        float[] target = direct ? output
+            : (lentTarget = pool.borrow(tensorLength(batch, layer.outChannels(), nextH, nextW)));
+        runner.run(layer, nhwc, source, batch, h, w, target);
+        lentSource = giveBack(pool, lentSource);
+        source = target;
+        lentSource = lentTarget;
+        lentTarget = null;
+        h = nextH;
+        w = nextW;
+        if (observer != null) {
+          float[] seen = target;
+          if (nhwc && !NhwcLayout.same(layer.outChannels(), h, w)) {
+            seen = new float[target.length];
+            NhwcLayout.toNchw(target, seen, batch, layer.outChannels(), h, w);
+          }
+          observer.layerDone(layers.get(i).name(), seen, batch, layer.outChannels(), h, w);
         }
-        observer.layerDone(layers.get(i).name(), seen, batch, layer.outChannels(), h, w);
       }
-    }
-    if (source != output) {
-      transpose(source, output, nhwc, batch, outChannels(), h, w);
+      if (source != output) {
+        transpose(source, output, nhwc, batch, outChannels(), h, w);
+      }
+    } finally {
+      giveBack(pool, lentSource);
+      giveBack(pool, lentTarget);
     }
   }
 
-  /**
-   * This thread's intermediate tensors for the input size, allocated on the first call for it
-   * (also by {@link WarmUp}, so that a first pass finds them).
-   */
-  float[][] buffersFor(int batch, int height, int width) {
-    float[][] buffers = this.buffers.find(batch, height, width);
-    return buffers != null ? buffers
-        : this.buffers.allocate(batch, height, width, intermediateLengths(batch, height, width));
+  /** Gives {@code array} back when it is not null; returns null. */
+  private static float[] giveBack(ArrayPool pool, float[] array) {
+    if (array != null) {
+      pool.giveBack(array);
+    }
+    return null;
   }
 
   /** From NHWC to NCHW when {@code fromNhwc}, else the other way. */
@@ -268,31 +282,34 @@ public class Sequential implements ConvLayer {
   }
 
   /**
-   * Floats in each buffer for an input size: {@code [i]} the output of layer {@code i} (the last
-   * is needed only when it must be transposed into {@code output}), {@code [count + i]} layer
-   * {@code i}'s input transposed; -1 where both layouts coincide or, after the first layer (whose
-   * input may come in either layout), where the layer computes in the previous one's layout.
-   * Refuses sizes a layer cannot take.
+   * The output height for an input size, after checking that every layer outputs a plane of at
+   * least one pixel and every intermediate tensor fits a Java array.
+   *
+   * @throws IllegalArgumentException naming the first layer that cannot take the size
    */
-  private long[] intermediateLengths(int batch, int height, int width) {
-    int count = layers.size();
-    long[] lengths = new long[2 * count];
+  private int checkSizes(int batch, int height, int width) {
     int h = height;
     int w = width;
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < layers.size(); i++) { // indexed: no iterator on the forward path
       ConvLayer layer = layers.get(i).layer();
-      boolean sameLayout = i > 0 && layer.nhwcNative() == layers.get(i - 1).layer().nhwcNative();
-      lengths[count + i] = sameLayout || NhwcLayout.same(layer.inChannels(), h, w) ? -1
-          : (long) batch * layer.inChannels() * h * w;
       h = layer.outputHeight(h);
       w = layer.outputWidth(w);
       if (h <= 0 || w <= 0) {
         throw new IllegalArgumentException("height, width: " + height + "x" + width
             + " is too small: layer " + layers.get(i).name() + " would output " + h + "x" + w);
       }
-      lengths[i] = i == count - 1 && NhwcLayout.same(layer.outChannels(), h, w) ? -1
-          : (long) batch * layer.outChannels() * h * w;
+      tensorLength(batch, layer.outChannels(), h, w);
     }
-    return lengths;
+    return h;
+  }
+
+  /** Floats in a tensor, refused when they do not fit a Java array. */
+  private static int tensorLength(int batch, int channels, int height, int width) {
+    long length = (long) batch * channels * height * width;
+    if (length > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("batch, height, width: an intermediate tensor of "
+          + length + " floats does not fit a Java array");
+    }
+    return (int) length;
   }
 }

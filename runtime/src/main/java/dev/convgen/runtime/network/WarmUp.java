@@ -3,6 +3,7 @@ package dev.convgen.runtime.network;
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
+import dev.convgen.runtime.internal.ArrayPool;
 import dev.convgen.runtime.internal.Background;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
@@ -114,9 +115,9 @@ public final class WarmUp {
    * {@link ParallelLayer}), until C2 has compiled them, in the calling thread: fewer compilations
    * than {@link #run()} for a model that uses few of them, once the model is built. Also runs
    * the plain loops between layers (layout transpositions, residual additions, pooling) until
-   * they are compiled, and allocates the calling thread's intermediate tensors for one image of
-   * this size, so that its first pass runs neither interpreted loops nor allocations (a
-   * {@link ParallelLayer}'s threads still allocate theirs).
+   * they are compiled, and allocates the intermediate tensors a pass of one image of this size
+   * borrows in the calling thread, so that its first pass there runs neither interpreted loops
+   * nor allocations.
    *
    * @return whether every body it ran was compiled within {@code limit}
    * @throws IllegalArgumentException when {@code height} or {@code width} is not positive, or
@@ -155,25 +156,29 @@ public final class WarmUp {
   }
 
   /**
-   * Allocates the calling thread's intermediate tensors for one image of this size in the model
-   * and its parts (not a {@link ParallelLayer}'s, whose threads are its executor's).
+   * Fills the calling thread's array pool with the intermediate tensors a pass of one image of
+   * this size borrows: the model's structure walked as a pass walks it, borrowing and giving back
+   * the same arrays in the same order, without running its kernels.
    */
-  private static void prepare(ConvLayer layer, int height, int width) {
+  private static void prepare(ConvLayer model, int height, int width) {
+    float[] input = new float[model.inChannels() * height * width];
+    float[] output =
+        new float[model.outChannels() * model.outputHeight(height) * model.outputWidth(width)];
+    borrowOnly(model, false, input, 1, height, width, output);
+  }
+
+  /** A {@link Sequential.LayerRunner} that borrows what a layer would, and computes nothing. */
+  private static void borrowOnly(ConvLayer layer, boolean nhwc, float[] input, int batch,
+      int height, int width, float[] output) {
     if (layer instanceof Sequential sequential) {
-      sequential.buffersFor(1, height, width);
-    } else if (layer instanceof SeparableBlock block) {
-      block.intermediateFor(1, height, width);
+      sequential.run(input, nhwc, batch, height, width, output, nhwc, null, WarmUp::borrowOnly);
     } else if (layer instanceof InvertedResidualBlock block) {
-      prepare(block.stages(), height, width);
-      return;
-    } else if (layer instanceof ParallelLayer) {
-      return;
-    }
-    for (NamedLayer part : layer.parts()) {
-      ConvLayer inner = part.layer();
-      prepare(inner, height, width);
-      height = inner.outputHeight(height);
-      width = inner.outputWidth(width);
+      borrowOnly(block.stages(), nhwc, input, batch, height, width, output);
+    } else if (layer instanceof ParallelLayer parallel) {
+      borrowOnly(parallel.layer(), nhwc, input, batch, height, width, output);
+    } else if (layer instanceof SeparableBlock block) {
+      ArrayPool pool = ArrayPool.ofThread();
+      pool.giveBack(pool.borrow(block.intermediateLength(batch, height, width)));
     }
   }
 

@@ -73,7 +73,42 @@ class NetworkTest {
   }
 
   /**
-   * Intermediates come from per-thread buffers found by input size: once warm, a forward pass
+   * An observer that runs the model again in the middle of a pass, on another input: both passes
+   * get their own intermediates, and both match the textbook chain.
+   */
+  @Test
+  void aPassRunInsideAnotherPassesObserverDisturbsNeither() {
+    ConvGeometry dw = ConvGeometry.depthwise(6, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw = ConvGeometry.pointwise(6, 6, 1, 1);
+    float[][] w = {weights(dw), weights(pw), weights(pw)};
+    float[][] b = {bias(dw), bias(pw), bias(pw)};
+    Sequential model = Sequential.builder()
+        .add("block", new SeparableBlock(GenericKernels.tuned(dw, w[0], b[0], Activation.RELU6),
+            GenericKernels.tuned(pw, w[1], b[1], Activation.RELU6)))
+        .add("mix", GenericKernels.tuned(pw, w[2], b[2], Activation.NONE))
+        .build();
+    float[] outerIn = Tolerance.random(random, 6 * 9 * 7);
+    float[] innerIn = Tolerance.random(random, 6 * 9 * 7);
+    float[] outerOut = new float[6 * 9 * 7];
+    float[] innerOut = new float[6 * 9 * 7];
+    boolean[] ran = new boolean[1];
+    model.forward(outerIn, 1, 9, 7, outerOut, (name, out, batch, channels, oh, ow) -> {
+      if (name.equals("block") && !ran[0]) {
+        ran[0] = true;
+        model.forward(innerIn, 1, 9, 7, innerOut);
+      }
+    });
+    assertTrue(ran[0]);
+    for (float[][] pair : new float[][][] {{outerIn, outerOut}, {innerIn, innerOut}}) {
+      float[] t = ReferenceConv.conv2d(dw, pair[0], 1, 9, 7, w[0], b[0], Activation.RELU6);
+      t = ReferenceConv.conv2d(pw, t, 1, 9, 7, w[1], b[1], Activation.RELU6);
+      t = ReferenceConv.conv2d(pw, t, 1, 9, 7, w[2], b[2], Activation.NONE);
+      Tolerance.assertClose(pair[0] == outerIn ? "outer pass" : "inner pass", t, pair[1], 1e-5);
+    }
+  }
+
+  /**
+   * Intermediates come from the thread's pool: once warm, a forward pass
    * allocates nothing (up to 10 windows of 200 passes, as a late JIT event may allocate once).
    */
   @Test
