@@ -5,12 +5,15 @@ import dev.convgen.runtime.binding.WeightBinder;
 import dev.convgen.runtime.network.LayerTable;
 import dev.convgen.runtime.network.Sequential;
 import dev.convgen.samples.MobileNetV1;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 
 /**
  * Where a network's pass goes: every stage (blocks expanded into their named stages) timed inside
- * a chained pass, each stage's output the next one's input as in the network, and alone, the
+ * a chained pass, each stage's output the next one's input, in arrays shared by length as in the
+ * network, and alone, the
  * same call repeated on data it has just used; best of several passes, in NHWC, one thread. The
  * chained column is what a network pays for each stage, weights and activations coming from
  * wherever the previous stages left the caches; the difference from the stage alone is that
@@ -40,19 +43,7 @@ public final class StageTimes {
     };
     List<LayerTable.Row> stages = LayerTable.rows(model, SIZE, SIZE);
     int n = stages.size();
-    float[][] tensors = new float[n + 1][];
-    for (int i = 0; i < n; i++) {
-      LayerTable.Row row = stages.get(i);
-      ConvLayer layer = row.layer();
-      tensors[i] = new float[layer.inChannels() * row.height() * row.width()];
-      if (i == n - 1) {
-        tensors[n] = new float[layer.outChannels() * layer.outputHeight(row.height())
-            * layer.outputWidth(row.width())];
-      }
-    }
-    for (int i = 0; i < tensors[0].length; i++) {
-      tensors[0][i] = (float) Math.sin(i);
-    }
+    float[][] tensors = chainedTensors(stages);
     float[] scores = new float[tensors[n].length];
     long[] chained = new long[n];
     long[] alone = new long[n];
@@ -103,6 +94,45 @@ public final class StageTimes {
         aloneSum / 1e3);
     System.out.printf("best chained pass %.1f us; best whole pass (forwardNhwc) %.1f us%n",
         chainedPass / 1e3, whole / 1e3);
+  }
+
+  /**
+   * The arrays the stages read and write, {@code [i]} stage {@code i}'s input and {@code [n]} the
+   * last output, shared by length as a network pass shares them (each output takes the array of
+   * its length that was freed last, an input is freed once its stage has run): the chained
+   * column then sees the caches a pass sees.
+   */
+  private static float[][] chainedTensors(List<LayerTable.Row> stages) {
+    int n = stages.size();
+    float[][] tensors = new float[n + 1][];
+    Deque<float[]> free = new ArrayDeque<>(); // most recently freed first
+    for (int i = 0; i <= n; i++) {
+      int length = i < n ? lengthIn(stages.get(i))
+          : stages.get(n - 1).layer().outChannels()
+              * stages.get(n - 1).layer().outputHeight(stages.get(n - 1).height())
+              * stages.get(n - 1).layer().outputWidth(stages.get(n - 1).width());
+      float[] array = null;
+      for (float[] candidate : free) {
+        if (candidate.length == length) {
+          array = candidate;
+          break;
+        }
+      }
+      if (array == null) {
+        array = new float[length];
+      } else {
+        free.remove(array);
+      }
+      tensors[i] = array;
+      if (i > 1) { // the network's input stays
+        free.push(tensors[i - 1]);
+      }
+    }
+    return tensors;
+  }
+
+  private static int lengthIn(LayerTable.Row stage) {
+    return stage.layer().inChannels() * stage.height() * stage.width();
   }
 
   private static void run(LayerTable.Row stage, float[] input, float[] output) {

@@ -8,9 +8,10 @@ import java.util.Arrays;
  * lent again to the next borrower of its length, the most recently given back first (the one most
  * likely still in cache). So layers that run one after another share arrays whatever object
  * they belong to, and a network pass touches as few distinct arrays as its tensors' lifetimes
- * allow: in MobileNet-v1 each 14x14x512 separable block took its depthwise output from an array
- * of its own (7 arrays of 0.4 MB rotating through the caches for blocks 7-11, 3 now), and a pass
- * ran 3-4% faster with them shared (Zen 5, median of 600 alternated passes).
+ * allow: MobileNet-v1's pass held 24 arrays, about 18 MB, when each network and block kept its
+ * own (7 arrays of 0.4 MB rotating through the caches for blocks 7-11), and holds 16, 12.9 MB,
+ * from the pool (3 for blocks 7-11); passes ran 1-3% faster, about the noise (Zen 5, same-JVM
+ * alternations).
  *
  * <p>Kernels and loops in between only write into what they are handed; nothing here is
  * synchronized, as each thread has its own pool. The pool keeps at most {@link #KEPT} arrays
