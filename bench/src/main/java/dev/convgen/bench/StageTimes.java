@@ -2,6 +2,7 @@ package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.binding.WeightBinder;
+import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.network.LayerTable;
 import dev.convgen.runtime.network.Sequential;
 import dev.convgen.samples.MobileNetV1;
@@ -12,8 +13,9 @@ import java.util.List;
 
 /**
  * Where a network's pass goes: every stage (blocks expanded into their named stages) timed inside
- * a chained pass, each stage's output the next one's input, in arrays shared by length as in the
- * network, and alone, the
+ * a chained pass, each stage's output the next one's input, in arrays shared by length and in
+ * the layouts of the network (channel-blocked from a pointwise stage into a depthwise one), and
+ * alone, the
  * same call repeated on data it has just used; best of several passes, in NHWC, one thread. The
  * chained column is what a network pays for each stage, weights and activations coming from
  * wherever the previous stages left the caches; the difference from the stage alone is that
@@ -44,6 +46,7 @@ public final class StageTimes {
     List<LayerTable.Row> stages = LayerTable.rows(model, SIZE, SIZE);
     int n = stages.size();
     float[][] tensors = chainedTensors(stages);
+    boolean[] blocked = blockedTensors(stages);
     float[] scores = new float[tensors[n].length];
     long[] chained = new long[n];
     long[] alone = new long[n];
@@ -63,7 +66,7 @@ public final class StageTimes {
         long pass = 0;
         for (int i = 0; i < n; i++) {
           long start = System.nanoTime();
-          run(stages.get(i), tensors[i], tensors[i + 1]);
+          run(stages.get(i), tensors[i], blocked[i], tensors[i + 1], blocked[i + 1]);
           long time = System.nanoTime() - start;
           chained[i] = Math.min(chained[i], time);
           pass += time;
@@ -73,7 +76,7 @@ public final class StageTimes {
       for (int i = 0; i < n; i++) {
         for (int p = 0; p < passes; p++) {
           long start = System.nanoTime();
-          run(stages.get(i), tensors[i], tensors[i + 1]);
+          run(stages.get(i), tensors[i], blocked[i], tensors[i + 1], blocked[i + 1]);
           alone[i] = Math.min(alone[i], System.nanoTime() - start);
         }
       }
@@ -135,7 +138,30 @@ public final class StageTimes {
     return stage.layer().inChannels() * stage.height() * stage.width();
   }
 
-  private static void run(LayerTable.Row stage, float[] input, float[] output) {
-    stage.layer().forwardNhwc(input, 1, stage.height(), stage.width(), output);
+  /**
+   * Which tensors are channel-blocked, {@code [i]} stage {@code i}'s input: those a pointwise
+   * stage that can write them hands to a depthwise stage that can read them, as between the
+   * network's separable blocks.
+   */
+  private static boolean[] blockedTensors(List<LayerTable.Row> stages) {
+    boolean[] blocked = new boolean[stages.size() + 1];
+    for (int i = 1; i < stages.size(); i++) {
+      LayerTable.Row from = stages.get(i - 1);
+      LayerTable.Row to = stages.get(i);
+      blocked[i] = from.layer() instanceof UnitKernel pw && pw.writesBlocked(from.height(),
+          from.width()) && to.layer() instanceof UnitKernel dw
+          && dw.readsBlocked(to.height(), to.width());
+    }
+    return blocked;
+  }
+
+  private static void run(LayerTable.Row stage, float[] input, boolean inputBlocked,
+      float[] output, boolean outputBlocked) {
+    if (inputBlocked || outputBlocked) {
+      ((UnitKernel) stage.layer()).forwardNhwcBlocked(input, inputBlocked, 1, stage.height(),
+          stage.width(), output, outputBlocked);
+    } else {
+      stage.layer().forwardNhwc(input, 1, stage.height(), stage.width(), output);
+    }
   }
 }

@@ -106,6 +106,54 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   }
 
   /**
+   * Whether {@link #forwardNhwcBlocked} can read this kernel's input channel-blocked for an
+   * input of this size (a depthwise body whose rows slide whole over whole vectors of channels).
+   */
+  public final boolean readsBlocked(int height, int width) {
+    NhwcKernel body = nhwc();
+    return body != null && body.readsBlocked(height, width);
+  }
+
+  /**
+   * Whether {@link #forwardNhwcBlocked} can write this kernel's output channel-blocked for an
+   * input of this size (a pointwise body at stride 1 with whole vectors of output channels).
+   */
+  public final boolean writesBlocked(int height, int width) {
+    NhwcKernel body = nhwc();
+    return body != null && body.writesBlocked(height, width);
+  }
+
+  /**
+   * As {@link #forwardNhwc}, with the input and/or the output channel-blocked
+   * ({@code [batch][channels / lanes][height][width][lanes]}, {@link NhwcLayout#blockedToNchw})
+   * where {@link #readsBlocked} / {@link #writesBlocked} say so: what a network passes from a
+   * pointwise stage to the depthwise stage after it.
+   *
+   * @throws IllegalArgumentException as {@link #forwardNhwc}, or for a blocked tensor this
+   *     kernel cannot take
+   */
+  public final void forwardNhwcBlocked(float[] input, boolean inputBlocked, int batch,
+      int height, int width, float[] output, boolean outputBlocked) {
+    NhwcKernel body = nhwcBody();
+    checkFixedSize(height, width);
+    Arguments.checkForward(geometry, input, batch, height, width, output);
+    if (inputBlocked && !body.readsBlocked(height, width)
+        || outputBlocked && !body.writesBlocked(height, width)) {
+      throw new IllegalArgumentException("inputBlocked, outputBlocked: " + implementation()
+          + " cannot take a channel-blocked " + (inputBlocked ? "input" : "output") + " of "
+          + height + "x" + width);
+    }
+    int units = body.unitsPerImage(height, width);
+    int inImage = geometry.inChannels() * height * width;
+    int outImage = geometry.outChannels() * geometry.outputHeight(height)
+        * geometry.outputWidth(width);
+    for (int n = 0; n < batch; n++) {
+      body.compute(input, n * inImage, inputBlocked, output, n * outImage, outputBlocked,
+          height, width, 0, units);
+    }
+  }
+
+  /**
    * Adds the warm-up bodies ({@code network.WarmUp}) that compile what this kernel's NHWC body
    * runs on an input of this size; none without one.
    */

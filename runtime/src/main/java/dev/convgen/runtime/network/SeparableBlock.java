@@ -5,6 +5,7 @@ import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.ArrayPool;
+import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.List;
 
@@ -158,6 +159,41 @@ public class SeparableBlock implements ConvLayer {
   @Override
   public final boolean nhwcNative() {
     return depthwise.nhwcNative() && pointwise.nhwcNative();
+  }
+
+  /**
+   * Whether its depthwise stage reads a channel-blocked input of this size
+   * ({@code UnitKernel.readsBlocked}): {@link Sequential} then hands it the previous block's
+   * output in that layout.
+   */
+  final boolean readsBlocked(int height, int width) {
+    return nhwcNative() && depthwise instanceof UnitKernel dw && dw.readsBlocked(height, width);
+  }
+
+  /** Whether its pointwise stage writes a channel-blocked output for this input size. */
+  final boolean writesBlocked(int height, int width) {
+    return nhwcNative() && pointwise instanceof UnitKernel pw
+        && pw.writesBlocked(depthwise.outputHeight(height), depthwise.outputWidth(width));
+  }
+
+  /**
+   * As {@link #forwardNhwc}, the input and/or the output channel-blocked where
+   * {@link #readsBlocked} / {@link #writesBlocked} say so; the intermediate stays NHWC.
+   */
+  final void forwardNhwcBlocked(float[] input, boolean inputBlocked, int batch, int height,
+      int width, float[] output, boolean outputBlocked) {
+    Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
+    ArrayPool pool = ArrayPool.ofThread();
+    float[] intermediate = pool.borrow(intermediateLength(batch, height, width));
+    try {
+      checkStages(input, batch, height, width, output, intermediate);
+      ((UnitKernel) depthwise).forwardNhwcBlocked(input, inputBlocked, batch, height, width,
+          intermediate, false);
+      ((UnitKernel) pointwise).forwardNhwcBlocked(intermediate, false, batch,
+          depthwise.outputHeight(height), depthwise.outputWidth(width), output, outputBlocked);
+    } finally {
+      pool.giveBack(intermediate);
+    }
   }
 
   /** Both stages in NHWC when they can, through an intermediate borrowed as in NCHW. */

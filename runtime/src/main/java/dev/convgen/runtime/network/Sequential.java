@@ -153,12 +153,12 @@ public class Sequential implements ConvLayer {
 
   @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
-    run(input, false, batch, height, width, output, false, null, Sequential::runLayer);
+    run(input, false, batch, height, width, output, false, null, RUN_LAYER);
   }
 
   @Override
   public void forwardNhwc(float[] input, int batch, int height, int width, float[] output) {
-    run(input, true, batch, height, width, output, true, null, Sequential::runLayer);
+    run(input, true, batch, height, width, output, true, null, RUN_LAYER);
   }
 
   /**
@@ -174,7 +174,7 @@ public class Sequential implements ConvLayer {
    */
   public void forward(float[] input, int batch, int height, int width, float[] output,
       LayerObserver observer) {
-    run(input, false, batch, height, width, output, false, observer, Sequential::runLayer);
+    run(input, false, batch, height, width, output, false, observer, RUN_LAYER);
   }
 
   /** Runs one layer in a layout: {@link #runLayer}, or {@link ParallelLayer}'s split. */
@@ -183,6 +183,9 @@ public class Sequential implements ConvLayer {
     void run(ConvLayer layer, boolean nhwc, float[] input, int batch, int height, int width,
         float[] output);
   }
+
+  /** {@link #runLayer}: the runner of a pass on the calling thread alone. */
+  private static final LayerRunner RUN_LAYER = Sequential::runLayer;
 
   private static void runLayer(ConvLayer layer, boolean nhwc, float[] input, int batch,
       int height, int width, float[] output) {
@@ -198,7 +201,9 @@ public class Sequential implements ConvLayer {
    * intermediate tensor is borrowed from the thread's {@link ArrayPool} when a layer writes it
    * and given back once the next layer has read it, so consecutive layers (and the blocks inside
    * them) share arrays by length, a pass allocates nothing once the pool holds what it needs,
-   * and an observer may run the model again.
+   * and an observer may run the model again. On the calling thread alone ({@link #RUN_LAYER}),
+   * a separable block whose pointwise stage can write channel-blocked hands that layout to a
+   * next separable block whose depthwise stage reads it ({@link SeparableBlock#readsBlocked}).
    */
   void run(float[] input, boolean inputNhwc, int batch, int height, int width,
       float[] output, boolean outputNhwc, LayerObserver observer, LayerRunner runner) {
@@ -216,6 +221,8 @@ public class Sequential implements ConvLayer {
     float[] lentSource = null; // source, when it is borrowed
     float[] lentTarget = null;
     boolean nhwc = inputNhwc;
+    boolean blocked = false; // source is channel-blocked
+    boolean blocks = runner == RUN_LAYER;
     int h = height;
     int w = width;
     try {
@@ -238,7 +245,17 @@ public class Sequential implements ConvLayer {
             && (nhwc == outputNhwc || NhwcLayout.same(layer.outChannels(), nextH, nextW));
         float[] target = direct ? output
             : (lentTarget = pool.borrow(tensorLength(batch, layer.outChannels(), nextH, nextW)));
-        runner.run(layer, nhwc, source, batch, h, w, target);
+        boolean outBlocked = blocks && i + 1 < count
+            && layer instanceof SeparableBlock block && block.writesBlocked(h, w)
+            && layers.get(i + 1).layer() instanceof SeparableBlock next
+            && next.readsBlocked(nextH, nextW);
+        if (blocked || outBlocked) { // only between separable blocks that take it
+          ((SeparableBlock) layer).forwardNhwcBlocked(source, blocked, batch, h, w, target,
+              outBlocked);
+        } else {
+          runner.run(layer, nhwc, source, batch, h, w, target);
+        }
+        blocked = outBlocked;
         lentSource = giveBack(pool, lentSource);
         source = target;
         lentSource = lentTarget;
@@ -247,7 +264,11 @@ public class Sequential implements ConvLayer {
         w = nextW;
         if (observer != null) {
           float[] seen = target;
-          if (nhwc && !NhwcLayout.same(layer.outChannels(), h, w)) {
+          if (blocked) {
+            seen = new float[target.length];
+            NhwcLayout.blockedToNchw(target, seen, batch, layer.outChannels(), h, w,
+                NhwcLayout.blockLanes());
+          } else if (nhwc && !NhwcLayout.same(layer.outChannels(), h, w)) {
             seen = new float[target.length];
             NhwcLayout.toNchw(target, seen, batch, layer.outChannels(), h, w);
           }

@@ -73,6 +73,81 @@ class NetworkTest {
   }
 
   /**
+   * Separable blocks hand each other channel-blocked tensors where the pointwise stage can write
+   * them and the next depthwise stage read them (512-bit SIMD; whole vectors of channels): the pass, in
+   * either entry layout, and every output an observer sees (NCHW) match the textbook chain.
+   */
+  @Test
+  void separableBlocksPassChannelBlockedTensorsAndObserversSeeNchw() {
+    ConvGeometry stem = new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry dw1 = ConvGeometry.depthwise(32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw1 = ConvGeometry.pointwise(32, 64, 1, 1);
+    ConvGeometry dw2 = ConvGeometry.depthwise(64, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw2 = ConvGeometry.pointwise(64, 64, 1, 1);
+    ConvGeometry dw3 = ConvGeometry.depthwise(64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw3 = ConvGeometry.pointwise(64, 48, 1, 1);
+    ConvGeometry[] all = {stem, dw1, pw1, dw2, pw2, dw3, pw3};
+    float[][] w = new float[all.length][];
+    float[][] b = new float[all.length][];
+    ConvKernel[] k = new ConvKernel[all.length];
+    for (int i = 0; i < all.length; i++) {
+      w[i] = weights(all[i]);
+      b[i] = bias(all[i]);
+      k[i] = GenericKernels.tuned(all[i], w[i], b[i], Activation.RELU6);
+    }
+    SeparableBlock block1 = new SeparableBlock(k[1], k[2]);
+    SeparableBlock block2 = new SeparableBlock(k[3], k[4]);
+    SeparableBlock block3 = new SeparableBlock(k[5], k[6]);
+    Sequential model = Sequential.builder().add("stem", k[0]).add("block1", block1)
+        .add("block2", block2).add("block3", block3).add("pool", new GlobalAveragePool(48))
+        .build();
+    int h = 25;
+    int width = 19; // the stem's output: 13 x 10
+    boolean blocked = dev.convgen.runtime.Vectorization.bits() == 512; // the edges tested
+    assertEquals(blocked, block1.writesBlocked(13, 10) && block2.readsBlocked(13, 10));
+    assertEquals(blocked, block2.writesBlocked(13, 10) && block3.readsBlocked(7, 5));
+    float[] x = Tolerance.random(random, 2 * 3 * h * width);
+    java.util.Map<String, float[]> expected = new java.util.LinkedHashMap<>();
+    float[] t = ReferenceConv.conv2d(stem, x, 2, h, width, w[0], b[0], Activation.RELU6);
+    expected.put("stem", t);
+    int[][] sizes = {{13, 10}, {13, 10}, {7, 5}};
+    for (int blk = 0; blk < 3; blk++) {
+      int bh = sizes[blk][0];
+      int bw = sizes[blk][1];
+      ConvGeometry dw = all[1 + 2 * blk];
+      t = ReferenceConv.conv2d(dw, t, 2, bh, bw, w[1 + 2 * blk], b[1 + 2 * blk],
+          Activation.RELU6);
+      t = ReferenceConv.conv2d(all[2 + 2 * blk], t, 2, dw.outputHeight(bh), dw.outputWidth(bw),
+          w[2 + 2 * blk], b[2 + 2 * blk], Activation.RELU6);
+      expected.put("block" + (blk + 1), t);
+    }
+    float[] pooled = new float[2 * 48];
+    for (int c = 0; c < 2 * 48; c++) {
+      double sum = 0;
+      for (int p = 0; p < 35; p++) {
+        sum += t[c * 35 + p];
+      }
+      pooled[c] = (float) (sum / 35);
+    }
+    float[] y = new float[2 * 48];
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    model.forward(x, 2, h, width, y, (name, out, batch, channels, oh, ow) -> {
+      if (expected.containsKey(name)) {
+        Tolerance.assertClose("observed " + name, expected.get(name), out, 1e-4);
+        seen.add(name);
+      }
+    });
+    assertEquals(List.of("stem", "block1", "block2", "block3"), seen);
+    Tolerance.assertClose("NCHW pass", pooled, y, 1e-4);
+    float[] again = new float[y.length];
+    model.forward(x, 2, h, width, again);
+    Tolerance.assertClose("NCHW pass without an observer", pooled, again, 1e-4);
+    float[] fromNhwc = new float[y.length];
+    model.forwardNhwc(toNhwc(x, 2, 3, h * width), 2, h, width, fromNhwc);
+    Tolerance.assertClose("NHWC pass", pooled, fromNhwc, 1e-4);
+  }
+
+  /**
    * An observer that runs the model again in the middle of a pass, on another input: both passes
    * get their own intermediates, and both match the textbook chain.
    */
@@ -183,6 +258,19 @@ class NetworkTest {
     assertEquals("input: expected [1, 4, 3, 3] = 36 floats, got 10", input.getMessage());
     float[] x = new float[36];
     assertThrows(IllegalArgumentException.class, () -> model.forward(x, 1, 3, 3, new float[9]));
+  }
+
+  /** NCHW into NHWC, by this test's own index arithmetic. */
+  private static float[] toNhwc(float[] x, int n, int c, int plane) {
+    float[] y = new float[x.length];
+    for (int i = 0; i < n; i++) {
+      for (int ch = 0; ch < c; ch++) {
+        for (int p = 0; p < plane; p++) {
+          y[(i * plane + p) * c + ch] = x[(i * c + ch) * plane + p];
+        }
+      }
+    }
+    return y;
   }
 
   private float[] weights(ConvGeometry g) {

@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * panel run in panels of 2 or 1 vectors; a last vector that would pass the end overlaps the one
  * before (its channels are computed twice, with identical results), as does a last pixel tile,
  * so no scalar tail runs; fewer pixels than a tile run a whole tile into a scratch. Needs at least
- * one vector of output channels.
+ * one vector of output channels. The output is NHWC or, for a depthwise stage after it,
+ * channel-blocked ({@code [channels / L][pixels][L]}: only the stores' strides differ).
  */
 final class NhwcGemm {
 
@@ -41,6 +42,13 @@ final class NhwcGemm {
   static final int WIDE = L == 16 ? 4 : 2;
   /** Pixels per register tile. */
   static final int PIXELS = 6;
+  /**
+   * Whether networks pass channel-blocked tensors from a pointwise stage to the depthwise stage
+   * after it ({@link NhwcPointwise#writesBlocked}, {@link NhwcDepthwise#readsBlocked}): at 512
+   * bits, where whole 4-vector panels ({@link #tile4}) write them. At 256 bits the widest tile
+   * is {@link #tile2}, which must keep constant strides (see there), so the tensors stay NHWC.
+   */
+  static final boolean BLOCKED_LAYOUT = L == 16;
 
 
   private final int reduction;
@@ -168,22 +176,24 @@ final class NhwcGemm {
     return out;
   }
 
-  /** {@link #pixels(float[], int, float[], int, int, int, int, int)} over every panel. */
+  /** {@link #pixels(float[], int, float[], int, int, int, int, int, int)} over every panel. */
   void pixels(float[] x, int xo, float[] y, int yo, int from, int to) {
-    pixels(x, xo, y, yo, from, to, 0, panelStart.length);
+    pixels(x, xo, y, yo, 0, from, to, 0, panelStart.length);
   }
 
   /**
    * Output pixels {@code [from, to)}, panels {@code [firstPanel, lastPanel)}: pixel {@code q}
-   * reads {@code x[xo + q * reduction ...]} and writes {@code y[yo + q * out ...]}. Panels
-   * outside, pixel tiles inside: a panel's weights stay in cache while the pixels stream past.
+   * reads {@code x[xo + q * reduction ...]} and writes {@code y[yo + q * out ...]}, or with
+   * {@code plane} > 0 channel-blocked: channel {@code k} of pixel {@code q} at
+   * {@code y[yo + k / L * plane + q * L + k % L]}. Panels outside, pixel tiles inside: a panel's
+   * weights stay in cache while the pixels stream past.
    */
-  void pixels(float[] x, int xo, float[] y, int yo, int from, int to, int firstPanel,
+  void pixels(float[] x, int xo, float[] y, int yo, int plane, int from, int to, int firstPanel,
       int lastPanel) {
     int count = to - from;
     if (count >= PIXELS) {
-      tiles(x, xo + from * reduction, reduction, reduction, 1, 0, 0, y, yo + from * out, count,
-          firstPanel, lastPanel);
+      tiles(x, xo + from * reduction, reduction, reduction, 1, 0, 0, y,
+          yo + from * (plane == 0 ? out : L), plane, count, firstPanel, lastPanel);
       return;
     }
     if (count <= 0 || firstPanel >= lastPanel) {
@@ -193,17 +203,24 @@ final class NhwcGemm {
     // scratch, one pixel read six times or the few copied, and the channels wanted copied out
     float[] rows = scratchRows.exactly(PIXELS * out);
     if (count == 1) {
-      tiles(x, xo + from * reduction, 0, reduction, 1, 0, 0, rows, 0, PIXELS, firstPanel,
+      tiles(x, xo + from * reduction, 0, reduction, 1, 0, 0, rows, 0, 0, PIXELS, firstPanel,
           lastPanel);
     } else {
       float[] pixels = scratchPixels.exactly(PIXELS * reduction);
       System.arraycopy(x, xo + from * reduction, pixels, 0, count * reduction);
-      tiles(pixels, 0, reduction, reduction, 1, 0, 0, rows, 0, PIXELS, firstPanel, lastPanel);
+      tiles(pixels, 0, reduction, reduction, 1, 0, 0, rows, 0, 0, PIXELS, firstPanel,
+          lastPanel);
     }
     int k0 = panelStart[firstPanel];
     int k1 = panelStart[lastPanel - 1] + panelVectors[lastPanel - 1] * L;
     for (int q = 0; q < count; q++) {
-      System.arraycopy(rows, q * out + k0, y, yo + (from + q) * out + k0, k1 - k0);
+      if (plane == 0) {
+        System.arraycopy(rows, q * out + k0, y, yo + (from + q) * out + k0, k1 - k0);
+      } else { // whole blocks: a blocked output has whole vectors of channels
+        for (int k = k0; k < k1; k += L) {
+          System.arraycopy(rows, q * out + k, y, yo + k / L * plane + (from + q) * L, L);
+        }
+      }
     }
   }
 
@@ -217,7 +234,7 @@ final class NhwcGemm {
    */
   void direct(float[] x, int xa, int pixelStep, int length, int firstRow, int rows,
       int rowStep, float[] y, int ya, int count) {
-    tiles(x, xa, pixelStep, length, rows, rowStep, firstRow * length, y, ya, count, 0,
+    tiles(x, xa, pixelStep, length, rows, rowStep, firstRow * length, y, ya, 0, count, 0,
         panelStart.length);
   }
 
@@ -226,18 +243,24 @@ final class NhwcGemm {
    * past. {@code skip}: reduction steps left out at the start of every panel.
    */
   private void tiles(float[] x, int xa, int pixelStep, int length, int rows, int rowStep,
-      int skip, float[] y, int ya, int count, int firstPanel, int lastPanel) {
+      int skip, float[] y, int ya, int plane, int count, int firstPanel, int lastPanel) {
+    // NHWC (plane 0): pixels out floats apart, a panel's vectors L apart; channel-blocked: pixels
+    // L apart, vectors a plane apart. Without branches, so both run the same compiled tiles.
+    int nhwc = plane == 0 ? 1 : 0;
+    int m = nhwc * out + (1 - nhwc) * L;
+    int v = nhwc * L + plane;
     for (int p = firstPanel; p < lastPanel; p++) {
       int k = panelStart[p];
       int vectors = panelVectors[p];
       int wp = panelOffset[p] + skip * vectors * L;
+      int yk = ya + k * nhwc + k / L * plane; // the panel's first channel, pixel 0
       for (int q0 = 0; q0 < count; q0 += PIXELS) {
         int q = Math.min(q0, count - PIXELS); // a last partial tile overlaps the one before
         int xq = xa + q * pixelStep;
-        int yq = ya + q * out + k;
+        int yq = yk + q * m;
         if (vectors == 4) {
-          tile4(x, xq, pixelStep, length, rows, rowStep, y, yq, wp, k, low, high);
-        } else if (vectors == 2) {
+          tile4(x, xq, pixelStep, length, rows, rowStep, y, yq, m, v, wp, k, low, high);
+        } else if (vectors == 2) { // NHWC only (writesBlocked: whole 4-vector panels)
           tile2(x, xq, pixelStep, length, rows, rowStep, y, yq, wp, k, low, high);
         } else {
           tile1(x, xq, pixelStep, length, rows, rowStep, y, yq, wp, k, low, high);
@@ -246,9 +269,12 @@ final class NhwcGemm {
     }
   }
 
-  /** 6 pixels x 4 vectors: 24 accumulators. */
+  /**
+   * 6 pixels x 4 vectors: 24 accumulators, stored {@code m} floats apart per pixel and {@code v}
+   * per vector (NHWC or channel-blocked, {@link #tiles}).
+   */
   private void tile4(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
-      int ya, int wp, int k, float low, float high) {
+      int ya, int m, int v, int wp, int k, float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -302,36 +328,40 @@ final class NhwcGemm {
         end += rowStep;
       }
     }
-    int m = out;
     FloatVector lo = FloatVector.broadcast(F, low);
     FloatVector hi = FloatVector.broadcast(F, high);
     a00.max(lo).min(hi).intoArray(y, ya);
-    a01.max(lo).min(hi).intoArray(y, ya + L);
-    a02.max(lo).min(hi).intoArray(y, ya + 2 * L);
-    a03.max(lo).min(hi).intoArray(y, ya + 3 * L);
+    a01.max(lo).min(hi).intoArray(y, ya + v);
+    a02.max(lo).min(hi).intoArray(y, ya + 2 * v);
+    a03.max(lo).min(hi).intoArray(y, ya + 3 * v);
     a10.max(lo).min(hi).intoArray(y, ya + m);
-    a11.max(lo).min(hi).intoArray(y, ya + m + L);
-    a12.max(lo).min(hi).intoArray(y, ya + m + 2 * L);
-    a13.max(lo).min(hi).intoArray(y, ya + m + 3 * L);
+    a11.max(lo).min(hi).intoArray(y, ya + m + v);
+    a12.max(lo).min(hi).intoArray(y, ya + m + 2 * v);
+    a13.max(lo).min(hi).intoArray(y, ya + m + 3 * v);
     a20.max(lo).min(hi).intoArray(y, ya + 2 * m);
-    a21.max(lo).min(hi).intoArray(y, ya + 2 * m + L);
-    a22.max(lo).min(hi).intoArray(y, ya + 2 * m + 2 * L);
-    a23.max(lo).min(hi).intoArray(y, ya + 2 * m + 3 * L);
+    a21.max(lo).min(hi).intoArray(y, ya + 2 * m + v);
+    a22.max(lo).min(hi).intoArray(y, ya + 2 * m + 2 * v);
+    a23.max(lo).min(hi).intoArray(y, ya + 2 * m + 3 * v);
     a30.max(lo).min(hi).intoArray(y, ya + 3 * m);
-    a31.max(lo).min(hi).intoArray(y, ya + 3 * m + L);
-    a32.max(lo).min(hi).intoArray(y, ya + 3 * m + 2 * L);
-    a33.max(lo).min(hi).intoArray(y, ya + 3 * m + 3 * L);
+    a31.max(lo).min(hi).intoArray(y, ya + 3 * m + v);
+    a32.max(lo).min(hi).intoArray(y, ya + 3 * m + 2 * v);
+    a33.max(lo).min(hi).intoArray(y, ya + 3 * m + 3 * v);
     a40.max(lo).min(hi).intoArray(y, ya + 4 * m);
-    a41.max(lo).min(hi).intoArray(y, ya + 4 * m + L);
-    a42.max(lo).min(hi).intoArray(y, ya + 4 * m + 2 * L);
-    a43.max(lo).min(hi).intoArray(y, ya + 4 * m + 3 * L);
+    a41.max(lo).min(hi).intoArray(y, ya + 4 * m + v);
+    a42.max(lo).min(hi).intoArray(y, ya + 4 * m + 2 * v);
+    a43.max(lo).min(hi).intoArray(y, ya + 4 * m + 3 * v);
     a50.max(lo).min(hi).intoArray(y, ya + 5 * m);
-    a51.max(lo).min(hi).intoArray(y, ya + 5 * m + L);
-    a52.max(lo).min(hi).intoArray(y, ya + 5 * m + 2 * L);
-    a53.max(lo).min(hi).intoArray(y, ya + 5 * m + 3 * L);
+    a51.max(lo).min(hi).intoArray(y, ya + 5 * m + v);
+    a52.max(lo).min(hi).intoArray(y, ya + 5 * m + 2 * v);
+    a53.max(lo).min(hi).intoArray(y, ya + 5 * m + 3 * v);
   }
 
-  /** 6 pixels x 2 vectors: 12 accumulators. */
+  /**
+   * 6 pixels x 2 vectors: 12 accumulators, stored NHWC. The strides are constants here: at 256
+   * bits, where this is the widest tile, passing them as arguments as {@link #tile4} takes them
+   * made C2's code for it twice as slow (MobileNet-v1 under -XX:UseAVX=2 on the Zen 5: 27.3-28.3
+   * against 13.7-14.3 ms a pass).
+   */
   private void tile2(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
       int ya, int wp, int k, float low, float high) {
     float[] w = packed;
@@ -388,7 +418,7 @@ final class NhwcGemm {
     a51.max(lo).min(hi).intoArray(y, ya + 5 * m + L);
   }
 
-  /** 6 pixels x 1 vector: 6 accumulators. */
+  /** 6 pixels x 1 vector: 6 accumulators, stored NHWC as {@link #tile2}'s. */
   private void tile1(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
       int ya, int wp, int k, float low, float high) {
     float[] w = packed;

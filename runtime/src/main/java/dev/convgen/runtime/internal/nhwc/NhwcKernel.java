@@ -26,6 +26,34 @@ public interface NhwcKernel {
       int width, int firstUnit, int lastUnit);
 
   /**
+   * Whether {@link #compute(float[], int, boolean, float[], int, boolean, int, int, int, int)}
+   * reads an input of this size channel-blocked ({@link NhwcLayout#blockedToNchw}).
+   */
+  default boolean readsBlocked(int height, int width) {
+    return false;
+  }
+
+  /** Whether it writes the output for an input of this size channel-blocked. */
+  default boolean writesBlocked(int height, int width) {
+    return false;
+  }
+
+  /**
+   * As {@link #compute(float[], int, float[], int, int, int, int, int)}, with the input and/or
+   * the output channel-blocked ({@code [channels / lanes][height][width][lanes]}, one vector's
+   * channels per block, each block's plane contiguous) where {@link #readsBlocked} /
+   * {@link #writesBlocked} say so.
+   */
+  default void compute(float[] input, int inputOffset, boolean inputBlocked, float[] output,
+      int outputOffset, boolean outputBlocked, int height, int width, int firstUnit,
+      int lastUnit) {
+    if (inputBlocked || outputBlocked) {
+      throw new IllegalArgumentException("this body reads and writes plain NHWC only");
+    }
+    compute(input, inputOffset, output, outputOffset, height, width, firstUnit, lastUnit);
+  }
+
+  /**
    * The weights in PyTorch layout ({@code [out, in / groups, kh, kw]}), rebuilt from the packed
    * form, bit for bit: so a kernel can pack another layout's copy when first asked for it instead
    * of holding both.
