@@ -90,18 +90,33 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
    */
   public final void forwardNhwcUnits(float[] input, int batch, int height, int width,
       float[] output, int fromUnit, int toUnit) {
+    forwardNhwcUnits(input, false, batch, height, width, output, false, fromUnit, toUnit);
+  }
+
+  /**
+   * As {@link #forwardNhwcUnits(float[], int, int, int, float[], int, int)}, with the input
+   * and/or the output channel-blocked ({@link #forwardNhwcBlocked}).
+   */
+  public final void forwardNhwcUnits(float[] input, boolean inputBlocked, int batch, int height,
+      int width, float[] output, boolean outputBlocked, int fromUnit, int toUnit) {
     NhwcKernel body = nhwcBody();
     checkFixedSize(height, width);
     // an NHWC tensor has as many floats as the NCHW one: the same checks apply
     Arguments.checkForward(geometry, input, batch, height, width, output);
+    if (inputBlocked && !body.readsBlocked(height, width)
+        || outputBlocked && !body.writesBlocked(height, width)) {
+      throw new IllegalArgumentException("inputBlocked, outputBlocked: " + implementation()
+          + " cannot take a channel-blocked " + (inputBlocked ? "input" : "output") + " of "
+          + height + "x" + width);
+    }
     int units = body.unitsPerImage(height, width);
     Arguments.checkUnits(fromUnit, toUnit, Arguments.workUnits(batch, units));
     int inImage = geometry.inChannels() * height * width;
     int outImage = geometry.outChannels() * geometry.outputHeight(height)
         * geometry.outputWidth(width);
     for (int n = fromUnit / units; n < batch && n * units < toUnit; n++) {
-      body.compute(input, n * inImage, output, n * outImage, height, width,
-          Math.max(fromUnit - n * units, 0), Math.min(toUnit - n * units, units));
+      body.compute(input, n * inImage, inputBlocked, output, n * outImage, outputBlocked, height,
+          width, Math.max(fromUnit - n * units, 0), Math.min(toUnit - n * units, units));
     }
   }
 
@@ -134,23 +149,8 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
    */
   public final void forwardNhwcBlocked(float[] input, boolean inputBlocked, int batch,
       int height, int width, float[] output, boolean outputBlocked) {
-    NhwcKernel body = nhwcBody();
-    checkFixedSize(height, width);
-    Arguments.checkForward(geometry, input, batch, height, width, output);
-    if (inputBlocked && !body.readsBlocked(height, width)
-        || outputBlocked && !body.writesBlocked(height, width)) {
-      throw new IllegalArgumentException("inputBlocked, outputBlocked: " + implementation()
-          + " cannot take a channel-blocked " + (inputBlocked ? "input" : "output") + " of "
-          + height + "x" + width);
-    }
-    int units = body.unitsPerImage(height, width);
-    int inImage = geometry.inChannels() * height * width;
-    int outImage = geometry.outChannels() * geometry.outputHeight(height)
-        * geometry.outputWidth(width);
-    for (int n = 0; n < batch; n++) {
-      body.compute(input, n * inImage, inputBlocked, output, n * outImage, outputBlocked,
-          height, width, 0, units);
-    }
+    forwardNhwcUnits(input, inputBlocked, batch, height, width, output, outputBlocked, 0,
+        nhwcUnits(Math.max(batch, 0), height, width));
   }
 
   /**

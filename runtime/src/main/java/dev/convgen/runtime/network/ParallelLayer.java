@@ -196,7 +196,9 @@ public final class ParallelLayer implements ConvLayer {
     private UnitKernel nhwcKernel;
     private ConvKernel nchwKernel;
     private float[] input;
+    private boolean inputBlocked;
     private float[] output;
+    private boolean outputBlocked;
     private int batch;
     private int height;
     private int width;
@@ -239,11 +241,12 @@ public final class ParallelLayer implements ConvLayer {
         int width, float[] output) {
       if (part instanceof UnitKernel kernel && nhwc) {
         Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
-        split(kernel, null, kernel.nhwcUnits(batch, height, width), input, batch, height, width,
-            output);
+        split(kernel, null, kernel.nhwcUnits(batch, height, width), input, false, batch, height,
+            width, output, false);
       } else if (part instanceof ConvKernel kernel && !nhwc) {
         Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
-        split(null, kernel, kernel.workUnits(batch), input, batch, height, width, output);
+        split(null, kernel, kernel.workUnits(batch), input, false, batch, height, width, output,
+            false);
       } else if (part instanceof SeparableBlock block) {
         ConvKernel depthwise = block.depthwise();
         Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
@@ -269,17 +272,47 @@ public final class ParallelLayer implements ConvLayer {
       }
     }
 
+    @Override
+    public boolean blocks() {
+      return true;
+    }
+
+    /** Both stages split as in NHWC, the block's input and/or output channel-blocked. */
+    @Override
+    public void runBlocked(SeparableBlock block, float[] input, boolean inputBlocked, int batch,
+        int height, int width, float[] output, boolean outputBlocked) {
+      UnitKernel depthwise = (UnitKernel) block.depthwise();
+      UnitKernel pointwise = (UnitKernel) block.pointwise();
+      Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
+      ArrayPool pool = ArrayPool.ofThread();
+      float[] intermediate = pool.borrow(block.intermediateLength(batch, height, width));
+      try {
+        block.checkStages(input, batch, height, width, output, intermediate);
+        int midH = depthwise.outputHeight(height);
+        int midW = depthwise.outputWidth(width);
+        split(depthwise, null, depthwise.nhwcUnits(batch, height, width), input, inputBlocked,
+            batch, height, width, intermediate, false);
+        split(pointwise, null, pointwise.nhwcUnits(batch, midH, midW), intermediate, false,
+            batch, midH, midW, output, outputBlocked);
+      } finally {
+        pool.giveBack(intermediate);
+      }
+    }
+
     /**
      * Splits a kernel's {@code units} (NHWC when {@code nhwcKernel} is given, else NCHW) into up
      * to {@code parallelism} slices and computes them all.
      */
     private void split(UnitKernel nhwcKernel, ConvKernel nchwKernel, int units, float[] input,
-        int batch, int height, int width, float[] output) {
+        boolean inputBlocked, int batch, int height, int width, float[] output,
+        boolean outputBlocked) {
       // written while the ticket is closed: no helper can claim until it is published
       this.nhwcKernel = nhwcKernel;
       this.nchwKernel = nchwKernel;
       this.input = input;
+      this.inputBlocked = inputBlocked;
       this.output = output;
+      this.outputBlocked = outputBlocked;
       this.batch = batch;
       this.height = height;
       this.width = width;
@@ -360,7 +393,8 @@ public final class ParallelLayer implements ConvLayer {
 
     private void compute(int from, int to) {
       if (nhwcKernel != null) {
-        nhwcKernel.forwardNhwcUnits(input, batch, height, width, output, from, to);
+        nhwcKernel.forwardNhwcUnits(input, inputBlocked, batch, height, width, output,
+            outputBlocked, from, to);
       } else {
         nchwKernel.forwardUnits(input, batch, height, width, output, from, to);
       }

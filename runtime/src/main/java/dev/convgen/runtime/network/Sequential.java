@@ -177,15 +177,45 @@ public class Sequential implements ConvLayer {
     run(input, false, batch, height, width, output, false, observer, RUN_LAYER);
   }
 
-  /** Runs one layer in a layout: {@link #runLayer}, or {@link ParallelLayer}'s split. */
-  @FunctionalInterface
+  /** Runs one layer in a layout: {@link #RUN_LAYER}, or {@link ParallelLayer}'s split. */
   interface LayerRunner {
     void run(ConvLayer layer, boolean nhwc, float[] input, int batch, int height, int width,
         float[] output);
+
+    /**
+     * Whether {@link #runBlocked} runs separable blocks on channel-blocked tensors; without it,
+     * every tensor of the pass stays NHWC (or NCHW).
+     */
+    default boolean blocks() {
+      return false;
+    }
+
+    /** A separable block with its input and/or output channel-blocked, where it can take them. */
+    default void runBlocked(SeparableBlock block, float[] input, boolean inputBlocked, int batch,
+        int height, int width, float[] output, boolean outputBlocked) {
+      throw new UnsupportedOperationException("channel-blocked tensors");
+    }
   }
 
-  /** {@link #runLayer}: the runner of a pass on the calling thread alone. */
-  private static final LayerRunner RUN_LAYER = Sequential::runLayer;
+  /** The runner of a pass on the calling thread alone. */
+  private static final LayerRunner RUN_LAYER = new LayerRunner() {
+    @Override
+    public void run(ConvLayer layer, boolean nhwc, float[] input, int batch, int height,
+        int width, float[] output) {
+      runLayer(layer, nhwc, input, batch, height, width, output);
+    }
+
+    @Override
+    public boolean blocks() {
+      return true;
+    }
+
+    @Override
+    public void runBlocked(SeparableBlock block, float[] input, boolean inputBlocked, int batch,
+        int height, int width, float[] output, boolean outputBlocked) {
+      block.forwardNhwcBlocked(input, inputBlocked, batch, height, width, output, outputBlocked);
+    }
+  };
 
   private static void runLayer(ConvLayer layer, boolean nhwc, float[] input, int batch,
       int height, int width, float[] output) {
@@ -201,9 +231,9 @@ public class Sequential implements ConvLayer {
    * intermediate tensor is borrowed from the thread's {@link ArrayPool} when a layer writes it
    * and given back once the next layer has read it, so consecutive layers (and the blocks inside
    * them) share arrays by length, a pass allocates nothing once the pool holds what it needs,
-   * and an observer may run the model again. On the calling thread alone ({@link #RUN_LAYER}),
-   * a separable block whose pointwise stage can write channel-blocked hands that layout to a
-   * next separable block whose depthwise stage reads it ({@link SeparableBlock#readsBlocked}).
+   * and an observer may run the model again. Where the runner {@link LayerRunner#blocks}, a
+   * separable block whose pointwise stage can write channel-blocked hands that layout to a next
+   * separable block whose depthwise stage reads it ({@link SeparableBlock#readsBlocked}).
    */
   void run(float[] input, boolean inputNhwc, int batch, int height, int width,
       float[] output, boolean outputNhwc, LayerObserver observer, LayerRunner runner) {
@@ -222,7 +252,7 @@ public class Sequential implements ConvLayer {
     float[] lentTarget = null;
     boolean nhwc = inputNhwc;
     boolean blocked = false; // source is channel-blocked
-    boolean blocks = runner == RUN_LAYER;
+    boolean blocks = runner.blocks();
     int h = height;
     int w = width;
     try {
@@ -250,7 +280,7 @@ public class Sequential implements ConvLayer {
             && layers.get(i + 1).layer() instanceof SeparableBlock next
             && next.readsBlocked(nextH, nextW);
         if (blocked || outBlocked) { // only between separable blocks that take it
-          ((SeparableBlock) layer).forwardNhwcBlocked(source, blocked, batch, h, w, target,
+          runner.runBlocked((SeparableBlock) layer, source, blocked, batch, h, w, target,
               outBlocked);
         } else {
           runner.run(layer, nhwc, source, batch, h, w, target);

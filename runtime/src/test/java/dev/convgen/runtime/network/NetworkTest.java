@@ -74,8 +74,9 @@ class NetworkTest {
 
   /**
    * Separable blocks hand each other channel-blocked tensors where the pointwise stage can write
-   * them and the next depthwise stage read them (512-bit SIMD; whole vectors of channels): the pass, in
-   * either entry layout, and every output an observer sees (NCHW) match the textbook chain.
+   * them and the next depthwise stage read them (512-bit SIMD; whole vectors of channels): the
+   * pass, in either entry layout and split between two threads, and every output an observer
+   * sees (NCHW) match the textbook chain.
    */
   @Test
   void separableBlocksPassChannelBlockedTensorsAndObserversSeeNchw() {
@@ -145,6 +146,15 @@ class NetworkTest {
     float[] fromNhwc = new float[y.length];
     model.forwardNhwc(toNhwc(x, 2, 3, h * width), 2, h, width, fromNhwc);
     Tolerance.assertClose("NHWC pass", pooled, fromNhwc, 1e-4);
+    java.util.concurrent.ExecutorService executor =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try { // each stage split between two threads, the blocked tensors too
+      float[] split = new float[y.length];
+      ParallelLayer.of(model, executor, 2).forward(x, 2, h, width, split);
+      Tolerance.assertClose("2 threads", pooled, split, 1e-4);
+    } finally {
+      executor.shutdown();
+    }
   }
 
   /**
