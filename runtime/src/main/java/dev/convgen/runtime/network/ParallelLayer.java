@@ -277,10 +277,20 @@ public final class ParallelLayer implements ConvLayer {
       return true;
     }
 
-    /** Both stages split as in NHWC, the block's input and/or output channel-blocked. */
+    /**
+     * A kernel split as in NHWC, or both stages of a separable block, the input and/or the
+     * output channel-blocked.
+     */
     @Override
-    public void runBlocked(SeparableBlock block, float[] input, boolean inputBlocked, int batch,
+    public void runBlocked(ConvLayer layer, float[] input, boolean inputBlocked, int batch,
         int height, int width, float[] output, boolean outputBlocked) {
+      if (layer instanceof UnitKernel kernel) {
+        Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
+        split(kernel, null, kernel.nhwcUnits(batch, height, width), input, inputBlocked, batch,
+            height, width, output, outputBlocked);
+        return;
+      }
+      SeparableBlock block = (SeparableBlock) layer;
       UnitKernel depthwise = (UnitKernel) block.depthwise();
       UnitKernel pointwise = (UnitKernel) block.pointwise();
       Arguments.checkInput(depthwise.geometry(), input, batch, height, width);

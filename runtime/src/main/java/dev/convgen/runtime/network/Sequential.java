@@ -4,6 +4,7 @@ import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.ArrayPool;
 import dev.convgen.runtime.internal.Arguments;
+import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -183,18 +184,39 @@ public class Sequential implements ConvLayer {
         float[] output);
 
     /**
-     * Whether {@link #runBlocked} runs separable blocks on channel-blocked tensors; without it,
-     * every tensor of the pass stays NHWC (or NCHW).
+     * Whether {@link #runBlocked} runs layers on channel-blocked tensors; without it, every
+     * tensor of the pass stays NHWC (or NCHW).
      */
     default boolean blocks() {
       return false;
     }
 
-    /** A separable block with its input and/or output channel-blocked, where it can take them. */
-    default void runBlocked(SeparableBlock block, float[] input, boolean inputBlocked, int batch,
+    /**
+     * A separable block or an NHWC kernel ({@link #writesBlocked}, {@link #readsBlocked}) with
+     * its input and/or output channel-blocked, where it can take them.
+     */
+    default void runBlocked(ConvLayer layer, float[] input, boolean inputBlocked, int batch,
         int height, int width, float[] output, boolean outputBlocked) {
       throw new UnsupportedOperationException("channel-blocked tensors");
     }
+  }
+
+  /**
+   * Whether {@code layer} writes its output channel-blocked for this input size: a separable
+   * block whose pointwise stage can, or such a pointwise kernel itself.
+   */
+  static boolean writesBlocked(ConvLayer layer, int height, int width) {
+    return layer instanceof SeparableBlock block ? block.writesBlocked(height, width)
+        : layer instanceof UnitKernel kernel && kernel.writesBlocked(height, width);
+  }
+
+  /**
+   * Whether {@code layer} reads its input channel-blocked for this size: a separable block whose
+   * depthwise stage can, or such a depthwise kernel itself.
+   */
+  static boolean readsBlocked(ConvLayer layer, int height, int width) {
+    return layer instanceof SeparableBlock block ? block.readsBlocked(height, width)
+        : layer instanceof UnitKernel kernel && kernel.readsBlocked(height, width);
   }
 
   /** The runner of a pass on the calling thread alone. */
@@ -211,9 +233,15 @@ public class Sequential implements ConvLayer {
     }
 
     @Override
-    public void runBlocked(SeparableBlock block, float[] input, boolean inputBlocked, int batch,
+    public void runBlocked(ConvLayer layer, float[] input, boolean inputBlocked, int batch,
         int height, int width, float[] output, boolean outputBlocked) {
-      block.forwardNhwcBlocked(input, inputBlocked, batch, height, width, output, outputBlocked);
+      if (layer instanceof SeparableBlock block) {
+        block.forwardNhwcBlocked(input, inputBlocked, batch, height, width, output,
+            outputBlocked);
+      } else {
+        ((UnitKernel) layer).forwardNhwcBlocked(input, inputBlocked, batch, height, width,
+            output, outputBlocked);
+      }
     }
   };
 
@@ -232,8 +260,9 @@ public class Sequential implements ConvLayer {
    * and given back once the next layer has read it, so consecutive layers (and the blocks inside
    * them) share arrays by length, a pass allocates nothing once the pool holds what it needs,
    * and an observer may run the model again. Where the runner {@link LayerRunner#blocks}, a
-   * separable block whose pointwise stage can write channel-blocked hands that layout to a next
-   * separable block whose depthwise stage reads it ({@link SeparableBlock#readsBlocked}).
+   * layer that can write channel-blocked (a pointwise kernel, or a separable block ending in
+   * one) hands that layout to a next layer that reads it (a depthwise kernel, or a separable
+   * block starting with one): {@link #writesBlocked}, {@link #readsBlocked}.
    */
   void run(float[] input, boolean inputNhwc, int batch, int height, int width,
       float[] output, boolean outputNhwc, LayerObserver observer, LayerRunner runner) {
@@ -275,13 +304,10 @@ public class Sequential implements ConvLayer {
             && (nhwc == outputNhwc || NhwcLayout.same(layer.outChannels(), nextH, nextW));
         float[] target = direct ? output
             : (lentTarget = pool.borrow(tensorLength(batch, layer.outChannels(), nextH, nextW)));
-        boolean outBlocked = blocks && i + 1 < count
-            && layer instanceof SeparableBlock block && block.writesBlocked(h, w)
-            && layers.get(i + 1).layer() instanceof SeparableBlock next
-            && next.readsBlocked(nextH, nextW);
-        if (blocked || outBlocked) { // only between separable blocks that take it
-          runner.runBlocked((SeparableBlock) layer, source, blocked, batch, h, w, target,
-              outBlocked);
+        boolean outBlocked = blocks && i + 1 < count && writesBlocked(layer, h, w)
+            && readsBlocked(layers.get(i + 1).layer(), nextH, nextW);
+        if (blocked || outBlocked) { // only from a layer that writes it to one that reads it
+          runner.runBlocked(layer, source, blocked, batch, h, w, target, outBlocked);
         } else {
           runner.run(layer, nhwc, source, batch, h, w, target);
         }

@@ -158,6 +158,63 @@ class NetworkTest {
   }
 
   /**
+   * A pointwise kernel hands a channel-blocked tensor to the separable block after it, and an
+   * inverted-residual block's expansion to its depthwise stage (512-bit SIMD): the pass, alone
+   * and split between two threads, matches the textbook chain.
+   */
+  @Test
+  void kernelsAndInvertedResidualBlocksPassChannelBlockedTensors() {
+    ConvGeometry stem = new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw0 = ConvGeometry.pointwise(32, 64, 1, 1);
+    ConvGeometry dw1 = ConvGeometry.depthwise(64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw1 = ConvGeometry.pointwise(64, 64, 1, 1);
+    ConvGeometry expand = ConvGeometry.pointwise(64, 128, 1, 1);
+    ConvGeometry dw2 = ConvGeometry.depthwise(128, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+    ConvGeometry project = ConvGeometry.pointwise(128, 48, 1, 1);
+    ConvGeometry[] all = {stem, pw0, dw1, pw1, expand, dw2, project};
+    Activation[] acts = {Activation.RELU6, Activation.RELU6, Activation.RELU6, Activation.RELU6,
+        Activation.RELU6, Activation.RELU6, Activation.NONE};
+    float[][] w = new float[all.length][];
+    float[][] b = new float[all.length][];
+    ConvKernel[] k = new ConvKernel[all.length];
+    for (int i = 0; i < all.length; i++) {
+      w[i] = weights(all[i]);
+      b[i] = bias(all[i]);
+      k[i] = GenericKernels.tuned(all[i], w[i], b[i], acts[i]);
+    }
+    SeparableBlock block = new SeparableBlock(k[2], k[3]);
+    Sequential model = Sequential.builder().add("stem", k[0]).add("pw0", k[1])
+        .add("block", block).add("irb", new InvertedResidualBlock(k[4], k[5], k[6])).build();
+    int h = 21;
+    int width = 26; // the stem's output: 11 x 13; the inverted-residual block's: 6 x 7
+    boolean blocked = dev.convgen.runtime.Vectorization.bits() == 512; // the edges tested
+    assertEquals(blocked, Sequential.writesBlocked(k[1], 11, 13)
+        && Sequential.readsBlocked(block, 11, 13));
+    assertEquals(blocked, Sequential.writesBlocked(k[4], 11, 13)
+        && Sequential.readsBlocked(k[5], 11, 13));
+    float[] x = Tolerance.random(random, 2 * 3 * h * width);
+    float[] t = ReferenceConv.conv2d(stem, x, 2, h, width, w[0], b[0], acts[0]);
+    for (int i = 1; i < all.length; i++) {
+      int th = i < 6 ? 11 : 6;
+      int tw = i < 6 ? 13 : 7;
+      t = ReferenceConv.conv2d(all[i], t, 2, i == 5 ? 11 : th, i == 5 ? 13 : tw, w[i], b[i],
+          acts[i]);
+    }
+    float[] y = new float[2 * 48 * 6 * 7];
+    model.forward(x, 2, h, width, y);
+    Tolerance.assertClose("one thread", t, y, 1e-4);
+    java.util.concurrent.ExecutorService executor =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      float[] split = new float[y.length];
+      ParallelLayer.of(model, executor, 2).forward(x, 2, h, width, split);
+      Tolerance.assertClose("2 threads", t, split, 1e-4);
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  /**
    * An observer that runs the model again in the middle of a pass, on another input: both passes
    * get their own intermediates, and both match the textbook chain.
    */
