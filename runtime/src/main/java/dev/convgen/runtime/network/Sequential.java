@@ -192,8 +192,9 @@ public class Sequential implements ConvLayer {
     }
 
     /**
-     * A separable block or an NHWC kernel ({@link #writesBlocked}, {@link #readsBlocked}) with
-     * its input and/or output channel-blocked, where it can take them.
+     * A separable block or an NHWC kernel ({@link Sequential#writesBlocked},
+     * {@link Sequential#readsBlocked}) with its input and/or output channel-blocked, where it can
+     * take them.
      */
     default void runBlocked(ConvLayer layer, float[] input, boolean inputBlocked, int batch,
         int height, int width, float[] output, boolean outputBlocked) {
