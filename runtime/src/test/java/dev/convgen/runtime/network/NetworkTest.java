@@ -88,14 +88,11 @@ class NetworkTest {
     ConvGeometry dw3 = ConvGeometry.depthwise(64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
     ConvGeometry pw3 = ConvGeometry.pointwise(64, 48, 1, 1);
     ConvGeometry[] all = {stem, dw1, pw1, dw2, pw2, dw3, pw3};
+    Activation[] acts = new Activation[all.length];
+    java.util.Arrays.fill(acts, Activation.RELU6);
     float[][] w = new float[all.length][];
     float[][] b = new float[all.length][];
-    ConvKernel[] k = new ConvKernel[all.length];
-    for (int i = 0; i < all.length; i++) {
-      w[i] = weights(all[i]);
-      b[i] = bias(all[i]);
-      k[i] = GenericKernels.tuned(all[i], w[i], b[i], Activation.RELU6);
-    }
+    ConvKernel[] k = tunedKernels(all, acts, w, b);
     SeparableBlock block1 = new SeparableBlock(k[1], k[2]);
     SeparableBlock block2 = new SeparableBlock(k[3], k[4]);
     SeparableBlock block3 = new SeparableBlock(k[5], k[6]);
@@ -146,12 +143,30 @@ class NetworkTest {
     float[] fromNhwc = new float[y.length];
     model.forwardNhwc(toNhwc(x, 2, 3, h * width), 2, h, width, fromNhwc);
     Tolerance.assertClose("NHWC pass", pooled, fromNhwc, 1e-4);
+    assertSplitBetweenTwoThreadsGives(pooled, model, x, h, width);
+  }
+
+  /** Tuned kernels with random weights and biases, which are left in {@code w} and {@code b}. */
+  private ConvKernel[] tunedKernels(ConvGeometry[] all, Activation[] acts, float[][] w,
+      float[][] b) {
+    ConvKernel[] k = new ConvKernel[all.length];
+    for (int i = 0; i < all.length; i++) {
+      w[i] = weights(all[i]);
+      b[i] = bias(all[i]);
+      k[i] = GenericKernels.tuned(all[i], w[i], b[i], acts[i]);
+    }
+    return k;
+  }
+
+  /** Every stage split between two threads, the channel-blocked tensors too. */
+  private static void assertSplitBetweenTwoThreadsGives(float[] expected, Sequential model,
+      float[] x, int h, int width) {
     java.util.concurrent.ExecutorService executor =
         java.util.concurrent.Executors.newFixedThreadPool(2);
-    try { // each stage split between two threads, the blocked tensors too
-      float[] split = new float[y.length];
+    try {
+      float[] split = new float[expected.length];
       ParallelLayer.of(model, executor, 2).forward(x, 2, h, width, split);
-      Tolerance.assertClose("2 threads", pooled, split, 1e-4);
+      Tolerance.assertClose("2 threads", expected, split, 1e-4);
     } finally {
       executor.shutdown();
     }
@@ -176,12 +191,7 @@ class NetworkTest {
         Activation.RELU6, Activation.RELU6, Activation.NONE};
     float[][] w = new float[all.length][];
     float[][] b = new float[all.length][];
-    ConvKernel[] k = new ConvKernel[all.length];
-    for (int i = 0; i < all.length; i++) {
-      w[i] = weights(all[i]);
-      b[i] = bias(all[i]);
-      k[i] = GenericKernels.tuned(all[i], w[i], b[i], acts[i]);
-    }
+    ConvKernel[] k = tunedKernels(all, acts, w, b);
     SeparableBlock block = new SeparableBlock(k[2], k[3]);
     Sequential model = Sequential.builder().add("stem", k[0]).add("pw0", k[1])
         .add("block", block).add("irb", new InvertedResidualBlock(k[4], k[5], k[6])).build();
@@ -203,15 +213,7 @@ class NetworkTest {
     float[] y = new float[2 * 48 * 6 * 7];
     model.forward(x, 2, h, width, y);
     Tolerance.assertClose("one thread", t, y, 1e-4);
-    java.util.concurrent.ExecutorService executor =
-        java.util.concurrent.Executors.newFixedThreadPool(2);
-    try {
-      float[] split = new float[y.length];
-      ParallelLayer.of(model, executor, 2).forward(x, 2, h, width, split);
-      Tolerance.assertClose("2 threads", t, split, 1e-4);
-    } finally {
-      executor.shutdown();
-    }
+    assertSplitBetweenTwoThreadsGives(t, model, x, h, width);
   }
 
   /**
