@@ -248,18 +248,7 @@ public final class ParallelLayer implements ConvLayer {
         split(null, kernel, kernel.workUnits(batch), input, false, batch, height, width, output,
             false);
       } else if (part instanceof SeparableBlock block) {
-        ConvKernel depthwise = block.depthwise();
-        Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
-        ArrayPool pool = ArrayPool.ofThread();
-        float[] intermediate = pool.borrow(block.intermediateLength(batch, height, width));
-        try {
-          block.checkStages(input, batch, height, width, output, intermediate);
-          run(depthwise, nhwc, input, batch, height, width, intermediate);
-          run(block.pointwise(), nhwc, intermediate, batch, depthwise.outputHeight(height),
-              depthwise.outputWidth(width), output);
-        } finally {
-          pool.giveBack(intermediate);
-        }
+        runBlock(block, nhwc, input, false, batch, height, width, output, false);
       } else if (part instanceof Sequential network) {
         network.run(input, nhwc, batch, height, width, output, nhwc, null, this);
       } else if (part instanceof InvertedResidualBlock block) {
@@ -290,22 +279,40 @@ public final class ParallelLayer implements ConvLayer {
             height, width, output, outputBlocked);
         return;
       }
-      SeparableBlock block = (SeparableBlock) layer;
-      UnitKernel depthwise = (UnitKernel) block.depthwise();
-      UnitKernel pointwise = (UnitKernel) block.pointwise();
+      runBlock((SeparableBlock) layer, true, input, inputBlocked, batch, height, width, output,
+          outputBlocked);
+    }
+
+    /**
+     * A separable block's two stages, each split, through an intermediate borrowed for the call;
+     * the block's input and/or output channel-blocked where a flag asks.
+     */
+    private void runBlock(SeparableBlock block, boolean nhwc, float[] input,
+        boolean inputBlocked, int batch, int height, int width, float[] output,
+        boolean outputBlocked) {
+      ConvKernel depthwise = block.depthwise();
       Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
       ArrayPool pool = ArrayPool.ofThread();
       float[] intermediate = pool.borrow(block.intermediateLength(batch, height, width));
       try {
         block.checkStages(input, batch, height, width, output, intermediate);
-        int midH = depthwise.outputHeight(height);
-        int midW = depthwise.outputWidth(width);
-        split(depthwise, null, depthwise.nhwcUnits(batch, height, width), input, inputBlocked,
-            batch, height, width, intermediate, false);
-        split(pointwise, null, pointwise.nhwcUnits(batch, midH, midW), intermediate, false,
-            batch, midH, midW, output, outputBlocked);
+        runStage(depthwise, nhwc, input, inputBlocked, batch, height, width, intermediate,
+            false);
+        runStage(block.pointwise(), nhwc, intermediate, false, batch,
+            depthwise.outputHeight(height), depthwise.outputWidth(width), output,
+            outputBlocked);
       } finally {
         pool.giveBack(intermediate);
+      }
+    }
+
+    /** One stage of a block: {@link #run}, or channel-blocked where a flag asks. */
+    private void runStage(ConvKernel stage, boolean nhwc, float[] input, boolean inputBlocked,
+        int batch, int height, int width, float[] output, boolean outputBlocked) {
+      if (inputBlocked || outputBlocked) {
+        runBlocked(stage, input, inputBlocked, batch, height, width, output, outputBlocked);
+      } else {
+        run(stage, nhwc, input, batch, height, width, output);
       }
     }
 

@@ -187,12 +187,22 @@ public class SeparableBlock implements ConvLayer {
     float[] intermediate = pool.borrow(intermediateLength(batch, height, width));
     try {
       checkStages(input, batch, height, width, output, intermediate);
-      ((UnitKernel) depthwise).forwardNhwcBlocked(input, inputBlocked, batch, height, width,
-          intermediate, false);
-      ((UnitKernel) pointwise).forwardNhwcBlocked(intermediate, false, batch,
-          depthwise.outputHeight(height), depthwise.outputWidth(width), output, outputBlocked);
+      stageNhwc(depthwise, input, inputBlocked, batch, height, width, intermediate, false);
+      stageNhwc(pointwise, intermediate, false, batch, depthwise.outputHeight(height),
+          depthwise.outputWidth(width), output, outputBlocked);
     } finally {
       pool.giveBack(intermediate);
+    }
+  }
+
+  /** One stage in NHWC; channel-blocked (a kernel that said it can) where a flag asks. */
+  private static void stageNhwc(ConvKernel stage, float[] input, boolean inputBlocked,
+      int batch, int height, int width, float[] output, boolean outputBlocked) {
+    if (inputBlocked || outputBlocked) {
+      ((UnitKernel) stage).forwardNhwcBlocked(input, inputBlocked, batch, height, width, output,
+          outputBlocked);
+    } else {
+      stage.forwardNhwc(input, batch, height, width, output);
     }
   }
 
@@ -204,16 +214,6 @@ public class SeparableBlock implements ConvLayer {
       NhwcLayout.forwardViaNchw(this, input, batch, height, width, output);
       return;
     }
-    Arguments.checkInput(depthwise.geometry(), input, batch, height, width);
-    ArrayPool pool = ArrayPool.ofThread();
-    float[] intermediate = pool.borrow(intermediateLength(batch, height, width));
-    try {
-      checkStages(input, batch, height, width, output, intermediate);
-      depthwise.forwardNhwc(input, batch, height, width, intermediate);
-      pointwise.forwardNhwc(intermediate, batch, depthwise.outputHeight(height),
-          depthwise.outputWidth(width), output);
-    } finally {
-      pool.giveBack(intermediate);
-    }
+    forwardNhwcBlocked(input, false, batch, height, width, output, false);
   }
 }
