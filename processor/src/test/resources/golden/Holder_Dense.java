@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Batch, height and width are run-time arguments.
  *
- * <p>Plan: NCHW, work unit 4 output channels; interior/border split at run time, all 9 taps unrolled, bias fill then one pass per input channel, activation pass; SIMD 256-bit (8 lanes, 16 registers): im2col panels of 27 rows x 592 pixels times the weights, register tile 4 channels x 16 pixels; SIMD 512-bit (16 lanes, 32 registers): im2col panels of 27 rows x 576 pixels times the weights, register tile 4 channels x 32 pixels; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels; NCHW weights packed on the first NCHW call).
+ * <p>Plan: NCHW, work unit 4 output channels; interior/border split at run time, all 9 taps unrolled, bias fill then one pass per input channel, activation pass; SIMD 256-bit (8 lanes, 16 registers): im2col panels of 27 rows x 592 pixels times the weights, register tile 4 channels x 16 pixels; SIMD 512-bit (16 lanes, 32 registers): im2col panels of 27 rows x 576 pixels times the weights, register tile 4 channels x 32 pixels; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels; NCHW calls too, between transpositions).
  */
 @Generated("dev.convgen.processor.ConvSpecProcessor")
 public final class Holder_Dense extends UnitKernel {
@@ -80,6 +80,11 @@ public final class Holder_Dense extends UnitKernel {
     @Override
     protected NhwcKernel nhwc() {
         return nhwc;
+    }
+
+    @Override
+    protected boolean nchwThroughNhwc() {
+        return true;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.convgen.processor.plan;
 
 import dev.convgen.processor.model.StageSpec;
+import dev.convgen.runtime.ConvGeometry;
 import java.util.List;
 
 /**
@@ -42,14 +43,18 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
 
   /**
    * Whether the kernel's NCHW {@code forward} runs the runtime's NHWC kernel between two
-   * transpositions instead of its own scalar code: for strided pointwise stages (no SIMD code of
-   * their own, an NHWC kernel in networks). Measured on a Zen 5, 512-bit, us, generated scalar ->
-   * through NHWC: pointwise s2 8x32x56x56 -> 64 2,932 -> 1,373. Not for stride-2 depthwise, whose
-   * generated scalar code (taps unrolled) is faster than the transpositions: MobileNet-v1's
-   * 1x64x112x112 529 against 866, 1x128x56x56 260/434, 1x256x28x28 107/227, 1x512x14x14 52/122.
+   * transpositions (where the JVM gives it one) instead of its own code: for strided pointwise
+   * stages (no SIMD code of their own) and for dense stages (their NCHW SIMD code multiplies
+   * im2col panels with pixels in lanes). Measured on a Zen 5, 512-bit, us, own code -> through
+   * NHWC: pointwise s2 8x32x56x56 -> 64 2,932 -> 1,373 (generated scalar); dense 3x3
+   * 8x32x56x56 -> 64 12,695 -> 5,9xx (generated SIMD), 1x32x32x32 -> 64 454 -> 2xx. Not for
+   * stride-2 depthwise, whose generated scalar code (taps unrolled) is faster than the
+   * transpositions: MobileNet-v1's 1x64x112x112 529 against 866, 1x128x56x56 260/434,
+   * 1x256x28x28 107/227, 1x512x14x14 52/122.
    */
   default boolean nchwThroughNhwc() {
-    return !simd() && networkLayout() == Layout.NHWC && stage().geometry().isPointwise();
+    ConvGeometry g = stage().geometry();
+    return networkLayout() == Layout.NHWC && (g.isPointwise() ? !simd() : !g.isDepthwise());
   }
 
   /**

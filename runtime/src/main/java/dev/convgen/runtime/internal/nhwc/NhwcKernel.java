@@ -17,6 +17,14 @@ public interface NhwcKernel {
   int unitsPerImage(int height, int width);
 
   /**
+   * Whether the work units of an input of this size are its output rows, in order (an NCHW call
+   * can then run the body band by band of rows).
+   */
+  default boolean unitsAreRows(int height, int width) {
+    return true;
+  }
+
+  /**
    * Computes work units {@code [firstUnit, lastUnit)} of one image.
    *
    * @param inputOffset where the image starts in {@code input}

@@ -55,6 +55,11 @@ final class NhwcPointwise implements NhwcKernel {
   }
 
   @Override
+  public boolean unitsAreRows(int height, int width) {
+    return strided;
+  }
+
+  @Override
   public void compute(float[] input, int inputOffset, float[] output, int outputOffset,
       int height, int width, int firstUnit, int lastUnit) {
     compute(input, inputOffset, false, output, outputOffset, false, height, width, firstUnit,

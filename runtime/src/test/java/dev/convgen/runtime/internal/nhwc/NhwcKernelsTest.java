@@ -82,7 +82,10 @@ class NhwcKernelsTest {
         // panel, rows clipped by large and uneven padding, output rows with no row inside
         Arguments.of(new ConvGeometry(32, 40, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 12, 20),
         Arguments.of(new ConvGeometry(16, 64, 1, 5, 3, 2, 1, 4, 0, 4, 3, 1, 1), 5, 14),
-        Arguments.of(new ConvGeometry(4, 16, 1, 3, 3, 1, 2, 4, 2, 0, 1, 1, 1), 3, 21));
+        Arguments.of(new ConvGeometry(4, 16, 1, 3, 3, 1, 2, 4, 2, 0, 1, 1, 1), 3, 21),
+        // border columns of several rows in one panel: a stem at an even width (one border
+        // column, panels of 12 rows and a shorter last one)
+        Arguments.of(new ConvGeometry(3, 32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 27, 24));
   }
 
   @ParameterizedTest
