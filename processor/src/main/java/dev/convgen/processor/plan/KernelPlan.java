@@ -47,7 +47,8 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
    * stages (no SIMD code of their own) and for dense stages (their NCHW SIMD code multiplies
    * im2col panels with pixels in lanes). Measured on a Zen 5, 512-bit, us, own code -> through
    * NHWC: pointwise s2 8x32x56x56 -> 64 2,932 -> 1,373 (generated scalar); dense 3x3
-   * 8x32x56x56 -> 64 12,695 -> 5,9xx (generated SIMD), 1x32x32x32 -> 64 454 -> 2xx. Not for
+   * 8x32x56x56 -> 64 12,695-12,956 -> 6,075 (generated SIMD; JMH, ONNX Runtime 5,466-5,572 in
+   * the same sitting), 1x32x32x32 -> 64 454-463 -> 247-248 (ONNX Runtime 256-262). Not for
    * stride-2 depthwise, whose generated scalar code (taps unrolled) is faster than the
    * transpositions: MobileNet-v1's 1x64x112x112 529 against 866, 1x128x56x56 260/434,
    * 1x256x28x28 107/227, 1x512x14x14 52/122.
