@@ -64,6 +64,8 @@ public enum BenchShape {
       case PW_1x32x32x32_64 -> new String[] {"seed2 pw 1x32x32x32->64", "seed2_pw"};
       case DS_1x32x32x32_64 -> new String[] {"seed2 ds 1x32x32x32->64", "seed2_ds"};
       case STEM -> new String[] {"mbv1 stem 3->32 s2 224x224", "mbv1_stem_3_32_s2_224"};
+      case STD_8x32x56x56_64 -> new String[] {"std 3x3 8x32x56x56->64", "std_8x32x56x56_64"};
+      case STD_1x32x32x32_64 -> new String[] {"std 3x3 1x32x32x32->64", "std_1x32x32x32_64"};
       default -> {
         if (mobileNetRepeats == 0) {
           yield new String[0];

@@ -291,7 +291,7 @@ public final class QuickProfile {
       t.append(String.format(Locale.ROOT, "- specialized / textbook, geometric mean over the seed"
           + " shapes: %.1fx%n", geometricMean(seedTextbook)));
       t.append(String.format(Locale.ROOT, "- specialized / tuned generic, geometric mean over all"
-          + " shapes (the generated dense kernel is a direct convolution, the tuned one a GEMM):"
+          + " shapes (dense: both run the runtime's NHWC body for NCHW calls):"
           + " %.2fx (min %.2fx)%n", geometricMean(allTuned),
           allTuned.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN)));
       if (!allTunedNhwc.isEmpty()) {
