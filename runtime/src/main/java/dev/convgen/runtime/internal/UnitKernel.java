@@ -27,7 +27,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   private final int unitsPerImage;
 
   /**
-   * Floats of output per band of {@link #forwardThroughNhwcBands} (at least one row): 32 KB,
+   * Floats of output per band of {@link #forwardNhwcBands} (at least one row): 32 KB,
    * within L1 with the weights' stream beside it.
    */
   private static final int BAND_FLOATS = 8192;
@@ -206,7 +206,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   public final void forward(float[] input, int batch, int height, int width, float[] output) {
     if (!forwardRunsNhwc()) {
       forwardUnits(input, batch, height, width, output, 0, workUnits(Math.max(batch, 0)));
-    } else if (nhwc().unitsAreRows(height, width)) {
+    } else if (forwardRunsNhwcBands(height, width)) {
       forwardThroughNhwcBands(input, batch, height, width, output);
     } else {
       NhwcLayout.forwardViaNhwc(this, input, batch, height, width, output);
@@ -215,46 +215,79 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
 
   /**
    * {@link #forward} through the NHWC body whose work units are output rows: the input
-   * transposed to NHWC, then the output computed a band of rows at a time into a per-thread
-   * buffer of {@link #BAND_FLOATS} and transposed into its NCHW planes while in cache. The same
-   * values as the NHWC body over a transposed output (the same code per row), without the NHWC
-   * output's round trip through memory. Measured on a Zen 5, 512-bit, tuned dense 3x3
-   * 8x32x56x56 -> 64, same JVM: 5,783-5,965 us against 6,161-6,454 with the whole output
-   * transposed after the body (the NHWC body alone: 4,411-4,565; bands of 4096 floats: slower,
-   * of 32768: the same).
+   * transposed to NHWC ({@link #nhwcInput}), then {@link #forwardNhwcBands} over every row.
    */
   private void forwardThroughNhwcBands(float[] input, int batch, int height, int width,
       float[] output) {
+    float[] x = nhwcInput(input, batch, height, width, output);
+    forwardNhwcBands(x, batch, height, width, output, 0, nhwcUnits(batch, height, width));
+  }
+
+  /**
+   * Whether {@link #forward} runs the NHWC body band by band for this input size
+   * ({@link #forwardRunsNhwc}, the body's work units being output rows); {@code ParallelLayer}
+   * then splits the rows between threads, each computing its bands.
+   */
+  public final boolean forwardRunsNhwcBands(int height, int width) {
+    return forwardRunsNhwc() && nhwc().unitsAreRows(height, width);
+  }
+
+  /**
+   * The input of {@link #forwardNhwcBands} for an NCHW call, after checking the call's
+   * arguments: {@code input} transposed to NHWC into a buffer of this thread's
+   * ({@link NhwcLayout#scratch}), or {@code input} itself where the layouts coincide.
+   *
+   * @throws IllegalArgumentException as {@link #forward}
+   */
+  public final float[] nhwcInput(float[] input, int batch, int height, int width,
+      float[] output) {
     checkFixedSize(height, width);
     Arguments.checkForward(geometry, input, batch, height, width, output);
-    Arguments.requireDistinct(input, output);
     int in = geometry.inChannels();
+    if (NhwcLayout.same(in, height, width)) {
+      return input;
+    }
+    float[] x = NhwcLayout.scratch(input.length, null);
+    NhwcLayout.toNhwc(input, x, batch, in, height, width);
+    return x;
+  }
+
+  /**
+   * Output rows {@code [fromUnit, toUnit)} ({@link #nhwcUnits}, numbered image by image) of an
+   * NCHW call, from its input in NHWC ({@link #nhwcInput}): computed by the NHWC body a band of
+   * rows at a time into a buffer of this thread's ({@link #BAND_FLOATS}) and transposed into the
+   * output's NCHW planes while the band is in cache. The same values as the NHWC body over a
+   * transposed output (the same code per row), without the NHWC output's round trip through
+   * memory. Measured on a Zen 5, 512-bit, tuned dense 3x3 8x32x56x56 -> 64, same JVM: 5,783-5,965
+   * us against 6,161-6,454 with the whole output transposed after the body (the NHWC body alone:
+   * 4,411-4,565; bands of 4096 floats: slower, of 32768: the same).
+   */
+  public final void forwardNhwcBands(float[] nhwcInput, int batch, int height, int width,
+      float[] output, int fromUnit, int toUnit) {
+    NhwcKernel body = nhwc();
+    Arguments.checkForward(geometry, nhwcInput, batch, height, width, output);
     int out = geometry.outChannels();
     int outH = geometry.outputHeight(height);
     int outW = geometry.outputWidth(width);
-    int inImage = in * height * width;
+    Arguments.checkUnits(fromUnit, toUnit, Arguments.workUnits(batch, outH));
+    int inImage = geometry.inChannels() * height * width;
     int outImage = out * outH * outW;
-    float[] x = input;
-    if (!NhwcLayout.same(in, height, width)) {
-      x = NhwcLayout.scratch(input.length, null);
-      NhwcLayout.toNhwc(input, x, batch, in, height, width);
-    }
-    NhwcKernel body = nhwc();
-    if (NhwcLayout.same(out, outH, outW)) {
-      for (int n = 0; n < batch; n++) {
-        body.compute(x, n * inImage, output, n * outImage, height, width, 0, outH);
-      }
-      return;
-    }
+    boolean same = NhwcLayout.same(out, outH, outW);
     int rowFloats = outW * out;
     int bandRows = Math.max(1, Math.min(outH, BAND_FLOATS / rowFloats));
-    float[] band = NhwcLayout.scratch(bandRows * rowFloats, x);
-    for (int n = 0; n < batch; n++) {
-      for (int r0 = 0; r0 < outH; r0 += bandRows) {
-        int r1 = Math.min(r0 + bandRows, outH);
+    float[] band = same ? null : NhwcLayout.scratch(bandRows * rowFloats, nhwcInput);
+    for (int n = fromUnit / outH; n < batch && n * outH < toUnit; n++) {
+      int first = Math.max(fromUnit - n * outH, 0);
+      int last = Math.min(toUnit - n * outH, outH);
+      if (same) {
+        body.compute(nhwcInput, n * inImage, output, n * outImage, height, width, first, last);
+        continue;
+      }
+      for (int r0 = first; r0 < last; r0 += bandRows) {
+        int r1 = Math.min(r0 + bandRows, last);
         // rows [r0, r1) land at the start of the band: the body writes row i at
         // outputOffset + i * rowFloats
-        body.compute(x, n * inImage, band, -r0 * rowFloats, height, width, r0, r1);
+        body.compute(nhwcInput, n * inImage, band, -r0 * rowFloats, height, width, r0, r1);
         NhwcLayout.pixelsToNchw(band, output, n * outImage, out, outH * outW, r0 * outW,
             (r1 - r0) * outW);
       }

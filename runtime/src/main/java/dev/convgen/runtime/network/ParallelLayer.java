@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * calling thread computes one slice and waits for the others, stage after stage. In NCHW a
  * stage's slices are its {@linkplain ConvKernel#workUnits work units} (blocks of output
  * channels); stages that compute in NHWC (in networks, see {@link Sequential}) are split by output
- * rows (pointwise stages by output pixels), so a single image uses every thread. A network ({@link Sequential}, blocks inside it)
+ * rows (pointwise stages by output pixels), so a single image uses every thread, and so are the
+ * NCHW calls of kernels that run their NHWC body band by band ({@code UnitKernel}: dense kernels,
+ * strided ones without NCHW SIMD code), each thread transposing its own bands into the output
+ * (the input is transposed on the calling thread). A network ({@link Sequential}, blocks inside it)
  * keeps its layouts and buffers; parameter-free layers run on the calling thread. convgen never
  * creates threads itself.
  *
@@ -108,7 +111,8 @@ public final class ParallelLayer implements ConvLayer {
 
   @Override
   public void forward(float[] input, int batch, int height, int width, float[] output) {
-    if (layer instanceof UnitKernel kernel && kernel.forwardRunsNhwc()) {
+    if (layer instanceof UnitKernel kernel && kernel.forwardRunsNhwc()
+        && !kernel.forwardRunsNhwcBands(height, width)) {
       // as the kernel's own forward: its NHWC body between transpositions (same result)
       NhwcLayout.forwardViaNhwc(this, input, batch, height, width, output);
       return;
@@ -199,6 +203,8 @@ public final class ParallelLayer implements ConvLayer {
     private boolean inputBlocked;
     private float[] output;
     private boolean outputBlocked;
+    /** NCHW output rows computed band by band from an NHWC input (UnitKernel.forwardNhwcBands). */
+    private boolean bands;
     private int batch;
     private int height;
     private int width;
@@ -243,6 +249,16 @@ public final class ParallelLayer implements ConvLayer {
         Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
         split(kernel, null, kernel.nhwcUnits(batch, height, width), input, false, batch, height,
             width, output, false);
+      } else if (part instanceof UnitKernel kernel && kernel.forwardRunsNhwcBands(height, width)) {
+        // as the kernel's own forward: the input transposed here, the rows' bands split
+        float[] x = kernel.nhwcInput(input, batch, height, width, output);
+        bands = true;
+        try {
+          split(kernel, null, kernel.nhwcUnits(batch, height, width), x, false, batch, height,
+              width, output, false);
+        } finally {
+          bands = false;
+        }
       } else if (part instanceof ConvKernel kernel && !nhwc) {
         Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
         split(null, kernel, kernel.workUnits(batch), input, false, batch, height, width, output,
@@ -409,7 +425,9 @@ public final class ParallelLayer implements ConvLayer {
     }
 
     private void compute(int from, int to) {
-      if (nhwcKernel != null) {
+      if (nhwcKernel != null && bands) {
+        nhwcKernel.forwardNhwcBands(input, batch, height, width, output, from, to);
+      } else if (nhwcKernel != null) {
         nhwcKernel.forwardNhwcUnits(input, inputBlocked, batch, height, width, output,
             outputBlocked, from, to);
       } else {

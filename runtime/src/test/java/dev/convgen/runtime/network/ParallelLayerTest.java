@@ -10,6 +10,7 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.ReferenceConv;
 import dev.convgen.runtime.Tolerance;
 import dev.convgen.runtime.kernels.GenericKernels;
 import java.time.Duration;
@@ -57,6 +58,38 @@ class ParallelLayerTest {
           ParallelLayer.of(layer, POOL, parallelism).forward(x, 2, 17, 19, parallel);
           assertArrayEquals(serial, parallel, layer + " x" + parallelism);
         }
+      }
+    }
+  }
+
+  /**
+   * Kernels whose NCHW calls run their NHWC body band by band (dense; strided, without NCHW SIMD
+   * code) split those rows between threads: bit for bit the kernel's own forward, with batches
+   * whose slices start and end inside an image.
+   */
+  @Test
+  void bandsOfNchwCallsThroughNhwcSplitLikeTheKernel() {
+    Random random = new Random(6);
+    for (ConvGeometry g : new ConvGeometry[] {
+        new ConvGeometry(16, 64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+        ConvGeometry.depthwise(32, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+        ConvGeometry.pointwise(16, 32, 2, 2)}) {
+      float[] weight = Tolerance.random(random, (int) g.weightCount());
+      float[] bias = Tolerance.random(random, g.outChannels());
+      ConvKernel kernel = GenericKernels.tuned(g, weight, bias, Activation.RELU6);
+      int n = 3;
+      int h = 23;
+      int w = 30;
+      float[] x = Tolerance.random(random, n * g.inChannels() * h * w);
+      float[] serial = new float[n * g.outChannels() * g.outputHeight(h) * g.outputWidth(w)];
+      kernel.forward(x, n, h, w, serial);
+      Tolerance.assertClose(g.describe(),
+          ReferenceConv.conv2d(g, x, n, h, w, weight, bias, Activation.RELU6), serial, 1e-5);
+      for (int threads = 2; threads <= 4; threads++) {
+        float[] parallel = new float[serial.length];
+        java.util.Arrays.fill(parallel, Float.NaN);
+        ParallelLayer.of(kernel, POOL, threads).forward(x, n, h, w, parallel);
+        assertArrayEquals(serial, parallel, g.describe() + " on " + threads + " threads");
       }
     }
   }
