@@ -25,9 +25,15 @@ final class NhwcDense implements NhwcKernel {
 
   /**
    * Border pixels (columns whose taps leave the input) per register-tile call, gathered from as
-   * many output rows as it takes: two tiles.
+   * many output rows as it takes: two tiles...
    */
   private static final int BORDER_PIXELS = 2 * NhwcGemm.PIXELS;
+
+  /**
+   * ...within a panel of at most 128 KB per thread and kernel (wide reductions gather fewer
+   * rows: 3x3 over 512 channels, 3 rows of 2 border pixels).
+   */
+  private static final int BORDER_PANEL_FLOATS = 32 * 1024;
 
   private final ConvGeometry g;
   private final int reduction;
@@ -113,7 +119,8 @@ final class NhwcDense implements NhwcKernel {
     }
     // the border columns of several rows through one panel: a register tile of them instead of
     // a whole tile per row side (a 56-pixel row: 10 tiles a row instead of 11)
-    int rowsPerPanel = (BORDER_PIXELS + border - 1) / border;
+    int rowsPerPanel = Math.max(1, Math.min((BORDER_PIXELS + border - 1) / border,
+        BORDER_PANEL_FLOATS / (border * reduction)));
     float[] borderPanel = panel.atLeast(rowsPerPanel * border * reduction);
     float[] results = borderResults.atLeast(rowsPerPanel * border * out);
     for (int i0 = firstRow; i0 < lastRow; i0 += rowsPerPanel) {
