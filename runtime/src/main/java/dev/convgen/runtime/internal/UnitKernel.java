@@ -33,6 +33,12 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   private static final int BAND_FLOATS = 8192;
 
   /**
+   * Floats of NHWC input rows per input band of {@link #forwardNhwcBands} (at least the rows one
+   * output row reads): 256 KB, within L2, so the rows shared by neighbouring bands are few.
+   */
+  private static final int INPUT_BAND_FLOATS = 64 * 1024;
+
+  /**
    * @param fixedHeight the input height the kernel was generated for, or 0 for any
    * @param fixedWidth the input width the kernel was generated for, or 0 for any
    * @param unitsPerImage work units of one image (e.g. blocks of output channels)
@@ -213,14 +219,11 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     }
   }
 
-  /**
-   * {@link #forward} through the NHWC body whose work units are output rows: the input
-   * transposed to NHWC ({@link #nhwcInput}), then {@link #forwardNhwcBands} over every row.
-   */
+  /** {@link #forward} through the NHWC body whose work units are output rows, band by band. */
   private void forwardThroughNhwcBands(float[] input, int batch, int height, int width,
       float[] output) {
-    float[] x = nhwcInput(input, batch, height, width, output);
-    forwardNhwcBands(x, batch, height, width, output, 0, nhwcUnits(batch, height, width));
+    forwardNhwcBands(input, batch, height, width, output, 0,
+        nhwcUnits(Math.max(batch, 0), height, width));
   }
 
   /**
@@ -233,63 +236,75 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   }
 
   /**
-   * The input of {@link #forwardNhwcBands} for an NCHW call, after checking the call's
-   * arguments: {@code input} transposed to NHWC into a buffer of this thread's
-   * ({@link NhwcLayout#scratch}), or {@code input} itself where the layouts coincide.
+   * Output rows {@code [fromUnit, toUnit)} ({@link #nhwcUnits}, numbered image by image) of an
+   * NCHW call, computed by the NHWC body band by band in buffers of this thread's
+   * ({@link NhwcLayout#scratch}): the input rows of up to {@link #INPUT_BAND_FLOATS} transposed
+   * to NHWC, then output rows of up to {@link #BAND_FLOATS} at a time computed from them and
+   * transposed into the output's NCHW planes while in cache. The same values as the NHWC body on
+   * transposed tensors (the same code per row), without either NHWC tensor's round trip through
+   * memory. Measured on a Zen 5, 512-bit, tuned dense 3x3 8x32x56x56 -> 64, same JVM: output
+   * bands 5,783-5,965 us against 6,161-6,454 with the whole output transposed after the body
+   * (the NHWC body alone: 4,411-4,565; bands of 4096 floats: slower, of 32768: the same).
+   * Input bands as well, medians against output bands alone: the same 6,234 against 6,365 us on
+   * one thread and 3,250 against 3,789 on two ({@code ParallelLayer}: each thread transposes
+   * its own input rows); strided tuned kernels: pointwise s2 8x32x56x56 -> 64 605 against 681,
+   * depthwise s2 1x64x112x112 613 against 698 (whole transpositions before: 1,357 and 1,408).
    *
-   * @throws IllegalArgumentException as {@link #forward}
+   * @throws IllegalArgumentException as {@link #forward}, or for a unit range outside
+   *     {@code [0, nhwcUnits]}
    */
-  public final float[] nhwcInput(float[] input, int batch, int height, int width,
-      float[] output) {
+  public final void forwardNhwcBands(float[] input, int batch, int height, int width,
+      float[] output, int fromUnit, int toUnit) {
     checkFixedSize(height, width);
     Arguments.checkForward(geometry, input, batch, height, width, output);
-    int in = geometry.inChannels();
-    if (NhwcLayout.same(in, height, width)) {
-      return input;
-    }
-    float[] x = NhwcLayout.scratch(input.length, null);
-    NhwcLayout.toNhwc(input, x, batch, in, height, width);
-    return x;
-  }
-
-  /**
-   * Output rows {@code [fromUnit, toUnit)} ({@link #nhwcUnits}, numbered image by image) of an
-   * NCHW call, from its input in NHWC ({@link #nhwcInput}): computed by the NHWC body a band of
-   * rows at a time into a buffer of this thread's ({@link #BAND_FLOATS}) and transposed into the
-   * output's NCHW planes while the band is in cache. The same values as the NHWC body over a
-   * transposed output (the same code per row), without the NHWC output's round trip through
-   * memory. Measured on a Zen 5, 512-bit, tuned dense 3x3 8x32x56x56 -> 64, same JVM: 5,783-5,965
-   * us against 6,161-6,454 with the whole output transposed after the body (the NHWC body alone:
-   * 4,411-4,565; bands of 4096 floats: slower, of 32768: the same).
-   */
-  public final void forwardNhwcBands(float[] nhwcInput, int batch, int height, int width,
-      float[] output, int fromUnit, int toUnit) {
     NhwcKernel body = nhwc();
-    Arguments.checkForward(geometry, nhwcInput, batch, height, width, output);
-    int out = geometry.outChannels();
-    int outH = geometry.outputHeight(height);
-    int outW = geometry.outputWidth(width);
+    ConvGeometry g = geometry;
+    int in = g.inChannels();
+    int out = g.outChannels();
+    int outH = g.outputHeight(height);
+    int outW = g.outputWidth(width);
     Arguments.checkUnits(fromUnit, toUnit, Arguments.workUnits(batch, outH));
-    int inImage = geometry.inChannels() * height * width;
+    int plane = height * width;
+    int inImage = in * plane;
     int outImage = out * outH * outW;
-    boolean same = NhwcLayout.same(out, outH, outW);
+    // input bands: as many output rows as INPUT_BAND_FLOATS of their input rows hold
+    boolean inSame = NhwcLayout.same(in, height, width);
+    int rowInputs = width * in;
+    int extent = g.extentH();
+    int outerRows = Math.max(1, (Math.max(extent, INPUT_BAND_FLOATS / rowInputs) - extent)
+        / g.strideH() + 1);
+    int inputRows = Math.min(height, (outerRows - 1) * g.strideH() + extent);
+    float[] inBand = inSame ? input : NhwcLayout.scratch(inputRows * rowInputs, null);
+    // output bands: BAND_FLOATS of output rows, transposed into NCHW while in cache
+    boolean outSame = NhwcLayout.same(out, outH, outW);
     int rowFloats = outW * out;
     int bandRows = Math.max(1, Math.min(outH, BAND_FLOATS / rowFloats));
-    float[] band = same ? null : NhwcLayout.scratch(bandRows * rowFloats, nhwcInput);
+    float[] band = outSame ? output : NhwcLayout.scratch(bandRows * rowFloats, inBand);
     for (int n = fromUnit / outH; n < batch && n * outH < toUnit; n++) {
       int first = Math.max(fromUnit - n * outH, 0);
       int last = Math.min(toUnit - n * outH, outH);
-      if (same) {
-        body.compute(nhwcInput, n * inImage, output, n * outImage, height, width, first, last);
-        continue;
-      }
-      for (int r0 = first; r0 < last; r0 += bandRows) {
-        int r1 = Math.min(r0 + bandRows, last);
-        // rows [r0, r1) land at the start of the band: the body writes row i at
-        // outputOffset + i * rowFloats
-        body.compute(nhwcInput, n * inImage, band, -r0 * rowFloats, height, width, r0, r1);
-        NhwcLayout.pixelsToNchw(band, output, n * outImage, out, outH * outW, r0 * outW,
-            (r1 - r0) * outW);
+      for (int o0 = first; o0 < last; o0 += outerRows) {
+        int o1 = Math.min(o0 + outerRows, last);
+        // the input rows [a, b) output rows [o0, o1) read; the body addresses row r at
+        // inputOffset + r * rowInputs, so they land at the start of the band
+        int inputOffset = n * inImage;
+        if (!inSame) {
+          int a = Math.min(height, Math.max(0, o0 * g.strideH() - g.padTop()));
+          int b = Math.max(a, Math.min(height, (o1 - 1) * g.strideH() - g.padTop() + extent));
+          NhwcLayout.pixelsToNhwc(input, n * inImage, in, plane, a * width, (b - a) * width,
+              inBand);
+          inputOffset = -a * rowInputs;
+        }
+        if (outSame) {
+          body.compute(inBand, inputOffset, output, n * outImage, height, width, o0, o1);
+          continue;
+        }
+        for (int r0 = o0; r0 < o1; r0 += bandRows) {
+          int r1 = Math.min(r0 + bandRows, o1);
+          body.compute(inBand, inputOffset, band, -r0 * rowFloats, height, width, r0, r1);
+          NhwcLayout.pixelsToNchw(band, output, n * outImage, out, outH * outW, r0 * outW,
+              (r1 - r0) * outW);
+        }
       }
     }
   }

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * channels); stages that compute in NHWC (in networks, see {@link Sequential}) are split by output
  * rows (pointwise stages by output pixels), so a single image uses every thread, and so are the
  * NCHW calls of kernels that run their NHWC body band by band ({@code UnitKernel}: dense kernels,
- * strided ones without NCHW SIMD code), each thread transposing its own bands into the output
- * (the input is transposed on the calling thread). A network ({@link Sequential}, blocks inside it)
+ * strided ones without NCHW SIMD code), each thread transposing its own bands of input and
+ * output. A network ({@link Sequential}, blocks inside it)
  * keeps its layouts and buffers; parameter-free layers run on the calling thread. convgen never
  * creates threads itself.
  *
@@ -203,7 +203,7 @@ public final class ParallelLayer implements ConvLayer {
     private boolean inputBlocked;
     private float[] output;
     private boolean outputBlocked;
-    /** NCHW output rows computed band by band from an NHWC input (UnitKernel.forwardNhwcBands). */
+    /** NCHW output rows computed band by band (UnitKernel.forwardNhwcBands). */
     private boolean bands;
     private int batch;
     private int height;
@@ -250,11 +250,11 @@ public final class ParallelLayer implements ConvLayer {
         split(kernel, null, kernel.nhwcUnits(batch, height, width), input, false, batch, height,
             width, output, false);
       } else if (part instanceof UnitKernel kernel && kernel.forwardRunsNhwcBands(height, width)) {
-        // as the kernel's own forward: the input transposed here, the rows' bands split
-        float[] x = kernel.nhwcInput(input, batch, height, width, output);
+        // as the kernel's own forward: the rows split, each slice transposing its bands
+        Arguments.checkForward(kernel.geometry(), input, batch, height, width, output);
         bands = true;
         try {
-          split(kernel, null, kernel.nhwcUnits(batch, height, width), x, false, batch, height,
+          split(kernel, null, kernel.nhwcUnits(batch, height, width), input, false, batch, height,
               width, output, false);
         } finally {
           bands = false;

@@ -155,9 +155,12 @@ class GenericKernelsTest {
           Activation.NONE, true, simd); // fewer pixels than one register tile
       checkTuned(new ConvGeometry(2, 3, 1, 7, 7, 1, 1, 6, 6, 6, 6, 1, 1), 1, 3, 2,
           Activation.NONE, false, simd); // whole runs of taps inside the padding
-      // NCHW calls through the NHWC body band by band: bands of 3 rows and a shorter last
-      // one; an output of one pixel per channel (NCHW and NHWC coincide)
+      // NCHW calls through the NHWC body band by band: output bands of 3 rows and a shorter
+      // last one; input bands of 14 output rows' input (64 x 64 floats a row), the last shorter;
+      // an output of one pixel per channel (NCHW and NHWC coincide)
       checkTuned(new ConvGeometry(16, 64, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2, 44, 40,
+          Activation.RELU6, true, simd);
+      checkTuned(new ConvGeometry(64, 16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 2, 40, 64,
           Activation.RELU6, true, simd);
       checkTuned(new ConvGeometry(16, 32, 1, 7, 7, 1, 1, 0, 0, 0, 0, 1, 1), 2, 7, 7,
           Activation.NONE, true, simd);
@@ -183,12 +186,13 @@ class GenericKernelsTest {
       float[] own = new float[y.length];
       kernel.forwardUnits(x, n, h, w, own, 0, kernel.workUnits(n));
       Tolerance.assertClose(g.describe() + " own NCHW code",
-          ReferenceConv.conv2d(g, x, n, h, w, weight, bias, activation), own, 1e-5);
+          ReferenceConv.conv2d(g, x, n, h, w, weight, bias, activation), own,
+          Tolerance.forSums(g));
     } finally {
       System.clearProperty("convgen.simd");
     }
     Tolerance.assertClose(g.describe() + (simd ? " simd" : " scalar"),
-        ReferenceConv.conv2d(g, x, n, h, w, weight, bias, activation), y, 1e-5);
+        ReferenceConv.conv2d(g, x, n, h, w, weight, bias, activation), y, Tolerance.forSums(g));
   }
 
   private static void checkAgainstReference(

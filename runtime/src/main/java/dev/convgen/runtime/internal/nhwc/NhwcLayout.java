@@ -182,7 +182,26 @@ public final class NhwcLayout {
    */
   public static void pixelsToNchw(float[] nhwcPixels, float[] nchw, int imageOffset,
       int channels, int plane, int firstPixel, int pixels) {
-    transpose(nhwcPixels, 0, nchw, imageOffset + firstPixel, pixels, channels, plane);
+    transpose(nhwcPixels, 0, channels, nchw, imageOffset + firstPixel, plane, pixels, channels);
+  }
+
+  /**
+   * Pixels {@code [firstPixel, firstPixel + pixels)} of one NCHW image at {@code imageOffset}
+   * ({@code plane} floats per channel) into NHWC from the start of {@code nhwcPixels}: the
+   * input rows a band of output rows needs, for an NCHW call that runs an NHWC body band by band.
+   */
+  public static void pixelsToNhwc(float[] nchw, int imageOffset, int channels, int plane,
+      int firstPixel, int pixels, float[] nhwcPixels) {
+    if (channels < BLOCK) {
+      for (int c = 0; c < channels; c++) {
+        int from = imageOffset + c * plane + firstPixel;
+        for (int p = 0; p < pixels; p++) {
+          nhwcPixels[p * channels + c] = nchw[from + p];
+        }
+      }
+      return;
+    }
+    transpose(nchw, imageOffset + firstPixel, plane, nhwcPixels, 0, channels, channels, pixels);
   }
 
   /** Each image's {@code [rows][columns]} matrix into {@code [columns][rows]}. */
@@ -193,38 +212,39 @@ public final class NhwcLayout {
     }
     int image = rows * columns;
     for (int n = 0; n < batch; n++) {
-      transpose(from, n * image, to, n * image, rows, columns, rows);
+      transpose(from, n * image, columns, to, n * image, rows, rows, columns);
     }
   }
 
   /**
-   * The {@code [rows][columns]} matrix at {@code from[fromBase]} into {@code [columns][rows]} at
-   * {@code to[toBase]}, its rows {@code toStride} floats apart, {@link #BLOCK} rows at a time:
+   * The {@code [rows][columns]} matrix at {@code from[fromBase]}, its rows {@code fromStride}
+   * floats apart, into {@code [columns][rows]} at {@code to[toBase]}, its rows {@code toStride}
+   * floats apart, {@link #BLOCK} rows at a time:
    * per column, the block's values (one from each row, read as {@code BLOCK} streams) are
    * written as one run. Written out rather than as an inner loop over the block, which C2 left
    * as a loop: measured on a Zen 5, 8 x 32 x 56 x 56 into NHWC 266-389 us against 600-980,
    * 8 x 64 x 56 x 56 back into NCHW 560-1000 us against 1250-1940 (16 rows at a time: no faster).
    */
-  private static void transpose(float[] from, int fromBase, float[] to, int toBase, int rows,
-      int columns, int toStride) {
+  private static void transpose(float[] from, int fromBase, int fromStride, float[] to,
+      int toBase, int toStride, int rows, int columns) {
     int r0 = 0;
     for (; r0 + BLOCK <= rows; r0 += BLOCK) {
-      int x = fromBase + r0 * columns;
+      int x = fromBase + r0 * fromStride;
       int y = toBase + r0;
       for (int c = 0; c < columns; c++, x++, y += toStride) {
         to[y] = from[x];
-        to[y + 1] = from[x + columns];
-        to[y + 2] = from[x + 2 * columns];
-        to[y + 3] = from[x + 3 * columns];
-        to[y + 4] = from[x + 4 * columns];
-        to[y + 5] = from[x + 5 * columns];
-        to[y + 6] = from[x + 6 * columns];
-        to[y + 7] = from[x + 7 * columns];
+        to[y + 1] = from[x + fromStride];
+        to[y + 2] = from[x + 2 * fromStride];
+        to[y + 3] = from[x + 3 * fromStride];
+        to[y + 4] = from[x + 4 * fromStride];
+        to[y + 5] = from[x + 5 * fromStride];
+        to[y + 6] = from[x + 6 * fromStride];
+        to[y + 7] = from[x + 7 * fromStride];
       }
     }
     for (; r0 < rows; r0++) { // the last rows, one at a time
       for (int c = 0; c < columns; c++) {
-        to[toBase + c * toStride + r0] = from[fromBase + r0 * columns + c];
+        to[toBase + c * toStride + r0] = from[fromBase + r0 * fromStride + c];
       }
     }
   }

@@ -90,17 +90,6 @@ class NhwcKernelsTest {
         Arguments.of(new ConvGeometry(512, 16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 8, 8));
   }
 
-  /**
-   * 1e-5 relative to an output's size, more for reductions longer than a 3x3 over 32 channels,
-   * in proportion: float rounding grows with the terms summed, in two orders (the body's and the
-   * reference's), and an output near zero carries the rounding of partial sums of its terms'
-   * size (3x3 over 512 channels: 1.3e-5 seen on an output of 0.6, 6e-5 on 1.5).
-   */
-  private static double tolerance(ConvGeometry g) {
-    double terms = (double) g.inChannelsPerGroup() * g.kernelH() * g.kernelW();
-    return 1e-5 * Math.max(1.0, terms / 288);
-  }
-
   @ParameterizedTest
   @MethodSource("geometries")
   void tunedKernelsComputeNhwcLikeTheReference(ConvGeometry g, int h, int w) {
@@ -120,7 +109,7 @@ class NhwcKernelsTest {
         kernel.forwardNhwc(nhwc(x, n, g.inChannels(), h, w), n, h, w, y);
         Tolerance.assertClose(g.describe() + " " + activation + " " + kernel.implementation(),
             ReferenceConv.conv2d(g, x, n, h, w, weight, bias, activation),
-            nchw(y, n, g.outChannels(), outH, outW), tolerance(g));
+            nchw(y, n, g.outChannels(), outH, outW), Tolerance.forSums(g));
       }
     }
   }
@@ -140,6 +129,46 @@ class NhwcKernelsTest {
       return;
     }
     assertArrayEquals(weight, body.weights(), g.describe());
+  }
+
+  /**
+   * A body whose units are output rows reads only the input rows those rows' windows cover (what
+   * lets an NCHW call transpose the input band by band): computed from an array that holds only
+   * those rows (a read of any other row falls outside it), every range of rows gives the values
+   * computed from the whole input.
+   */
+  @ParameterizedTest
+  @MethodSource("geometries")
+  void rowUnitsReadOnlyTheirWindowsRows(ConvGeometry g, int h, int w) {
+    Random random = new Random(g.hashCode() * 19L + h * 23L + w);
+    float[] weight = Tolerance.random(random, (int) g.weightCount());
+    NhwcKernel body = NhwcKernels.create(g, weight, Tolerance.random(random, g.outChannels()),
+        Activation.NONE);
+    if (body == null || !body.unitsAreRows(h, w)) {
+      return; // no NHWC body at this width, or units that are not rows
+    }
+    int in = g.inChannels();
+    int outH = g.outputHeight(h);
+    int rowFloats = g.outputWidth(w) * g.outChannels();
+    float[] x = Tolerance.random(random, h * w * in);
+    float[] whole = new float[outH * rowFloats];
+    body.compute(x, 0, whole, 0, h, w, 0, outH);
+    for (int first = 0; first < outH; first++) {
+      for (int last = first + 1; last <= outH; last += Math.max(1, outH / 3)) {
+        int a = Math.min(h, Math.max(0, first * g.strideH() - g.padTop()));
+        int b = Math.max(a, Math.min(h, (last - 1) * g.strideH() - g.padTop() + g.extentH()));
+        // rows [a, b) in an array of exactly their size: the body addresses row r at
+        // offset + r * w * in
+        float[] rows = new float[(b - a) * w * in];
+        System.arraycopy(x, a * w * in, rows, 0, rows.length);
+        float[] y = new float[outH * rowFloats];
+        body.compute(rows, -a * w * in, y, 0, h, w, first, last);
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole, first * rowFloats,
+                last * rowFloats), java.util.Arrays.copyOfRange(y, first * rowFloats,
+                last * rowFloats), g.describe() + " rows " + first + "-" + last + " of " + h
+                + "x" + w);
+      }
+    }
   }
 
   /**
@@ -170,7 +199,7 @@ class NhwcKernelsTest {
     }
     Tolerance.assertClose(g.describe() + " in " + total + " units",
         ReferenceConv.conv2d(g, x, n, h, w, weight, bias, Activation.RELU6),
-        nchw(y, n, g.outChannels(), outH, outW), tolerance(g));
+        nchw(y, n, g.outChannels(), outH, outW), Tolerance.forSums(g));
   }
 
   /**
