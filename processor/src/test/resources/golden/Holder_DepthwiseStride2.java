@@ -17,7 +17,7 @@ import javax.annotation.processing.Generated;
  *
  * <p>Input size fixed at compile time: 14x14 (output 7x7); batch is a run-time argument.
  *
- * <p>Plan: NCHW, work unit 1 input channel; interior/border split at compile time, all 9 taps unrolled, bias and activation fused into the store; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels).
+ * <p>Plan: NCHW, work unit 1 input channel; interior/border split at compile time, all 9 taps unrolled, bias and activation fused into the store; in networks NHWC (the runtime's SIMD kernel with channels in lanes, from one vector of output channels; NCHW calls too, between transpositions).
  */
 @Generated("dev.convgen.processor.ConvSpecProcessor")
 public final class Holder_DepthwiseStride2 extends UnitKernel {
@@ -53,6 +53,11 @@ public final class Holder_DepthwiseStride2 extends UnitKernel {
     @Override
     protected NhwcKernel nhwc() {
         return nhwc;
+    }
+
+    @Override
+    protected boolean nchwThroughNhwc() {
+        return true;
     }
 
     /**

@@ -42,20 +42,23 @@ public sealed interface KernelPlan permits PointwisePlan, SpatialPlan, SamePadde
   String summary();
 
   /**
-   * Whether the kernel's NCHW {@code forward} runs the runtime's NHWC kernel between two
-   * transpositions (where the JVM gives it one) instead of its own code: for strided pointwise
-   * stages (no SIMD code of their own) and for dense stages (their NCHW SIMD code multiplies
-   * im2col panels with pixels in lanes). Measured on a Zen 5, 512-bit, us, own code -> through
-   * NHWC: pointwise s2 8x32x56x56 -> 64 2,932 -> 1,373 (generated scalar); dense 3x3
-   * 8x32x56x56 -> 64 12,695-12,956 -> 6,075 (generated SIMD; JMH, ONNX Runtime 5,466-5,572 in
-   * the same sitting), 1x32x32x32 -> 64 454-463 -> 247-248 (ONNX Runtime 256-262). Not for
-   * stride-2 depthwise, whose generated scalar code (taps unrolled) is faster than the
-   * transpositions: MobileNet-v1's 1x64x112x112 529 against 866, 1x128x56x56 260/434,
-   * 1x256x28x28 107/227, 1x512x14x14 52/122.
+   * Whether the kernel's NCHW {@code forward} runs the runtime's NHWC kernel (where the JVM gives
+   * it one) instead of its own code, band by band between transpositions: for stages without
+   * SIMD code of their own (strided pointwise and depthwise) and for dense stages (their NCHW
+   * SIMD code multiplies im2col panels with pixels in lanes). Measured on a Zen 5, 512-bit, us,
+   * own code -> through NHWC: pointwise s2 8x32x56x56 -> 64 2,932 -> 1,373 (generated scalar,
+   * whole transpositions); dense 3x3 8x32x56x56 -> 64 12,695-12,956 -> 6,075 (generated SIMD;
+   * JMH, ONNX Runtime 5,466-5,572 in the same sitting), 1x32x32x32 -> 64 454-463 -> 247-248
+   * (ONNX Runtime 256-262); MobileNet-v1's stride-2 depthwise stages, generated scalar against
+   * the tuned kernel through NHWC in bands (same JVM, best of 200, five rounds): 1x64x112x112
+   * 670-696 -> 447-597, 1x128x56x56 353-354 -> 220-293, 1x256x28x28 213-215 -> 124-150,
+   * 1x512x14x14 122-124 -> 62-77 (with whole transpositions the scalar code had been faster:
+   * 529 against 866 on the first).
    */
   default boolean nchwThroughNhwc() {
     ConvGeometry g = stage().geometry();
-    return networkLayout() == Layout.NHWC && (g.isPointwise() ? !simd() : !g.isDepthwise());
+    boolean dense = !g.isPointwise() && !g.isDepthwise();
+    return networkLayout() == Layout.NHWC && (!simd() || dense);
   }
 
   /**
