@@ -48,11 +48,12 @@ class JitCompilationTest {
     }
     String simd = "$Simd" + bits;
     // A span leaf may be inlined into its caller's C2 code instead of compiled on its own.
+    // (MB2's stride-2 depthwise stage is left out: its NCHW calls run the runtime's NHWC body,
+    // and its generated scalar code only where the JVM gives it none.)
     for (List<String> hot : List.of(
         List.of("dev.convgen.bench.BenchLayers_Pointwise32" + simd + "::block"),
         List.of("dev.convgen.bench.BenchLayers_Depthwise56" + simd + "::span",
             "dev.convgen.bench.BenchLayers_Depthwise56" + simd + "::plane"),
-        List.of("dev.convgen.bench.BenchLayers_Mb2$Depthwise::plane"),
         List.of("dev.convgen.bench.BenchLayers_Mb2$Pointwise" + simd + "::block"),
         List.of("dev.convgen.bench.BenchLayers_Mb13$Depthwise" + simd + "::span",
             "dev.convgen.bench.BenchLayers_Mb13$Depthwise" + simd + "::plane"),
