@@ -274,7 +274,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     int outerRows = Math.max(1, (Math.max(extent, INPUT_BAND_FLOATS / rowInputs) - extent)
         / g.strideH() + 1);
     int inputRows = Math.min(height, (outerRows - 1) * g.strideH() + extent);
-    float[] inBand = inSame ? input : NhwcLayout.scratch(inputRows * rowInputs, null);
+    float[] inBand = inSame ? input : NhwcLayout.scratch(inputRows * rowInputs, input);
     // output bands: BAND_FLOATS of output rows, transposed into NCHW while in cache
     boolean outSame = NhwcLayout.same(out, outH, outW);
     int rowFloats = outW * out;
