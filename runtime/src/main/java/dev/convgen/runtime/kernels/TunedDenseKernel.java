@@ -25,11 +25,15 @@ final class TunedDenseKernel extends GenericKernel {
   /** Output channels per work unit: the micro-kernel's register tile. */
   private final int block;
   private final int blocksPerGroup;
-  /** Output pixels per panel (a multiple of the micro-kernel's pixels). */
-  private final int tile;
-  /** One pointwise micro-kernel per group, over {@link #taps} "input channels". */
-  private final TunedPointwiseSimd[] gemm;
-  private final ThreadLocal<float[]> panels;
+  /**
+   * The NCHW code's matrix products, made from the weights on the first NCHW image where the
+   * kernel has an NHWC body (whose calls run that body instead), so that the kernel holds one
+   * copy of its weights; at construction otherwise. Two first calls at once may both make one.
+   */
+  private volatile NchwProduct nchw;
+
+  /** One pointwise micro-kernel per group over {@link #taps} "input channels", and its panels. */
+  private record NchwProduct(TunedPointwiseSimd[] gemm, int tile, ThreadLocal<float[]> panels) {}
 
   TunedDenseKernel(ConvGeometry geometry, float[] weight, float[] bias, Activation activation) {
     this(geometry, weight, bias, activation,
@@ -46,7 +50,14 @@ final class TunedDenseKernel extends GenericKernel {
     this.taps = geometry.inChannelsPerGroup() * geometry.kernelH() * geometry.kernelW();
     this.block = block;
     this.blocksPerGroup = (outPerGroup + block - 1) / block;
-    this.gemm = new TunedPointwiseSimd[groups];
+    if (nhwc() == null) {
+      nchw = nchwProduct();
+    }
+  }
+
+  /** The NCHW code's products, from the weights (the kept copy or the NHWC body's). */
+  private NchwProduct nchwProduct() {
+    TunedPointwiseSimd[] gemm = new TunedPointwiseSimd[groups];
     ConvGeometry pointwise = ConvGeometry.pointwise(taps, outPerGroup, 1, 1);
     float[] weights = weights(); // packed per group below, not kept besides
     for (int g = 0; g < groups; g++) {
@@ -58,8 +69,8 @@ final class TunedDenseKernel extends GenericKernel {
           WeightPacking.packPointwise(groupWeight, outPerGroup, taps, block), block, groupBias,
           activation);
     }
-    this.tile = gemm[0].tile();
-    this.panels = ThreadLocal.withInitial(() -> new float[taps * tile]);
+    int tile = gemm[0].tile();
+    return new NchwProduct(gemm, tile, ThreadLocal.withInitial(() -> new float[taps * tile]));
   }
 
   /**
@@ -80,7 +91,7 @@ final class TunedDenseKernel extends GenericKernel {
 
   @Override
   public String implementation() {
-    return gemm[0].implementation() + ", im2col + GEMM"
+    return TunedPointwiseSimd.width() + ", im2col + GEMM"
         + (nhwc() != null ? ", in networks " + nhwc().implementation() : "");
   }
 
@@ -92,7 +103,14 @@ final class TunedDenseKernel extends GenericKernel {
     int outH = g.outputHeight(height);
     int outW = g.outputWidth(width);
     int pixels = outH * outW;
-    float[] panel = panels.get();
+    NchwProduct product = nchw;
+    if (product == null) {
+      product = nchwProduct();
+      nchw = product;
+    }
+    TunedPointwiseSimd[] gemm = product.gemm();
+    int tile = product.tile();
+    float[] panel = product.panels().get();
     for (int t = 0; t < pixels; t += tile) {
       int valid = Math.min(tile, pixels - t);
       for (int group = firstUnit / blocksPerGroup; group * blocksPerGroup < lastUnit; group++) {

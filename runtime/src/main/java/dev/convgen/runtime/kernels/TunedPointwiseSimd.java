@@ -51,6 +51,11 @@ final class TunedPointwiseSimd implements ImageKernel {
 
   @Override
   public String implementation() {
+    return width();
+  }
+
+  /** E.g. {@code SIMD 512-bit}: the width every instance runs. */
+  static String width() {
     return "SIMD " + F.vectorBitSize() + "-bit";
   }
 
