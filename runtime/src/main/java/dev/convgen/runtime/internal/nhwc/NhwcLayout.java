@@ -192,15 +192,6 @@ public final class NhwcLayout {
    */
   public static void pixelsToNhwc(float[] nchw, int imageOffset, int channels, int plane,
       int firstPixel, int pixels, float[] nhwcPixels) {
-    if (channels < BLOCK) {
-      for (int c = 0; c < channels; c++) {
-        int from = imageOffset + c * plane + firstPixel;
-        for (int p = 0; p < pixels; p++) {
-          nhwcPixels[p * channels + c] = nchw[from + p];
-        }
-      }
-      return;
-    }
     transpose(nchw, imageOffset + firstPixel, plane, nhwcPixels, 0, channels, channels, pixels);
   }
 
@@ -219,9 +210,8 @@ public final class NhwcLayout {
   /**
    * The {@code [rows][columns]} matrix at {@code from[fromBase]}, its rows {@code fromStride}
    * floats apart, into {@code [columns][rows]} at {@code to[toBase]}, its rows {@code toStride}
-   * floats apart, {@link #BLOCK} rows at a time:
-   * per column, the block's values (one from each row, read as {@code BLOCK} streams) are
-   * written as one run. Written out rather than as an inner loop over the block, which C2 left
+   * floats apart, {@link #BLOCK} rows at a time (fewer rows: one at a time): per column, the
+   * block's values (one from each row, read as {@code BLOCK} streams) are written as one run. Written out rather than as an inner loop over the block, which C2 left
    * as a loop: measured on a Zen 5, 8 x 32 x 56 x 56 into NHWC 266-389 us against 600-980,
    * 8 x 64 x 56 x 56 back into NCHW 560-1000 us against 1250-1940 (16 rows at a time: no faster).
    */
