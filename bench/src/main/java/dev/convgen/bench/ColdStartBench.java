@@ -3,6 +3,7 @@ package dev.convgen.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,17 @@ import java.util.regex.Pattern;
  * each engine) as SVG.
  *
  * <p>Args: {@code DIR [--runs N] [--seconds S] [--ort CLASSPATH] [--out FOLDER] [--jvm FLAG]...
- * [--variant "[NAME: ]FLAGS"]...} with DIR the folder {@code make_mobilenet_v1.py} wrote.
+ * [--variant "[NAME: ]FLAGS"]... [--plain yes|no]} with DIR the folder {@code make_mobilenet_v1.py}
+ * wrote.
  * {@code --jvm} flags go to every JVM launched, both engines' (e.g.
  * {@code -XX:+UseTransparentHugePages}), so the comparison stays like for like; each
  * {@code --variant} adds convgen's networks once more, launched with those space-separated flags
  * besides (e.g. {@code --variant "settings: @runtime/cold-start.args"}), labelled NAME when given
  * (the table then lists each name's flags). Launches go round-robin over the engines.
+ * {@code --plain no} leaves out convgen's launches without flags: a JVM on 4 KB pages leaves
+ * the huge pages of the launch after it scarce (measured: a {@code cold-start.args} launch
+ * 1.45-1.59 s after a flagless one, 0.86-0.87 s after another huge-page one), so a sitting of
+ * the settings alone against ONNX Runtime is fairer without them.
  */
 public final class ColdStartBench {
 
@@ -51,7 +57,8 @@ public final class ColdStartBench {
     String ort = null;
     Path out = null;
     List<String> jvmFlags = new ArrayList<>();
-    List<String> variants = new ArrayList<>(List.of(""));
+    List<String> variants = new ArrayList<>();
+    boolean plain = true;
     for (int i = 1; i < args.length; i += 2) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[i + 1]);
@@ -60,8 +67,17 @@ public final class ColdStartBench {
         case "--out" -> out = Path.of(args[i + 1]);
         case "--jvm" -> jvmFlags.add(args[i + 1]);
         case "--variant" -> variants.add(args[i + 1]);
+        case "--plain" -> plain = switch (args[i + 1]) {
+          case "yes" -> true;
+          case "no" -> false;
+          default -> throw new IllegalArgumentException("--plain: expected yes or no, got "
+              + args[i + 1]);
+        };
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (plain) {
+      variants.add(0, "");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("java.class.path");
@@ -101,7 +117,7 @@ public final class ColdStartBench {
         launches.get(e).add(launch(engines.get(e)));
       }
     }
-    String table = table(launches, runs, jvmFlags) + legend;
+    String table = table(launches, runs, jvmFlags) + legend + pageCost();
     System.out.print(table);
     if (out != null) {
       Files.createDirectories(out);
@@ -180,6 +196,28 @@ public final class ColdStartBench {
           median(launches, Launch::steady), median(launches, Launch::steadyAt) / 1000));
     }
     return text.toString();
+  }
+
+  /**
+   * What a first write to fresh memory costs on this machine, measured after the launches: a
+   * fresh JVM pays it on every new page of its heap (a first pass boxing vectors on the default
+   * JVM touches ~100,000 of them), and it differs widely between machines (11 us per 4 KB page
+   * on the virtual machine of the 2026-11-29 sittings), so the table needs it beside it.
+   */
+  static String pageCost() {
+    int bytes = 256 << 20;
+    long start = System.nanoTime();
+    ByteBuffer fresh = ByteBuffer.allocateDirect(bytes); // zeroed: every page written once
+    long first = System.nanoTime() - start;
+    start = System.nanoTime();
+    for (int i = 0; i < bytes; i += 4096) {
+      fresh.put(i, (byte) 1);
+    }
+    long again = System.nanoTime() - start;
+    double pages = bytes / 4096.0;
+    return String.format(Locale.ROOT, "%nFresh memory on this machine: %.2f us per 4 KB page"
+        + " written first (256 MB zeroed in %.0f ms), %.3f us per page written again.%n",
+        first / 1e3 / pages, first / 1e6, again / 1e3 / pages);
   }
 
   /** Pass time (log scale) against time since JVM start, one polyline per engine. */
