@@ -15,11 +15,15 @@ import java.util.List;
  * Where a network's pass goes: every stage (blocks expanded into their named stages) timed inside
  * a chained pass, each stage's output the next one's input, in arrays shared by length and in
  * the layouts of the network (channel-blocked from a pointwise stage into a depthwise one), and
- * alone, the
- * same call repeated on data it has just used; best of several passes, in NHWC, one thread. The
- * chained column is what a network pays for each stage, weights and activations coming from
- * wherever the previous stages left the caches; the difference from the stage alone is that
- * cost. Compare with ONNX Runtime's per-node profile (results README).
+ * alone, the same call repeated on data it has just used; best and median of several passes,
+ * in NHWC, one thread. The chained columns are what a network pays for each stage, weights and
+ * activations coming from wherever the previous stages left the caches; the difference from the
+ * stage alone is that cost. Each round of the loop runs a whole pass ({@code forwardNhwc}), the
+ * chained stages and every stage alone (twice, the second timed), so that all three see the same
+ * phase of a noisy machine; the last line is the issue's "whole
+ * network against the sum of its layers" (a sum of bests is lower than any one pass's best, so
+ * the medians' ratio is the fairer one). Compare with ONNX Runtime's per-node profile (results
+ * README).
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.convgen.bench.StageTimes [mobilenet-v1|mbconv] [passes]
@@ -48,55 +52,62 @@ public final class StageTimes {
     float[][] tensors = chainedTensors(stages);
     boolean[] blocked = blockedTensors(stages);
     float[] scores = new float[tensors[n].length];
-    long[] chained = new long[n];
-    long[] alone = new long[n];
-    long whole = Long.MAX_VALUE;
-    long chainedPass = Long.MAX_VALUE;
+    long[][] chained = new long[n][passes];
+    long[][] alone = new long[n][passes];
+    long[] whole = new long[passes];
+    long[] chainedPass = new long[passes];
     for (int round = 0; round < 3; round++) { // the first two compile and settle
-      Arrays.fill(chained, Long.MAX_VALUE);
-      Arrays.fill(alone, Long.MAX_VALUE);
-      whole = Long.MAX_VALUE;
-      chainedPass = Long.MAX_VALUE;
-      for (int p = 0; p < passes; p++) {
+      for (int p = 0; p < passes; p++) { // a whole pass, the stages chained, each stage alone
         long start = System.nanoTime();
         model.forwardNhwc(tensors[0], 1, SIZE, SIZE, scores);
-        whole = Math.min(whole, System.nanoTime() - start);
-      }
-      for (int p = 0; p < passes; p++) {
+        whole[p] = System.nanoTime() - start;
         long pass = 0;
         for (int i = 0; i < n; i++) {
-          long start = System.nanoTime();
+          start = System.nanoTime();
           run(stages.get(i), tensors[i], blocked[i], tensors[i + 1], blocked[i + 1]);
-          long time = System.nanoTime() - start;
-          chained[i] = Math.min(chained[i], time);
-          pass += time;
+          chained[i][p] = System.nanoTime() - start;
+          pass += chained[i][p];
         }
-        chainedPass = Math.min(chainedPass, pass);
-      }
-      for (int i = 0; i < n; i++) {
-        for (int p = 0; p < passes; p++) {
-          long start = System.nanoTime();
+        chainedPass[p] = pass;
+        for (int i = 0; i < n; i++) { // each stage once more, on the data it has just used
           run(stages.get(i), tensors[i], blocked[i], tensors[i + 1], blocked[i + 1]);
-          alone[i] = Math.min(alone[i], System.nanoTime() - start);
+          start = System.nanoTime();
+          run(stages.get(i), tensors[i], blocked[i], tensors[i + 1], blocked[i + 1]);
+          alone[i][p] = System.nanoTime() - start;
         }
       }
     }
-    System.out.printf("%s, 224x224, 1 thread, best of %d passes (us)%n%n", network, passes);
-    System.out.println("| stage | kind | chained | alone |");
-    System.out.println("|---|---|---:|---:|");
-    long chainedSum = 0;
-    long aloneSum = 0;
+    System.out.printf("%s, 224x224, 1 thread, %d passes (us)%n%n", network, passes);
+    System.out.println("| stage | kind | chained best | chained median | alone best | alone median |");
+    System.out.println("|---|---|---:|---:|---:|---:|");
+    double[] sums = new double[4];
     for (int i = 0; i < n; i++) {
       LayerTable.Row row = stages.get(i);
-      System.out.printf("| %s | %s | %.1f | %.1f |%n", row.name(), row.layer().kind(),
-          chained[i] / 1e3, alone[i] / 1e3);
-      chainedSum += chained[i];
-      aloneSum += alone[i];
+      double[] figures = {best(chained[i]), median(chained[i]), best(alone[i]),
+          median(alone[i])};
+      System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f |%n", row.name(),
+          row.layer().kind(), figures[0], figures[1], figures[2], figures[3]);
+      for (int f = 0; f < 4; f++) {
+        sums[f] += figures[f];
+      }
     }
-    System.out.printf("| sum of the bests | | %.1f | %.1f |%n%n", chainedSum / 1e3,
-        aloneSum / 1e3);
-    System.out.printf("best chained pass %.1f us; best whole pass (forwardNhwc) %.1f us%n",
-        chainedPass / 1e3, whole / 1e3);
+    System.out.printf("| sum | | %.1f | %.1f | %.1f | %.1f |%n%n", sums[0], sums[1], sums[2],
+        sums[3]);
+    System.out.printf("whole pass (forwardNhwc) best %.1f, median %.1f us; chained pass best"
+        + " %.1f, median %.1f us%n", best(whole), median(whole), best(chainedPass),
+        median(chainedPass));
+    System.out.printf("whole pass / sum of the stages alone: %.3f (bests), %.3f (medians)%n",
+        best(whole) / sums[2], median(whole) / sums[3]);
+  }
+
+  private static double best(long[] nanos) {
+    return Arrays.stream(nanos).min().orElseThrow() / 1e3;
+  }
+
+  private static double median(long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2] / 1e3;
   }
 
   /**
