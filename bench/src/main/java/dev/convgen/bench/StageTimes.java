@@ -20,10 +20,9 @@ import java.util.List;
  * activations coming from wherever the previous stages left the caches; the difference from the
  * stage alone is that cost. Each round of the loop runs a whole pass ({@code forwardNhwc}), the
  * chained stages and every stage alone (twice, the second timed), so that all three see the same
- * phase of a noisy machine; the last line is the issue's "whole
- * network against the sum of its layers" (a sum of bests is lower than any one pass's best, so
- * the medians' ratio is the fairer one). Compare with ONNX Runtime's per-node profile (results
- * README).
+ * phase of a noisy machine. The last line is the whole network against the sum of its layers (a
+ * sum of bests is lower than any one pass's best, so the medians' ratio is the fairer one).
+ * Compare with ONNX Runtime's per-node profile (results README).
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.convgen.bench.StageTimes [mobilenet-v1|mbconv] [passes]
@@ -78,7 +77,8 @@ public final class StageTimes {
       }
     }
     System.out.printf("%s, 224x224, 1 thread, %d passes (us)%n%n", network, passes);
-    System.out.println("| stage | kind | chained best | chained median | alone best | alone median |");
+    System.out.println(
+        "| stage | kind | chained best | chained median | alone best | alone median |");
     System.out.println("|---|---|---:|---:|---:|---:|");
     double[] sums = new double[4];
     for (int i = 0; i < n; i++) {

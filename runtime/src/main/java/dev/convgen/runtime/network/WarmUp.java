@@ -139,15 +139,16 @@ public final class WarmUp {
   /**
    * A full collection ({@link System#gc}, 9-40 ms; nothing under {@code -XX:+DisableExplicitGC})
    * before the warm-up allocates its boxed vectors, once the model is built: the heap is then
-   * what is live (G1: 388 -> 148 MB on the 24 GB machine measured, the weights' file buffers and
-   * packing copies gone), and the young collections during the warm-up reuse a small young
-   * generation and copy no freshly built weights. Measured on MobileNet-v1 read from its
-   * {@code .npz} (2-core AMD Zen 5, JDK 17, 4 pairs of alternated fresh JVMs): first result
-   * 2253-2317 -> 1667-1803 ms on the default JVM, where G1 had grown the young generation onto
-   * ~390 MB of fresh pages (a first touch costs 11 us a page on that virtual machine), and
-   * 1195-1339 -> 909-1011 ms with {@code cold-start.args}, where young collections had taken up
-   * to 66 ms while the heap grew to 1.4 GB (1-5 ms each after the full collection). Before {@link #run()},
-   * called first thing in a JVM, it measured mixed (2 of 3 launches sooner), so only here.
+   * what is live (G1, MobileNet-v1: 88-99 MB in use -> 35 MB, the heap 388 -> 148 MB, the
+   * garbage of reading and packing the weights gone), and the young collections during the
+   * warm-up reuse a small young generation and copy no freshly built weights. Measured on
+   * MobileNet-v1 read from its {@code .npz} (2-core AMD Zen 5, JDK 17, 4 pairs of alternated
+   * fresh JVMs): first result 2253-2317 -> 1667-1803 ms on the default JVM, where G1 had grown
+   * the young generation onto ~390 MB of fresh pages (a first touch costs 11 us a page on that
+   * virtual machine), and 1195-1339 -> 909-1011 ms with {@code cold-start.args}, where young
+   * collections had taken up to 66 ms while the heap grew to 1.4 GB (1-5 ms each after the full
+   * collection). Before {@link #run()}, called first thing in a JVM, it measured mixed (2 of 3
+   * launches sooner), so only here.
    */
   private static void collectFirst() {
     System.gc();
