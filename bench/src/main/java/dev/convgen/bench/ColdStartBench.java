@@ -266,7 +266,8 @@ public final class ColdStartBench {
         }
       }
       svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\""
-          + " stroke-width=\"2\" points=\"%s\"/>%n", colours[e % colours.length], points.toString().strip()));
+          + " stroke-width=\"2\" points=\"%s\"/>%n", colours[e % colours.length],
+          points.toString().strip()));
       svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n",
           width - 330, 50 + 16 * e, colours[e % colours.length], launch.engine()));
     }
