@@ -1,5 +1,7 @@
 package dev.convgen.runtime;
 
+import dev.convgen.runtime.internal.JitSettings;
+
 /**
  * Decides, at run time, whether kernels use a {@code jdk.incubator.vector} implementation and
  * with which vector width (the idea of Lucene's {@code VectorizationProvider}). SIMD runs only
@@ -53,7 +55,10 @@ public final class Vectorization {
     return Integer.parseInt(forced);
   }
 
-  /** A one-line explanation for logs and benchmarks. */
+  /**
+   * A one-line explanation for logs and benchmarks; with SIMD on, also a JVM setting that makes
+   * the kernels' compiled code slow ({@code JitSettings.countedLoopsWithoutStripMining}).
+   */
   public static String describe() {
     if (!available()) {
       return "scalar (start the JVM with --add-modules " + MODULE + " for SIMD)";
@@ -64,7 +69,11 @@ public final class Vectorization {
     String forced = System.getProperty(BITS_PROPERTY);
     return "SIMD (" + MODULE + ", " + bits() + "-bit"
         + (forced == null || forced.isEmpty() ? ", the JVM's preferred width" : ", forced by "
-            + BITS_PROPERTY) + ")";
+            + BITS_PROPERTY) + ")"
+        + (JitSettings.countedLoopsWithoutStripMining() ? "; this JVM compiles loops without"
+            + " strip mining (Serial or Parallel collector), where the register tiles often"
+            + " compile 2-4x slower: use G1, or add -XX:+UseCountedLoopSafepoints"
+            + " -XX:LoopStripMiningIter=1000" : "");
   }
 
   private static int detect() {

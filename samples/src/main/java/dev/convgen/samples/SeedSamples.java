@@ -27,10 +27,11 @@ public final class SeedSamples {
   public static void main(String[] args) throws IOException {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0; // warm-up per kernel
     System.out.println("convgen samples on " + System.getProperty("java.vm.name") + " "
-        + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores, kernels: "
-        + Vectorization.describe());
+        + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
     NetworkSamples networks = new NetworkSamples();
     networks.coldStart(); // first, while this JVM is still cold
+    // after the cold start: describe() reads a JVM setting through the management API (~50 ms)
+    System.out.println("kernels: " + Vectorization.describe());
 
     float[] pwWeight = random(64 * 32);
     float[] pwBias = random(64);
