@@ -1,9 +1,7 @@
 package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
-import dev.convgen.runtime.binding.WeightBinder;
 import dev.convgen.runtime.network.ParallelLayer;
-import dev.convgen.samples.MobileNetV1;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,12 +45,7 @@ public class NetworkBenchmark {
 
   @Setup
   public void setUp() {
-    ConvLayer model = switch (network) {
-      case "mobilenet-v1" -> MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000,
-          1)), 1000);
-      case "mbconv" -> MbConvNetwork.build(7);
-      default -> throw new IllegalArgumentException("network: unknown " + network);
-    };
+    ConvLayer model = BenchNetworks.byName(network);
     threaded = new ThreadedLayer(model, threads);
     layer = threaded.layer;
     Random random = new Random(5);

@@ -1,11 +1,8 @@
 package dev.convgen.bench;
 
-import dev.convgen.runtime.ConvLayer;
-import dev.convgen.runtime.binding.WeightBinder;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.network.LayerTable;
 import dev.convgen.runtime.network.Sequential;
-import dev.convgen.samples.MobileNetV1;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -39,13 +36,7 @@ public final class StageTimes {
   public static void main(String[] args) {
     String network = args.length > 0 ? args[0] : "mobilenet-v1";
     int passes = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-    Sequential model = switch (network) {
-      case "mobilenet-v1" ->
-          MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000, 1)), 1000);
-      case "mbconv" -> MbConvNetwork.build(7);
-      default -> throw new IllegalArgumentException(
-          "network: expected mobilenet-v1 or mbconv, got " + network);
-    };
+    Sequential model = BenchNetworks.byName(network);
     List<LayerTable.Row> stages = LayerTable.rows(model, SIZE, SIZE);
     int n = stages.size();
     float[][] tensors = chainedTensors(stages);

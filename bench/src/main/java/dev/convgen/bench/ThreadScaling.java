@@ -1,8 +1,6 @@
 package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
-import dev.convgen.runtime.binding.WeightBinder;
-import dev.convgen.samples.MobileNetV1;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -33,13 +31,7 @@ public final class ThreadScaling {
     String network = args.length > 0 ? args[0] : "mobilenet-v1";
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-    ConvLayer model = switch (network) {
-      case "mobilenet-v1" ->
-          MobileNetV1.model(new WeightBinder(MobileNetV1.randomWeights(1000, 1)), 1000);
-      case "mbconv" -> MbConvNetwork.build(7);
-      default -> throw new IllegalArgumentException(
-          "network: expected mobilenet-v1 or mbconv, got " + network);
-    };
+    ConvLayer model = BenchNetworks.byName(network);
     float[] input = new float[3 * SIZE * SIZE];
     Random random = new Random(5);
     for (int i = 0; i < input.length; i++) {
