@@ -71,8 +71,8 @@ public final class Vectorization {
         + (forced == null || forced.isEmpty() ? ", the JVM's preferred width" : ", forced by "
             + BITS_PROPERTY) + ")"
         + (JitSettings.countedLoopsWithoutStripMining() ? "; this JVM compiles loops without"
-            + " strip mining (Serial or Parallel collector), where the register tiles often"
-            + " compile 2-4x slower: use G1, or add -XX:+UseCountedLoopSafepoints"
+            + " strip mining (Serial or Parallel collector), where the register tiles may"
+            + " compile 2x slower: use G1, or add -XX:+UseCountedLoopSafepoints"
             + " -XX:LoopStripMiningIter=1000" : "");
   }
 

@@ -14,12 +14,11 @@ public final class JitSettings {
    * Whether C2 compiles counted loops without loop strip mining: {@code UseCountedLoopSafepoints}
    * off, the default with the Serial and Parallel collectors (G1 turns it on), and the JVM's
    * own choice of the Serial collector on a machine or container with one CPU. The register
-   * tiles are then compiled 2-4x slower in about half of the JVM launches (MobileNet-v1 on the
-   * 2-core Zen 5, JDK 17: 16.5-18.5 ms a pass in 2 of 6 launches with {@code -XX:+UseSerialGC},
-   * 3 of 6 with {@code -XX:+UseParallelGC}, 5 of 8 with {@code -XX:ActiveProcessorCount=1},
-   * against 7.1-9.7 in every launch with G1 or with {@code -XX:+UseCountedLoopSafepoints
-   * -XX:LoopStripMiningIter=1000}; C2 emitted 13,720 instead of 12,504 bytes for the 4-vector
-   * tile with the same inlining). False where the JVM does not say.
+   * tiles' loops then compiled badly (MobileNet-v1 on the 2-core Zen 5, JDK 17: at 512 bits
+   * 16.5-21 ms a pass instead of 7-10 in 2-6 of every 6-8 launches, until the pointwise tiles got
+   * a plain counted loop; at 256 bits 25-36 ms instead of 13-15 in every launch, still; fine in
+   * every launch with G1 or with {@code -XX:+UseCountedLoopSafepoints
+   * -XX:LoopStripMiningIter=1000}). False where the JVM does not say.
    */
   public static boolean countedLoopsWithoutStripMining() {
     try {

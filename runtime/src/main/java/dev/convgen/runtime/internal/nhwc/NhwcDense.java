@@ -60,7 +60,7 @@ final class NhwcDense implements NhwcKernel {
     // channel's filter transposed as an NCHW image of kh x kw pixels would be
     float[] reordered = new float[g.outChannels() * reduction];
     NhwcLayout.toNhwc(weight, reordered, g.outChannels(), in, kh, kw);
-    this.gemm = new NhwcGemm(reduction, g.outChannels(), reordered, bias, activation);
+    this.gemm = new NhwcGemm(reduction, g.outChannels(), reordered, bias, activation, false);
   }
 
   @Override

@@ -75,15 +75,26 @@ final class NhwcGemm {
   private final ThreadBuffer scratchRows = new ThreadBuffer();
 
   /**
+   * Whether every product reads one run of {@code reduction} input floats per pixel (a pointwise
+   * stage): its register tiles then run a plain counted loop ({@link #tile4Row}, {@link
+   * #tile2Row}); a dense stage's tiles take several kernel rows and wrap between them. One kind of
+   * loop per stage, so that a network compiles one tile method per panel width for each kind.
+   */
+  private final boolean pointwise;
+
+  /**
    * @param weight {@code [out][reduction]}, row-major
    * @param bias {@code [out]}, or null
+   * @param pointwise whether every product reads one run of input floats per pixel
    */
-  NhwcGemm(int reduction, int out, float[] weight, float[] bias, Activation activation) {
+  NhwcGemm(int reduction, int out, float[] weight, float[] bias, Activation activation,
+      boolean pointwise) {
     if (out < L) {
       throw new IllegalArgumentException("out: expected at least " + L + " channels, got " + out);
     }
     this.reduction = reduction;
     this.out = out;
+    this.pointwise = pointwise;
     this.bias = bias != null ? bias.clone() : new float[out];
     this.low = lowBound(activation);
     this.high = highBound(activation);
@@ -258,8 +269,12 @@ final class NhwcGemm {
         int q = Math.min(q0, count - PIXELS); // a last partial tile overlaps the one before
         int xq = xa + q * pixelStep;
         int yq = yk + q * m;
-        if (vectors == 4) {
+        if (vectors == 4 && pointwise) {
+          tile4Row(x, xq, pixelStep, length, y, yq, m, v, wp, k, low, high);
+        } else if (vectors == 4) {
           tile4(x, xq, pixelStep, length, rows, rowStep, y, yq, m, v, wp, k, low, high);
+        } else if (vectors == 2 && pointwise) {
+          tile2Row(x, xq, pixelStep, length, y, yq, wp, k, low, high);
         } else if (vectors == 2) { // NHWC only (writesBlocked: whole 4-vector panels)
           tile2(x, xq, pixelStep, length, rows, rowStep, y, yq, wp, k, low, high);
         } else {
@@ -357,6 +372,94 @@ final class NhwcGemm {
   }
 
   /**
+   * {@link #tile4} over one run of {@code length} input floats per pixel (pointwise stages): the
+   * same register tile in a plain counted loop, without the row wrap. C2's code for the general loop was 2-4x slower in about half of the JVM launches
+   * without loop strip mining (the Serial and Parallel collectors: MobileNet-v1 16.5-18.5 ms a
+   * pass in 6 of 8 launches with {@code -XX:+UseSerialGC}, 0 of 8 with this loop, alternated, Zen
+   * 5); with G1 this loop also ran the pointwise shapes 5-7% faster (same JVM: 512 -> 512 at
+   * 14x14 587 -> 558 us, 1024 -> 1024 at 7x7 657 -> 614, 128 -> 128 at 56x56 644 -> 607). The
+   * body is the general tile's, written out again: a vector passed to a method C2 does not inline
+   * is boxed, so the two loops cannot share a helper.
+   */
+  private void tile4Row(float[] x, int xa, int n, int length, float[] y, int ya, int m, int v,
+      int wp, int k, float low, float high) {
+    float[] w = packed;
+    FloatVector a00 = FloatVector.fromArray(F, bias, k);
+    FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
+    FloatVector a02 = FloatVector.fromArray(F, bias, k + 2 * L);
+    FloatVector a03 = FloatVector.fromArray(F, bias, k + 3 * L);
+    FloatVector a10 = a00, a11 = a01, a12 = a02, a13 = a03;
+    FloatVector a20 = a00, a21 = a01, a22 = a02, a23 = a03;
+    FloatVector a30 = a00, a31 = a01, a32 = a02, a33 = a03;
+    FloatVector a40 = a00, a41 = a01, a42 = a02, a43 = a03;
+    FloatVector a50 = a00, a51 = a01, a52 = a02, a53 = a03;
+    int end = xa + length;
+    for (int c = xa; c < end; c++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      FloatVector b = FloatVector.broadcast(F, x[c]);
+      a00 = w0.fma(b, a00);
+      a01 = w1.fma(b, a01);
+      a02 = w2.fma(b, a02);
+      a03 = w3.fma(b, a03);
+      b = FloatVector.broadcast(F, x[c + n]);
+      a10 = w0.fma(b, a10);
+      a11 = w1.fma(b, a11);
+      a12 = w2.fma(b, a12);
+      a13 = w3.fma(b, a13);
+      b = FloatVector.broadcast(F, x[c + 2 * n]);
+      a20 = w0.fma(b, a20);
+      a21 = w1.fma(b, a21);
+      a22 = w2.fma(b, a22);
+      a23 = w3.fma(b, a23);
+      b = FloatVector.broadcast(F, x[c + 3 * n]);
+      a30 = w0.fma(b, a30);
+      a31 = w1.fma(b, a31);
+      a32 = w2.fma(b, a32);
+      a33 = w3.fma(b, a33);
+      b = FloatVector.broadcast(F, x[c + 4 * n]);
+      a40 = w0.fma(b, a40);
+      a41 = w1.fma(b, a41);
+      a42 = w2.fma(b, a42);
+      a43 = w3.fma(b, a43);
+      b = FloatVector.broadcast(F, x[c + 5 * n]);
+      a50 = w0.fma(b, a50);
+      a51 = w1.fma(b, a51);
+      a52 = w2.fma(b, a52);
+      a53 = w3.fma(b, a53);
+      wp += 4 * L;
+    }
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00.max(lo).min(hi).intoArray(y, ya);
+    a01.max(lo).min(hi).intoArray(y, ya + v);
+    a02.max(lo).min(hi).intoArray(y, ya + 2 * v);
+    a03.max(lo).min(hi).intoArray(y, ya + 3 * v);
+    a10.max(lo).min(hi).intoArray(y, ya + m);
+    a11.max(lo).min(hi).intoArray(y, ya + m + v);
+    a12.max(lo).min(hi).intoArray(y, ya + m + 2 * v);
+    a13.max(lo).min(hi).intoArray(y, ya + m + 3 * v);
+    a20.max(lo).min(hi).intoArray(y, ya + 2 * m);
+    a21.max(lo).min(hi).intoArray(y, ya + 2 * m + v);
+    a22.max(lo).min(hi).intoArray(y, ya + 2 * m + 2 * v);
+    a23.max(lo).min(hi).intoArray(y, ya + 2 * m + 3 * v);
+    a30.max(lo).min(hi).intoArray(y, ya + 3 * m);
+    a31.max(lo).min(hi).intoArray(y, ya + 3 * m + v);
+    a32.max(lo).min(hi).intoArray(y, ya + 3 * m + 2 * v);
+    a33.max(lo).min(hi).intoArray(y, ya + 3 * m + 3 * v);
+    a40.max(lo).min(hi).intoArray(y, ya + 4 * m);
+    a41.max(lo).min(hi).intoArray(y, ya + 4 * m + v);
+    a42.max(lo).min(hi).intoArray(y, ya + 4 * m + 2 * v);
+    a43.max(lo).min(hi).intoArray(y, ya + 4 * m + 3 * v);
+    a50.max(lo).min(hi).intoArray(y, ya + 5 * m);
+    a51.max(lo).min(hi).intoArray(y, ya + 5 * m + v);
+    a52.max(lo).min(hi).intoArray(y, ya + 5 * m + 2 * v);
+    a53.max(lo).min(hi).intoArray(y, ya + 5 * m + 3 * v);
+  }
+
+  /**
    * 6 pixels x 2 vectors: 12 accumulators, stored NHWC. The strides are constants here: at 256
    * bits, where this is the widest tile, passing them as arguments as {@link #tile4} takes them
    * made C2's code for it twice as slow (MobileNet-v1 under -XX:UseAVX=2 on the Zen 5: 27.3-28.3
@@ -400,6 +503,66 @@ final class NhwcGemm {
         c += rowStep - length;
         end += rowStep;
       }
+    }
+    int m = out;
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00.max(lo).min(hi).intoArray(y, ya);
+    a01.max(lo).min(hi).intoArray(y, ya + L);
+    a10.max(lo).min(hi).intoArray(y, ya + m);
+    a11.max(lo).min(hi).intoArray(y, ya + m + L);
+    a20.max(lo).min(hi).intoArray(y, ya + 2 * m);
+    a21.max(lo).min(hi).intoArray(y, ya + 2 * m + L);
+    a30.max(lo).min(hi).intoArray(y, ya + 3 * m);
+    a31.max(lo).min(hi).intoArray(y, ya + 3 * m + L);
+    a40.max(lo).min(hi).intoArray(y, ya + 4 * m);
+    a41.max(lo).min(hi).intoArray(y, ya + 4 * m + L);
+    a50.max(lo).min(hi).intoArray(y, ya + 5 * m);
+    a51.max(lo).min(hi).intoArray(y, ya + 5 * m + L);
+  }
+
+  /**
+   * {@link #tile2} over one run of input floats per pixel, as {@link #tile4Row} for {@link
+   * #tile4}. At 256 bits, where this is the widest tile (12 accumulators of 16 ymm registers),
+   * under {@code -XX:UseAVX=2} with G1: MobileNet-v1 at 20-21.5 ms a pass in 4 of 13 launches with
+   * the general loop and 0 of 10 with this one (13.0-16.5 otherwise); same JVM, 512 -> 512 at
+   * 14x14 1,565 -> 1,192 us, 128 -> 128 at 56x56 1,231 -> 1,116. Without loop strip mining both
+   * loops stay 2x slower at 256 bits (25-35 ms a pass): that takes the JVM flags of
+   * {@code cold-start.args}.
+   */
+  private void tile2Row(float[] x, int xa, int n, int length, float[] y, int ya, int wp, int k,
+      float low, float high) {
+    float[] w = packed;
+    FloatVector a00 = FloatVector.fromArray(F, bias, k);
+    FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
+    FloatVector a10 = a00, a11 = a01;
+    FloatVector a20 = a00, a21 = a01;
+    FloatVector a30 = a00, a31 = a01;
+    FloatVector a40 = a00, a41 = a01;
+    FloatVector a50 = a00, a51 = a01;
+    int end = xa + length;
+    for (int c = xa; c < end; c++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector b = FloatVector.broadcast(F, x[c]);
+      a00 = w0.fma(b, a00);
+      a01 = w1.fma(b, a01);
+      b = FloatVector.broadcast(F, x[c + n]);
+      a10 = w0.fma(b, a10);
+      a11 = w1.fma(b, a11);
+      b = FloatVector.broadcast(F, x[c + 2 * n]);
+      a20 = w0.fma(b, a20);
+      a21 = w1.fma(b, a21);
+      b = FloatVector.broadcast(F, x[c + 3 * n]);
+      a30 = w0.fma(b, a30);
+      a31 = w1.fma(b, a31);
+      b = FloatVector.broadcast(F, x[c + 4 * n]);
+      a40 = w0.fma(b, a40);
+      a41 = w1.fma(b, a41);
+      b = FloatVector.broadcast(F, x[c + 5 * n]);
+      a50 = w0.fma(b, a50);
+      a51 = w1.fma(b, a51);
+      wp += 2 * L;
     }
     int m = out;
     FloatVector lo = FloatVector.broadcast(F, low);

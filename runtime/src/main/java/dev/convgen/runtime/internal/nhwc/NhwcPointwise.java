@@ -24,7 +24,7 @@ final class NhwcPointwise implements NhwcKernel {
           + g.describe());
     }
     this.g = g;
-    this.gemm = new NhwcGemm(g.inChannels(), g.outChannels(), weight, bias, activation);
+    this.gemm = new NhwcGemm(g.inChannels(), g.outChannels(), weight, bias, activation, true);
     this.strided = g.strideH() != 1 || g.strideW() != 1;
   }
 
