@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * before (its channels are computed twice, with identical results), as does a last pixel tile,
  * so no scalar tail runs; fewer pixels than a tile run a whole tile into a scratch. Needs at least
  * one vector of output channels. The output is NHWC or, for a depthwise stage after it,
- * channel-blocked ({@code [channels / L][pixels][L]}: only the stores' strides differ).
+ * channel-blocked ({@code [channels / L][pixels][L]}: only the stores' strides differ). Each
+ * tile has two loops: a pointwise stage's plain counted one ({@link #tile4Row}) and a dense
+ * stage's, which wraps from one kernel row to the next ({@link #tile4}).
  */
 final class NhwcGemm {
 
@@ -373,13 +375,14 @@ final class NhwcGemm {
 
   /**
    * {@link #tile4} over one run of {@code length} input floats per pixel (pointwise stages): the
-   * same register tile in a plain counted loop, without the row wrap. C2's code for the general loop was 2-4x slower in about half of the JVM launches
-   * without loop strip mining (the Serial and Parallel collectors: MobileNet-v1 16.5-18.5 ms a
-   * pass in 6 of 8 launches with {@code -XX:+UseSerialGC}, 0 of 8 with this loop, alternated, Zen
-   * 5); with G1 this loop also ran the pointwise shapes 5-7% faster (same JVM: 512 -> 512 at
-   * 14x14 587 -> 558 us, 1024 -> 1024 at 7x7 657 -> 614, 128 -> 128 at 56x56 644 -> 607). The
-   * body is the general tile's, written out again: a vector passed to a method C2 does not inline
-   * is boxed, so the two loops cannot share a helper.
+   * same register tile in a plain counted loop, without the row wrap. C2's code for the general
+   * loop was 2-4x slower in about half of the JVM launches without loop strip mining (the Serial
+   * and Parallel collectors: MobileNet-v1 17-21 ms a pass in 9 of 14 launches with {@code
+   * -XX:+UseSerialGC}, 0 of 14 with this loop, alternated, Zen 5); with G1 this loop also ran the
+   * pointwise shapes 5-7% faster (same JVM: 512 -> 512 at 14x14 587 -> 558 us, 1024 -> 1024 at
+   * 7x7 657 -> 614, 128 -> 128 at 56x56 644 -> 607). The body is the general tile's, written out
+   * again: a vector passed to a method C2 does not inline is boxed, so the two loops cannot share
+   * a helper.
    */
   private void tile4Row(float[] x, int xa, int n, int length, float[] y, int ya, int m, int v,
       int wp, int k, float low, float high) {
