@@ -59,9 +59,10 @@ abstract class GenericKernel extends UnitKernel {
 
   /**
    * Where there is no NCHW SIMD code: the generic scalar code (run-time taps and strides) is
-   * slower than the NHWC body with two transpositions. Measured on a Zen 5, 512-bit, tuned kernels, us, scalar -> through NHWC:
-   * pointwise s2 8x32x56x56 -> 64 3,732 -> 1,179; depthwise s2 1x64x112x112 2,069 -> 953,
-   * 1x512x14x14 307 -> 157, 1x1024x7x7 232 -> 70, 5x5 s2 1x32x28x28 142 -> 45.
+   * slower than the NHWC body with two transpositions. Measured on a Zen 5, 512-bit, tuned
+   * kernels, us, scalar -> through NHWC: pointwise s2 8x32x56x56 -> 64 3,732 -> 1,179;
+   * depthwise s2 1x64x112x112 2,069 -> 953, 1x512x14x14 307 -> 157, 1x1024x7x7 232 -> 70, 5x5 s2
+   * 1x32x28x28 142 -> 45.
    */
   @Override
   protected boolean nchwThroughNhwc() {

@@ -211,9 +211,10 @@ public final class NhwcLayout {
    * The {@code [rows][columns]} matrix at {@code from[fromBase]}, its rows {@code fromStride}
    * floats apart, into {@code [columns][rows]} at {@code to[toBase]}, its rows {@code toStride}
    * floats apart, {@link #BLOCK} rows at a time (fewer rows: one at a time): per column, the
-   * block's values (one from each row, read as {@code BLOCK} streams) are written as one run. Written out rather than as an inner loop over the block, which C2 left
-   * as a loop: measured on a Zen 5, 8 x 32 x 56 x 56 into NHWC 266-389 us against 600-980,
-   * 8 x 64 x 56 x 56 back into NCHW 560-1000 us against 1250-1940 (16 rows at a time: no faster).
+   * block's values (one from each row, read as {@code BLOCK} streams) are written as one run.
+   * Written out rather than as an inner loop over the block, which C2 left as a loop: measured
+   * on a Zen 5, 8 x 32 x 56 x 56 into NHWC 266-389 us against 600-980, 8 x 64 x 56 x 56 back
+   * into NCHW 560-1000 us against 1250-1940 (16 rows at a time: no faster).
    */
   private static void transpose(float[] from, int fromBase, int fromStride, float[] to,
       int toBase, int toStride, int rows, int columns) {
