@@ -4,6 +4,7 @@ import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcKernel;
+import dev.convgen.runtime.internal.nhwc.NhwcKernels;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
 import java.util.Set;
 
@@ -129,6 +130,49 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
     for (int n = fromUnit / units; n < batch && n * units < toUnit; n++) {
       body.compute(input, n * inImage, inputBlocked, output, n * outImage, outputBlocked, height,
           width, Math.max(fromUnit - n * units, 0), Math.min(toUnit - n * units, units));
+    }
+  }
+
+  /**
+   * Whether this pointwise kernel and {@code depthwise} after it run together on an NHWC input
+   * of this size ({@link #forwardNhwcWithDepthwise}): both have NHWC bodies, this one at stride
+   * 1, the depthwise one with 3x3 rows that slide whole, and the intermediate tensor is large
+   * enough to gain from staying in cache ({@code NhwcKernels.fusesPointwiseDepthwise}).
+   */
+  public final boolean fusesWithDepthwise(UnitKernel depthwise, int height, int width) {
+    return NhwcKernels.fusesPointwiseDepthwise(nhwc(), depthwise.nhwc(), height, width);
+  }
+
+  /**
+   * This pointwise kernel, then {@code depthwise} on its output, on an NHWC input, band by band
+   * of the depthwise stage's output rows ({@link #fusesWithDepthwise}), only work units {@code
+   * [fromUnit, toUnit)} of {@code depthwise.nhwcUnits(batch, height, width)} (its output rows,
+   * numbered image by image): the same values as the two stages one after the other, without the
+   * intermediate tensor.
+   *
+   * @throws IllegalArgumentException for tensors of the wrong length, stages that do not chain
+   *     or run together at this size, or a unit range outside {@code [0, units]}
+   */
+  public final void forwardNhwcWithDepthwise(UnitKernel depthwise, float[] input, int batch,
+      int height, int width, float[] output, int fromUnit, int toUnit) {
+    if (!fusesWithDepthwise(depthwise, height, width)) {
+      throw new IllegalArgumentException("depthwise: " + implementation() + " and "
+          + depthwise.implementation() + " do not run together on " + height + "x" + width);
+    }
+    checkFixedSize(height, width);
+    depthwise.checkFixedSize(height, width);
+    ConvGeometry d = depthwise.geometry;
+    Arguments.checkInput(geometry, input, batch, height, width);
+    int rows = d.outputHeight(height);
+    Arguments.checkTensor("output", output, batch, d.outChannels(), rows, d.outputWidth(width));
+    Arguments.requireDistinct(input, output);
+    Arguments.checkUnits(fromUnit, toUnit, Arguments.workUnits(batch, rows));
+    int inImage = geometry.inChannels() * height * width;
+    int outImage = d.outChannels() * rows * d.outputWidth(width);
+    for (int n = fromUnit / rows; n < batch && n * rows < toUnit; n++) {
+      NhwcKernels.pointwiseDepthwiseRows(nhwc(), depthwise.nhwc(), input, n * inImage, output,
+          n * outImage, height, width, Math.max(fromUnit - n * rows, 0),
+          Math.min(toUnit - n * rows, rows));
     }
   }
 

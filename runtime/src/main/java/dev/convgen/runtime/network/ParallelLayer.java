@@ -205,6 +205,11 @@ public final class ParallelLayer implements ConvLayer {
     private boolean outputBlocked;
     /** NCHW output rows computed band by band (UnitKernel.forwardNhwcBands). */
     private boolean bands;
+    /**
+     * The depthwise kernel {@code nhwcKernel} runs together with, its output rows the units
+     * (UnitKernel.forwardNhwcWithDepthwise); null for a stage alone.
+     */
+    private UnitKernel withDepthwise;
     private int batch;
     private int height;
     private int width;
@@ -280,6 +285,24 @@ public final class ParallelLayer implements ConvLayer {
     @Override
     public boolean blocks() {
       return true;
+    }
+
+    @Override
+    public boolean fuses() {
+      return true;
+    }
+
+    /** A pointwise and a depthwise kernel together, the depthwise output rows split. */
+    @Override
+    public void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input,
+        int batch, int height, int width, float[] output) {
+      withDepthwise = depthwise;
+      try {
+        split(pointwise, null, depthwise.nhwcUnits(batch, height, width), input, false, batch,
+            height, width, output, false);
+      } finally {
+        withDepthwise = null;
+      }
     }
 
     /**
@@ -425,7 +448,10 @@ public final class ParallelLayer implements ConvLayer {
     }
 
     private void compute(int from, int to) {
-      if (nhwcKernel != null && bands) {
+      if (withDepthwise != null) {
+        nhwcKernel.forwardNhwcWithDepthwise(withDepthwise, input, batch, height, width, output,
+            from, to);
+      } else if (nhwcKernel != null && bands) {
         nhwcKernel.forwardNhwcBands(input, batch, height, width, output, from, to);
       } else if (nhwcKernel != null) {
         nhwcKernel.forwardNhwcUnits(input, inputBlocked, batch, height, width, output,

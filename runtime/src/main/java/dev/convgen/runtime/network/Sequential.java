@@ -200,6 +200,20 @@ public class Sequential implements ConvLayer {
         int height, int width, float[] output, boolean outputBlocked) {
       throw new UnsupportedOperationException("channel-blocked tensors");
     }
+
+    /**
+     * Whether {@link #runWithDepthwise} runs a pointwise layer and the depthwise one after it
+     * together ({@link UnitKernel#fusesWithDepthwise}); without it, each layer runs alone.
+     */
+    default boolean fuses() {
+      return false;
+    }
+
+    /** A pointwise layer and the depthwise one after it, together, on an NHWC input. */
+    default void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input,
+        int batch, int height, int width, float[] output) {
+      throw new UnsupportedOperationException("a pointwise and a depthwise layer together");
+    }
   }
 
   /**
@@ -244,6 +258,18 @@ public class Sequential implements ConvLayer {
             output, outputBlocked);
       }
     }
+
+    @Override
+    public boolean fuses() {
+      return true;
+    }
+
+    @Override
+    public void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input,
+        int batch, int height, int width, float[] output) {
+      pointwise.forwardNhwcWithDepthwise(depthwise, input, batch, height, width, output, 0,
+          depthwise.nhwcUnits(batch, height, width));
+    }
   };
 
   private static void runLayer(ConvLayer layer, boolean nhwc, float[] input, int batch,
@@ -263,7 +289,11 @@ public class Sequential implements ConvLayer {
    * and an observer may run the model again. Where the runner {@link LayerRunner#blocks}, a
    * layer that can write channel-blocked (a pointwise kernel, or a separable block ending in
    * one) hands that layout to a next layer that reads it (a depthwise kernel, or a separable
-   * block starting with one): {@link #writesBlocked}, {@link #readsBlocked}.
+   * block starting with one): {@link #writesBlocked}, {@link #readsBlocked}. Where the runner
+   * {@link LayerRunner#fuses} and there is no observer, a pointwise kernel and the depthwise
+   * kernel after it run together band by band when {@link UnitKernel#fusesWithDepthwise} says
+   * so (a large intermediate, e.g. an inverted-residual block's expansion), without the
+   * intermediate tensor.
    */
   void run(float[] input, boolean inputNhwc, int batch, int height, int width,
       float[] output, boolean outputNhwc, LayerObserver observer, LayerRunner runner) {
@@ -298,6 +328,28 @@ public class Sequential implements ConvLayer {
             lentTarget = null;
           }
           nhwc = native_;
+        }
+        // a pointwise stage and the depthwise one after it, band by band, where that pays
+        UnitKernel withDepthwise = observer == null && nhwc && !blocked && runner.fuses()
+            && i + 1 < count && layer instanceof UnitKernel pointwise
+            && layers.get(i + 1).layer() instanceof UnitKernel depthwise
+            && pointwise.fusesWithDepthwise(depthwise, h, w) ? depthwise : null;
+        if (withDepthwise != null) {
+          int nextH = withDepthwise.outputHeight(h);
+          int nextW = withDepthwise.outputWidth(w);
+          boolean direct = i + 1 == count - 1
+              && (nhwc == outputNhwc || NhwcLayout.same(withDepthwise.outChannels(), nextH, nextW));
+          float[] target = direct ? output : (lentTarget = pool.borrow(
+              tensorLength(batch, withDepthwise.outChannels(), nextH, nextW)));
+          runner.runWithDepthwise((UnitKernel) layer, withDepthwise, source, batch, h, w, target);
+          lentSource = giveBack(pool, lentSource);
+          source = target;
+          lentSource = lentTarget;
+          lentTarget = null;
+          h = nextH;
+          w = nextW;
+          i++;
+          continue;
         }
         int nextH = layer.outputHeight(h);
         int nextW = layer.outputWidth(w);

@@ -10,6 +10,7 @@ import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ReferenceConv;
 import dev.convgen.runtime.Tolerance;
+import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.kernels.GenericKernels;
 import java.util.List;
 import java.util.Random;
@@ -214,6 +215,50 @@ class NetworkTest {
     model.forward(x, 2, h, width, y);
     Tolerance.assertClose("one thread", t, y, 1e-4);
     assertSplitBetweenTwoThreadsGives(t, model, x, h, width);
+  }
+
+  /**
+   * An inverted-residual block whose expansion is large (64 channels at 67x65, 1.1 MB an image)
+   * runs its expansion and depthwise stage together, band by band of output rows (with SIMD):
+   * at stride 1 and 2, in bands that end mid-plane, on one thread and split between threads at
+   * rows inside an image, the pass matches the textbook chain.
+   */
+  @Test
+  void largeExpansionsRunBandByBandWithTheirDepthwiseStage() {
+    int h = 67;
+    int width = 65;
+    for (int stride = 1; stride <= 2; stride++) {
+      ConvGeometry expand = ConvGeometry.pointwise(8, 64, 1, 1);
+      ConvGeometry dw = ConvGeometry.depthwise(64, 1, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
+      ConvGeometry project = ConvGeometry.pointwise(64, 16, 1, 1);
+      ConvGeometry[] all = {expand, dw, project};
+      Activation[] acts = {Activation.RELU6, Activation.RELU6, Activation.NONE};
+      float[][] w = new float[3][];
+      float[][] b = new float[3][];
+      ConvKernel[] k = tunedKernels(all, acts, w, b);
+      assertEquals(dev.convgen.runtime.Vectorization.bits() != 0,
+          ((UnitKernel) k[0]).fusesWithDepthwise((UnitKernel) k[1], h, width), "banded");
+      Sequential model = Sequential.builder()
+          .add("irb", new InvertedResidualBlock(k[0], k[1], k[2])).build();
+      float[] x = Tolerance.random(random, 2 * 8 * h * width);
+      float[] t = ReferenceConv.conv2d(expand, x, 2, h, width, w[0], b[0], acts[0]);
+      t = ReferenceConv.conv2d(dw, t, 2, h, width, w[1], b[1], acts[1]);
+      int outH = dw.outputHeight(h);
+      int outW = dw.outputWidth(width);
+      t = ReferenceConv.conv2d(project, t, 2, outH, outW, w[2], b[2], acts[2]);
+      float[] y = new float[t.length];
+      model.forward(x, 2, h, width, y);
+      Tolerance.assertClose("stride " + stride + ", one thread", t, y, 1e-4);
+      java.util.concurrent.ExecutorService executor =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        float[] split = new float[t.length];
+        ParallelLayer.of(model, executor, 3).forward(x, 2, h, width, split);
+        Tolerance.assertClose("stride " + stride + ", three slices", t, split, 1e-4);
+      } finally {
+        executor.shutdown();
+      }
+    }
   }
 
   /**

@@ -179,6 +179,11 @@ final class NhwcDepthwise implements NhwcKernel {
     }
   }
 
+  /** The stage's geometry. */
+  ConvGeometry geometry() {
+    return g;
+  }
+
   /**
    * Whether 3x3 rows run {@link #slide1} / {@link #slide2}: stride 1 or 2, no dilation. At 256
    * bits too, although their 24 live vectors do not fit 16 ymm registers: C2 keeps what fits and

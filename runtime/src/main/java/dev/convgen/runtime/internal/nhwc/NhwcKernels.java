@@ -44,6 +44,29 @@ public final class NhwcKernels {
     return Vectorization.bits() == 0 || Simd.warmUp(limitNanos, keys);
   }
 
+  /**
+   * Whether a pointwise body and the depthwise body after it run together band by band on an
+   * input of this size ({@link PointwiseDepthwiseBands}): the intermediate rows stay in cache.
+   * Both bodies exist only with SIMD, so the classes behind them are loaded.
+   */
+  public static boolean fusesPointwiseDepthwise(NhwcKernel pointwise, NhwcKernel depthwise,
+      int height, int width) {
+    return pointwise != null && depthwise != null
+        && PointwiseDepthwiseBands.fuses(pointwise, depthwise, height, width);
+  }
+
+  /**
+   * Depthwise output rows {@code [firstRow, lastRow)} of one image of a pointwise stage and the
+   * depthwise stage after it, run together ({@link #fusesPointwiseDepthwise}); NHWC, each tensor
+   * a whole image at its offset.
+   */
+  public static void pointwiseDepthwiseRows(NhwcKernel pointwise, NhwcKernel depthwise,
+      float[] input, int inputOffset, float[] output, int outputOffset, int height, int width,
+      int firstRow, int lastRow) {
+    PointwiseDepthwiseBands.rows(pointwise, depthwise, input, inputOffset, output, outputOffset,
+        height, width, firstRow, lastRow);
+  }
+
   /** Loaded only when the Vector API is present. */
   private static final class Simd {
     static boolean warmUp(long limitNanos, Set<String> keys) {

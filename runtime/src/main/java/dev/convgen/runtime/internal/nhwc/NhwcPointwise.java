@@ -124,6 +124,23 @@ final class NhwcPointwise implements NhwcKernel {
     }
   }
 
+  /** The stage's geometry. */
+  ConvGeometry geometry() {
+    return g;
+  }
+
+  /**
+   * Output pixels {@code [from, to)} of a stride-1 stage, NHWC: pixel {@code q} reads
+   * {@code x[xo + q * in ...]} and writes {@code y[yo + q * out ...]} ({@link
+   * PointwiseDepthwiseBands} writes a band of rows this way into a buffer of its own).
+   */
+  void pixels(float[] x, int xo, float[] y, int yo, int from, int to) {
+    if (strided) {
+      throw new IllegalStateException("pixels: a strided stage computes output rows");
+    }
+    gemm.pixels(x, xo, y, yo, from, to);
+  }
+
   private boolean byPanels(int pixels) {
     return gemm.outChannels() > pixels && gemm.panels() > 1;
   }
