@@ -334,32 +334,19 @@ public class Sequential implements ConvLayer {
             && i + 1 < count && layer instanceof UnitKernel pointwise
             && layers.get(i + 1).layer() instanceof UnitKernel depthwise
             && pointwise.fusesWithDepthwise(depthwise, h, w) ? depthwise : null;
-        if (withDepthwise != null) {
-          int nextH = withDepthwise.outputHeight(h);
-          int nextW = withDepthwise.outputWidth(w);
-          boolean direct = i + 1 == count - 1
-              && (nhwc == outputNhwc || NhwcLayout.same(withDepthwise.outChannels(), nextH, nextW));
-          float[] target = direct ? output : (lentTarget = pool.borrow(
-              tensorLength(batch, withDepthwise.outChannels(), nextH, nextW)));
-          runner.runWithDepthwise((UnitKernel) layer, withDepthwise, source, batch, h, w, target);
-          lentSource = giveBack(pool, lentSource);
-          source = target;
-          lentSource = lentTarget;
-          lentTarget = null;
-          h = nextH;
-          w = nextW;
-          i++;
-          continue;
-        }
-        int nextH = layer.outputHeight(h);
-        int nextW = layer.outputWidth(w);
-        boolean direct = i == count - 1
-            && (nhwc == outputNhwc || NhwcLayout.same(layer.outChannels(), nextH, nextW));
+        int last = withDepthwise != null ? i + 1 : i; // the layer whose output this step writes
+        ConvLayer writer = layers.get(last).layer();
+        int nextH = writer.outputHeight(h);
+        int nextW = writer.outputWidth(w);
+        boolean direct = last == count - 1
+            && (nhwc == outputNhwc || NhwcLayout.same(writer.outChannels(), nextH, nextW));
         float[] target = direct ? output
-            : (lentTarget = pool.borrow(tensorLength(batch, layer.outChannels(), nextH, nextW)));
-        boolean outBlocked = blocks && i + 1 < count && writesBlocked(layer, h, w)
-            && readsBlocked(layers.get(i + 1).layer(), nextH, nextW);
-        if (blocked || outBlocked) { // only from a layer that writes it to one that reads it
+            : (lentTarget = pool.borrow(tensorLength(batch, writer.outChannels(), nextH, nextW)));
+        boolean outBlocked = withDepthwise == null && blocks && i + 1 < count
+            && writesBlocked(layer, h, w) && readsBlocked(layers.get(i + 1).layer(), nextH, nextW);
+        if (withDepthwise != null) {
+          runner.runWithDepthwise((UnitKernel) layer, withDepthwise, source, batch, h, w, target);
+        } else if (blocked || outBlocked) { // from a layer that writes it to one that reads it
           runner.runBlocked(layer, source, blocked, batch, h, w, target, outBlocked);
         } else {
           runner.run(layer, nhwc, source, batch, h, w, target);
@@ -375,14 +362,15 @@ public class Sequential implements ConvLayer {
           float[] seen = target;
           if (blocked) {
             seen = new float[target.length];
-            NhwcLayout.blockedToNchw(target, seen, batch, layer.outChannels(), h, w,
+            NhwcLayout.blockedToNchw(target, seen, batch, writer.outChannels(), h, w,
                 NhwcLayout.blockLanes());
-          } else if (nhwc && !NhwcLayout.same(layer.outChannels(), h, w)) {
+          } else if (nhwc && !NhwcLayout.same(writer.outChannels(), h, w)) {
             seen = new float[target.length];
-            NhwcLayout.toNchw(target, seen, batch, layer.outChannels(), h, w);
+            NhwcLayout.toNchw(target, seen, batch, writer.outChannels(), h, w);
           }
-          observer.layerDone(layers.get(i).name(), seen, batch, layer.outChannels(), h, w);
+          observer.layerDone(layers.get(last).name(), seen, batch, writer.outChannels(), h, w);
         }
+        i = last; // a depthwise layer run with its pointwise one is done as well
       }
       if (source != output) {
         transpose(source, output, nhwc, batch, outChannels(), h, w);

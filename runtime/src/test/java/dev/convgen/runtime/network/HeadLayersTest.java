@@ -181,15 +181,16 @@ class HeadLayersTest {
   /** Each layer says what it runs; a network summarizes its parts. */
   @Test
   void layersSayWhichImplementationTheyRun() {
-    ConvGeometry pw = ConvGeometry.pointwise(8, 8, 1, 1);
-    ConvKernel simd = GenericKernels.tuned(pw, new float[64], null, Activation.NONE);
-    ConvKernel textbook = GenericKernels.create(pw, new float[64], null, Activation.NONE);
+    // 4 output channels: less than a vector at either width, so no NHWC body at either
+    ConvGeometry pw = ConvGeometry.pointwise(4, 4, 1, 1);
+    ConvKernel simd = GenericKernels.tuned(pw, new float[16], null, Activation.NONE);
+    ConvKernel textbook = GenericKernels.create(pw, new float[16], null, Activation.NONE);
     int bits = dev.convgen.runtime.Vectorization.bits();
     String expected = bits > 0 ? "SIMD" : "scalar";
     assertEquals(bits > 0 ? "SIMD " + bits + "-bit" : "scalar", simd.implementation());
     assertEquals("scalar", textbook.implementation());
     Sequential model = Sequential.builder().add("a", simd).add("b", textbook)
-        .add("pool", new GlobalAveragePool(8)).build();
+        .add("pool", new GlobalAveragePool(4)).build();
     assertEquals(expected.equals("SIMD") ? "SIMD, except scalar: b, pool" : "scalar",
         model.implementation());
   }
