@@ -76,11 +76,9 @@ final class PointwiseDepthwiseBands {
       int o1 = Math.min(o0 + bandRows, lastRow);
       int a = Math.max(0, o0 * stride - d.padTop());
       int b = Math.min(height, (o1 - 1) * stride - d.padTop() + d.extentH());
-      int kept = Math.max(0, end - Math.max(a, first));
-      if (kept > 0 && a >= first) { // rows the last band read too: to the front
+      int kept = Math.max(0, end - a); // rows [a, end) the last band read too (a >= first)
+      if (kept > 0) {
         System.arraycopy(band, (a - first) * rowFloats, band, 0, kept * rowFloats);
-      } else {
-        kept = 0;
       }
       first = a;
       end = a + kept;
