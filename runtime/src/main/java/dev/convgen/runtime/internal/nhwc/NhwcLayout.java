@@ -153,7 +153,27 @@ public final class NhwcLayout {
   }
 
   /**
-   * {@link #transpose} of a matrix with fewer rows than a block (an RGB image into NHWC): per
+   * {@link #transpose} of three rows (an RGB image into NHWC): per column, its three values
+   * written as one run, the rows read as three streams. Measured on a Zen 5, 3 x 224 x 224 (4 MB
+   * written between calls, medians): 32-37 us against 94 with {@link #fewRows}; the same loop with
+   * an inner loop over a variable number of rows: 134.
+   */
+  private static void threeRows(float[] from, float[] to, int batch, int columns) {
+    int image = 3 * columns;
+    for (int n = 0; n < batch; n++) {
+      int r = n * image;
+      int g = r + columns;
+      int b = g + columns;
+      for (int c = 0, o = n * image; c < columns; c++, o += 3) {
+        to[o] = from[r + c];
+        to[o + 1] = from[g + c];
+        to[o + 2] = from[b + c];
+      }
+    }
+  }
+
+  /**
+   * {@link #transpose} of a matrix with fewer rows than a block (other than three): per
    * chunk of {@link #CHUNK} columns, each row read front to back into every {@code rows}-th
    * output float. Measured on a Zen 5, 3 x 224 x 224: 83 us against 170-190 us with the blocked
    * loop, whose inner loop over three rows is mostly overhead.
@@ -197,6 +217,10 @@ public final class NhwcLayout {
 
   /** Each image's {@code [rows][columns]} matrix into {@code [columns][rows]}. */
   private static void transpose(float[] from, float[] to, int batch, int rows, int columns) {
+    if (rows == 3) {
+      threeRows(from, to, batch, columns);
+      return;
+    }
     if (rows < BLOCK) {
       fewRows(from, to, batch, rows, columns);
       return;
