@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Sequential models, inverted residual blocks, pooling and the layer table, against the textbook chain. */
+/**
+ * Sequential models, inverted residual blocks, pooling and the layer table, against the textbook
+ * chain.
+ */
 class NetworkTest {
 
   private final Random random = new Random(11);

@@ -112,13 +112,19 @@ public final class NhwcLayout {
     return channels == 1 || height * width == 1;
   }
 
-  /** {@code nchw [batch, channels, height, width]} into {@code nhwc [batch, height, width, channels]}. */
+  /**
+   * {@code nchw [batch, channels, height, width]} into
+   * {@code nhwc [batch, height, width, channels]}.
+   */
   public static void toNhwc(float[] nchw, float[] nhwc, int batch, int channels, int height,
       int width) {
     transpose(nchw, nhwc, batch, channels, height * width);
   }
 
-  /** {@code nhwc [batch, height, width, channels]} into {@code nchw [batch, channels, height, width]}. */
+  /**
+   * {@code nhwc [batch, height, width, channels]} into
+   * {@code nchw [batch, channels, height, width]}.
+   */
   public static void toNchw(float[] nhwc, float[] nchw, int batch, int channels, int height,
       int width) {
     transpose(nhwc, nchw, batch, height * width, channels);
