@@ -223,41 +223,46 @@ class NetworkTest {
   /**
    * An inverted-residual block whose expansion is large (64 channels at 67x65, 1.1 MB an image)
    * runs its expansion and depthwise stage together, band by band of output rows (with SIMD):
-   * at stride 1 and 2, in bands that end mid-plane, on one thread and split between threads at
-   * rows inside an image, the pass matches the textbook chain.
+   * at stride 1 and 2 (PyTorch's padding, and TensorFlow's SAME at stride 2: none above and left,
+   * one below and right), in bands that end mid-plane, on one thread and split between threads
+   * at rows inside an image, the pass matches the textbook chain.
    */
   @Test
   void largeExpansionsRunBandByBandWithTheirDepthwiseStage() {
     int h = 67;
-    int width = 65;
-    for (int stride = 1; stride <= 2; stride++) {
+    int[][] cases = { // stride, padding top, left, bottom, right, width
+        {1, 1, 1, 1, 1, 65}, {2, 1, 1, 1, 1, 65}, {2, 0, 0, 1, 1, 66}};
+    for (int[] c : cases) {
+      int stride = c[0];
+      int width = c[5];
       ConvGeometry expand = ConvGeometry.pointwise(8, 64, 1, 1);
-      ConvGeometry dw = ConvGeometry.depthwise(64, 1, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
+      ConvGeometry dw = ConvGeometry.depthwise(64, 1, 3, 3, stride, stride, c[1], c[2], c[3],
+          c[4], 1, 1);
       ConvGeometry project = ConvGeometry.pointwise(64, 16, 1, 1);
       ConvGeometry[] all = {expand, dw, project};
       Activation[] acts = {Activation.RELU6, Activation.RELU6, Activation.NONE};
       float[][] w = new float[3][];
       float[][] b = new float[3][];
       ConvKernel[] k = tunedKernels(all, acts, w, b);
+      String name = dw.describe();
       assertEquals(dev.convgen.runtime.Vectorization.bits() != 0,
-          ((UnitKernel) k[0]).fusesWithDepthwise((UnitKernel) k[1], h, width), "banded");
+          ((UnitKernel) k[0]).fusesWithDepthwise((UnitKernel) k[1], h, width), "banded " + name);
       Sequential model = Sequential.builder()
           .add("irb", new InvertedResidualBlock(k[0], k[1], k[2])).build();
       float[] x = Tolerance.random(random, 2 * 8 * h * width);
       float[] t = ReferenceConv.conv2d(expand, x, 2, h, width, w[0], b[0], acts[0]);
       t = ReferenceConv.conv2d(dw, t, 2, h, width, w[1], b[1], acts[1]);
-      int outH = dw.outputHeight(h);
-      int outW = dw.outputWidth(width);
-      t = ReferenceConv.conv2d(project, t, 2, outH, outW, w[2], b[2], acts[2]);
+      t = ReferenceConv.conv2d(project, t, 2, dw.outputHeight(h), dw.outputWidth(width), w[2],
+          b[2], acts[2]);
       float[] y = new float[t.length];
       model.forward(x, 2, h, width, y);
-      Tolerance.assertClose("stride " + stride + ", one thread", t, y, 1e-4);
+      Tolerance.assertClose(name + ", one thread", t, y, 1e-4);
       java.util.concurrent.ExecutorService executor =
           java.util.concurrent.Executors.newFixedThreadPool(2);
       try {
         float[] split = new float[t.length];
         ParallelLayer.of(model, executor, 3).forward(x, 2, h, width, split);
-        Tolerance.assertClose("stride " + stride + ", three slices", t, split, 1e-4);
+        Tolerance.assertClose(name + ", three slices", t, split, 1e-4);
       } finally {
         executor.shutdown();
       }
