@@ -324,11 +324,6 @@ public final class ParallelLayer implements ConvLayer {
       return true;
     }
 
-    @Override
-    public boolean fuses() {
-      return true;
-    }
-
     /** A pointwise and a depthwise kernel together, the depthwise output rows split. */
     @Override
     public void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input,

@@ -202,18 +202,11 @@ public class Sequential implements ConvLayer {
     }
 
     /**
-     * Whether {@link #runWithDepthwise} runs a pointwise layer and the depthwise one after it
-     * together ({@link UnitKernel#fusesWithDepthwise}); without it, each layer runs alone.
+     * A pointwise layer and the depthwise one after it, together, on an NHWC input, where
+     * {@link UnitKernel#fusesWithDepthwise} says so (never with an observer).
      */
-    default boolean fuses() {
-      return false;
-    }
-
-    /** A pointwise layer and the depthwise one after it, together, on an NHWC input. */
-    default void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input,
-        int batch, int height, int width, float[] output) {
-      throw new UnsupportedOperationException("a pointwise and a depthwise layer together");
-    }
+    void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input, int batch,
+        int height, int width, float[] output);
   }
 
   /**
@@ -260,11 +253,6 @@ public class Sequential implements ConvLayer {
     }
 
     @Override
-    public boolean fuses() {
-      return true;
-    }
-
-    @Override
     public void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input,
         int batch, int height, int width, float[] output) {
       pointwise.forwardNhwcWithDepthwise(depthwise, input, batch, height, width, output, 0,
@@ -289,11 +277,11 @@ public class Sequential implements ConvLayer {
    * and an observer may run the model again. Where the runner {@link LayerRunner#blocks}, a
    * layer that can write channel-blocked (a pointwise kernel, or a separable block ending in
    * one) hands that layout to a next layer that reads it (a depthwise kernel, or a separable
-   * block starting with one): {@link #writesBlocked}, {@link #readsBlocked}. Where the runner
-   * {@link LayerRunner#fuses} and there is no observer, a pointwise kernel and the depthwise
-   * kernel after it run together band by band when {@link UnitKernel#fusesWithDepthwise} says
-   * so (a large intermediate, e.g. an inverted-residual block's expansion), without the
-   * intermediate tensor.
+   * block starting with one): {@link #writesBlocked}, {@link #readsBlocked}. Without an
+   * observer, a pointwise kernel and the depthwise kernel after it run together band by band
+   * ({@link LayerRunner#runWithDepthwise}) when {@link UnitKernel#fusesWithDepthwise} says so (a
+   * large intermediate, e.g. an inverted-residual block's expansion), without the intermediate
+   * tensor.
    */
   void run(float[] input, boolean inputNhwc, int batch, int height, int width,
       float[] output, boolean outputNhwc, LayerObserver observer, LayerRunner runner) {
@@ -330,8 +318,7 @@ public class Sequential implements ConvLayer {
           nhwc = native_;
         }
         // a pointwise stage and the depthwise one after it, band by band, where that pays
-        UnitKernel withDepthwise = observer == null && nhwc && !blocked && runner.fuses()
-            && i + 1 < count && layer instanceof UnitKernel pointwise
+        UnitKernel withDepthwise = observer == null && nhwc && !blocked && i + 1 < count && layer instanceof UnitKernel pointwise
             && layers.get(i + 1).layer() instanceof UnitKernel depthwise
             && pointwise.fusesWithDepthwise(depthwise, h, w) ? depthwise : null;
         int last = withDepthwise != null ? i + 1 : i; // the layer whose output this step writes

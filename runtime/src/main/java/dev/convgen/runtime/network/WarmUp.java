@@ -168,7 +168,7 @@ public final class WarmUp {
     float[] pooled = new float[16];
     GlobalAveragePool pool = new GlobalAveragePool(16);
     for (int i = 0; i < PLAIN_LOOP_CALLS; i++) {
-      NhwcLayout.toNhwc(image, nhwc, 1, 3, 2, 2); // an RGB image: few rows
+      NhwcLayout.toNhwc(image, nhwc, 1, 3, 2, 2); // an RGB image: three rows
       NhwcLayout.toNhwc(nchw, nhwc, 1, 16, 2, 2); // blocks of rows
       NhwcLayout.toNchw(nhwc, nchw, 1, 16, 2, 2);
       InvertedResidualBlock.add(nchw, nhwc);
@@ -188,11 +188,29 @@ public final class WarmUp {
     borrowOnly(model, false, input, 1, height, width, output);
   }
 
-  /** A {@link Sequential.LayerRunner} that borrows what a layer would, and computes nothing. */
+  /**
+   * Runs nothing and borrows what each layer would ({@link #borrowOnly}); a pointwise layer and
+   * the depthwise one run together borrow nothing beyond the output the pass borrows for them.
+   */
+  private static final Sequential.LayerRunner BORROW_ONLY = new Sequential.LayerRunner() {
+    @Override
+    public void run(ConvLayer layer, boolean nhwc, float[] input, int batch, int height,
+        int width, float[] output) {
+      borrowOnly(layer, nhwc, input, batch, height, width, output);
+    }
+
+    @Override
+    public void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input,
+        int batch, int height, int width, float[] output) {
+      // their band of intermediate rows is a per-thread buffer, not the pool's
+    }
+  };
+
+  /** Borrows what a layer would, and computes nothing. */
   private static void borrowOnly(ConvLayer layer, boolean nhwc, float[] input, int batch,
       int height, int width, float[] output) {
     if (layer instanceof Sequential sequential) {
-      sequential.run(input, nhwc, batch, height, width, output, nhwc, null, WarmUp::borrowOnly);
+      sequential.run(input, nhwc, batch, height, width, output, nhwc, null, BORROW_ONLY);
     } else if (layer instanceof InvertedResidualBlock block) {
       borrowOnly(block.stages(), nhwc, input, batch, height, width, output);
     } else if (layer instanceof ParallelLayer parallel) {
