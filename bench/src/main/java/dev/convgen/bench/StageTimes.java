@@ -96,9 +96,7 @@ public final class StageTimes {
   }
 
   private static double median(long[] nanos) {
-    long[] sorted = nanos.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2] / 1e3;
+    return Medians.of(nanos, 0, nanos.length) / 1e3;
   }
 
   /**

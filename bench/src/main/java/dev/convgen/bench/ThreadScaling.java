@@ -52,8 +52,8 @@ public final class ThreadScaling {
       }
     }
     Arrays.sort(ratios);
-    double oneMedian = median(one, 0, one.length);
-    double manyMedian = median(many, 0, many.length);
+    double oneMedian = Medians.of(one, 0, one.length);
+    double manyMedian = Medians.of(many, 0, many.length);
     System.out.printf("%s, 224x224, batch 1, %d rounds of %d passes each way: 1 thread %.0f us,"
         + " %d threads %.0f us (medians): %.2fx; ratio of the rounds' medians p10 %.2f, median"
         + " %.2f, p90 %.2f%n", network, rounds, PASSES_PER_ROUND, oneMedian / 1e3, threads,
@@ -71,12 +71,6 @@ public final class ThreadScaling {
   }
 
   private static double median(long[] nanos, int from) {
-    return median(nanos, from, from + PASSES_PER_ROUND);
-  }
-
-  private static double median(long[] nanos, int from, int to) {
-    long[] sorted = Arrays.copyOfRange(nanos, from, to);
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    return Medians.of(nanos, from, from + PASSES_PER_ROUND);
   }
 }
