@@ -165,12 +165,18 @@ class NetworkTest {
   /** Every stage split between two threads, the channel-blocked tensors too. */
   private static void assertSplitBetweenTwoThreadsGives(float[] expected, Sequential model,
       float[] x, int h, int width) {
+    assertSplitGives("2 threads", 2, expected, model, x, h, width);
+  }
+
+  /** Every stage of a pass over 2 images split into {@code slices} on two threads. */
+  private static void assertSplitGives(String label, int slices, float[] expected,
+      Sequential model, float[] x, int h, int width) {
     java.util.concurrent.ExecutorService executor =
         java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
       float[] split = new float[expected.length];
-      ParallelLayer.of(model, executor, 2).forward(x, 2, h, width, split);
-      Tolerance.assertClose("2 threads", expected, split, 1e-4);
+      ParallelLayer.of(model, executor, slices).forward(x, 2, h, width, split);
+      Tolerance.assertClose(label, expected, split, 1e-4);
     } finally {
       executor.shutdown();
     }
@@ -257,15 +263,7 @@ class NetworkTest {
       float[] y = new float[t.length];
       model.forward(x, 2, h, width, y);
       Tolerance.assertClose(name + ", one thread", t, y, 1e-4);
-      java.util.concurrent.ExecutorService executor =
-          java.util.concurrent.Executors.newFixedThreadPool(2);
-      try {
-        float[] split = new float[t.length];
-        ParallelLayer.of(model, executor, 3).forward(x, 2, h, width, split);
-        Tolerance.assertClose(name + ", three slices", t, split, 1e-4);
-      } finally {
-        executor.shutdown();
-      }
+      assertSplitGives(name + ", three slices", 3, t, model, x, h, width);
     }
   }
 
