@@ -144,6 +144,24 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
   }
 
   /**
+   * Allocates what {@link #forwardNhwcWithDepthwise} needs in the calling thread for an input of
+   * this size (its band of intermediate rows), so that its first call allocates nothing.
+   *
+   * @throws IllegalArgumentException when the two do not run together at this size
+   */
+  public final void prepareWithDepthwise(UnitKernel depthwise, int height, int width) {
+    requireFusesWithDepthwise(depthwise, height, width);
+    NhwcKernels.preparePointwiseDepthwise(depthwise.nhwc(), height, width);
+  }
+
+  private void requireFusesWithDepthwise(UnitKernel depthwise, int height, int width) {
+    if (!fusesWithDepthwise(depthwise, height, width)) {
+      throw new IllegalArgumentException("depthwise: " + implementation() + " and "
+          + depthwise.implementation() + " do not run together on " + height + "x" + width);
+    }
+  }
+
+  /**
    * This pointwise kernel, then {@code depthwise} on its output, on an NHWC input, band by band
    * of the depthwise stage's output rows ({@link #fusesWithDepthwise}), only work units {@code
    * [fromUnit, toUnit)} of {@code depthwise.nhwcUnits(batch, height, width)} (its output rows,
@@ -155,10 +173,7 @@ public abstract class UnitKernel implements ConvKernel, ImageKernel {
    */
   public final void forwardNhwcWithDepthwise(UnitKernel depthwise, float[] input, int batch,
       int height, int width, float[] output, int fromUnit, int toUnit) {
-    if (!fusesWithDepthwise(depthwise, height, width)) {
-      throw new IllegalArgumentException("depthwise: " + implementation() + " and "
-          + depthwise.implementation() + " do not run together on " + height + "x" + width);
-    }
+    requireFusesWithDepthwise(depthwise, height, width);
     checkFixedSize(height, width);
     depthwise.checkFixedSize(height, width);
     ConvGeometry d = depthwise.geometry;

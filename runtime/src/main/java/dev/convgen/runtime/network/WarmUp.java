@@ -190,7 +190,8 @@ public final class WarmUp {
 
   /**
    * Runs nothing and borrows what each layer would ({@link #borrowOnly}); a pointwise layer and
-   * the depthwise one run together borrow nothing beyond the output the pass borrows for them.
+   * the depthwise one run together borrow nothing beyond the output the pass borrows for them,
+   * and get their per-thread band of intermediate rows.
    */
   private static final Sequential.LayerRunner BORROW_ONLY = new Sequential.LayerRunner() {
     @Override
@@ -202,7 +203,7 @@ public final class WarmUp {
     @Override
     public void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input,
         int batch, int height, int width, float[] output) {
-      // their band of intermediate rows is a per-thread buffer, not the pool's
+      pointwise.prepareWithDepthwise(depthwise, height, width);
     }
   };
 

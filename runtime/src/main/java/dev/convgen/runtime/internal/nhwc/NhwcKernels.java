@@ -56,6 +56,14 @@ public final class NhwcKernels {
   }
 
   /**
+   * Allocates the calling thread's buffer for {@link #pointwiseDepthwiseRows} on an input of this
+   * size, as its first call would; needs {@link #fusesPointwiseDepthwise}.
+   */
+  public static void preparePointwiseDepthwise(NhwcKernel depthwise, int height, int width) {
+    PointwiseDepthwiseBands.prepare(depthwise, height, width);
+  }
+
+  /**
    * Depthwise output rows {@code [firstRow, lastRow)} of one image of a pointwise stage and the
    * depthwise stage after it, run together ({@link #fusesPointwiseDepthwise}); NHWC, each tensor
    * a whole image at its offset.

@@ -33,7 +33,7 @@ final class PointwiseDepthwiseBands {
   static final long MIN_INTERMEDIATE_FLOATS = 256 * 1024;
 
   /** Per thread: the band of intermediate rows. */
-  private static final ThreadBuffer BAND = new ThreadBuffer();
+  static final ThreadBuffer BAND = new ThreadBuffer();
 
   private PointwiseDepthwiseBands() {}
 
@@ -56,6 +56,27 @@ final class PointwiseDepthwiseBands {
   }
 
   /**
+   * Allocates the calling thread's band for {@code pointwise} then {@code depthwise} on an input
+   * of this size, as {@link #rows} would on its first call ({@code network.WarmUp}); needs {@link
+   * #fuses}.
+   */
+  static void prepare(NhwcKernel depthwise, int height, int width) {
+    BAND.atLeast(bufferFloats(((NhwcDepthwise) depthwise).geometry(), height, width));
+  }
+
+  /** Depthwise output rows per band: {@link #BAND_FLOATS} of the intermediate rows they read. */
+  private static int bandRows(ConvGeometry depthwise, int width) {
+    return Math.max(1, BAND_FLOATS / (depthwise.strideH() * width * depthwise.inChannels()));
+  }
+
+  /** Floats of the band: the intermediate rows one band of output rows reads. */
+  private static int bufferFloats(ConvGeometry depthwise, int height, int width) {
+    int rows = Math.min(height, (bandRows(depthwise, width) - 1) * depthwise.strideH()
+        + depthwise.extentH());
+    return rows * width * depthwise.inChannels();
+  }
+
+  /**
    * Depthwise output rows {@code [firstRow, lastRow)} of one image, NHWC: the input at
    * {@code input[inputOffset ...]}, the output at {@code output[outputOffset ...]}, both whole
    * images. Needs {@link #fuses}.
@@ -67,9 +88,8 @@ final class PointwiseDepthwiseBands {
     ConvGeometry d = dw.geometry();
     int stride = d.strideH();
     int rowFloats = width * d.inChannels();
-    int bandRows = Math.max(1, BAND_FLOATS / (stride * rowFloats)); // output rows per band
-    int bufferRows = Math.min(height, (bandRows - 1) * stride + d.extentH());
-    float[] band = BAND.atLeast(bufferRows * rowFloats);
+    int bandRows = bandRows(d, width);
+    float[] band = BAND.atLeast(bufferFloats(d, height, width));
     int first = 0; // the buffer holds intermediate rows [first, end)
     int end = 0;
     for (int o0 = firstRow; o0 < lastRow; o0 += bandRows) {
