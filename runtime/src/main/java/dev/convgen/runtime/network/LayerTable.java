@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * A model summary like PyTorch's and Keras's: one row per kernel (blocks expanded into their named
  * stages) with kind, channels, kernel and stride, output size, parameters and multiply-accumulates
- * for a given input, and the totals.
+ * for a given input, and the totals; then the stages a pass of that size runs together ({@link
+ * #bandedPairs}).
  */
 public final class LayerTable {
 
@@ -31,11 +32,43 @@ public final class LayerTable {
       return;
     }
     for (NamedLayer part : layer.parts()) {
-      collect(prefix.isEmpty() ? part.name() : prefix + "." + part.name(), part.layer(), h, w,
-          rows);
+      collect(name(prefix, part), part.layer(), h, w, rows);
       h = part.layer().outputHeight(h);
       w = part.layer().outputWidth(w);
     }
+  }
+
+  /**
+   * The pointwise stages that a pass (without an observer) runs together with the depthwise stage
+   * after it, band by band of rows, on an input of this size, as {@code "block2.expand +
+   * block2.dw"}: the intermediate tensor is never stored whole ({@code Sequential}). With SIMD
+   * only, and only where the intermediate is large (MBConv's expansions at 224x224).
+   */
+  public static List<String> bandedPairs(ConvLayer model, int height, int width) {
+    List<String> pairs = new ArrayList<>();
+    collectPairs("", model, height, width, pairs);
+    return pairs;
+  }
+
+  private static void collectPairs(String prefix, ConvLayer layer, int h, int w,
+      List<String> pairs) {
+    ConvLayer runs = layer instanceof ParallelLayer parallel ? parallel.layer() : layer;
+    // the layers that run their parts as a Sequential does
+    boolean sequence = runs instanceof Sequential || runs instanceof InvertedResidualBlock;
+    List<NamedLayer> parts = runs.parts();
+    for (int i = 0; i < parts.size(); i++) {
+      if (sequence && Sequential.bandsWithNext(parts, i, h, w)) {
+        pairs.add(name(prefix, parts.get(i)) + " + " + name(prefix, parts.get(i + 1)));
+      }
+      ConvLayer part = parts.get(i).layer();
+      collectPairs(name(prefix, parts.get(i)), part, h, w, pairs);
+      h = part.outputHeight(h);
+      w = part.outputWidth(w);
+    }
+  }
+
+  private static String name(String prefix, NamedLayer part) {
+    return prefix.isEmpty() ? part.name() : prefix + "." + part.name();
   }
 
   /** The table as text, for {@code batch} images of {@code height x width}. */
@@ -62,6 +95,11 @@ public final class LayerTable {
             + " %.1f M MACs (%.2f GFLOP) per forward pass%n", batch, model.inChannels(), height,
         width, model.parameterCount() / 1e6, model.macs(batch, height, width) / 1e6,
         2 * model.macs(batch, height, width) / 1e9));
+    List<String> banded = bandedPairs(model, height, width);
+    if (!banded.isEmpty()) {
+      table.append("run together band by band (the intermediate tensor never stored whole): ")
+          .append(String.join(", ", banded)).append('\n');
+    }
     return table.toString();
   }
 

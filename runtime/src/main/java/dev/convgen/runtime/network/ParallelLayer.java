@@ -2,10 +2,12 @@ package dev.convgen.runtime.network;
 
 import dev.convgen.runtime.ConvKernel;
 import dev.convgen.runtime.ConvLayer;
+import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.internal.Arguments;
 import dev.convgen.runtime.internal.ArrayPool;
 import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.internal.nhwc.NhwcLayout;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -72,6 +74,22 @@ public final class ParallelLayer implements ConvLayer {
   @Override
   public String implementation() {
     return layer.implementation();
+  }
+
+  /** The parts of the layer it splits, so that {@link LayerTable} lists them. */
+  @Override
+  public List<NamedLayer> parts() {
+    return layer.parts();
+  }
+
+  @Override
+  public String kind() {
+    return layer.kind();
+  }
+
+  @Override
+  public String window() {
+    return layer.window();
   }
 
   @Override

@@ -227,6 +227,17 @@ public class Sequential implements ConvLayer {
         : layer instanceof UnitKernel kernel && kernel.readsBlocked(height, width);
   }
 
+  /**
+   * Whether layer {@code i} of {@code layers} (a pointwise kernel) and the depthwise kernel after
+   * it run together band by band on an input of this size, in a pass without an observer
+   * ({@link UnitKernel#fusesWithDepthwise}); {@link LayerTable} lists such pairs.
+   */
+  static boolean bandsWithNext(List<NamedLayer> layers, int i, int height, int width) {
+    return i + 1 < layers.size() && layers.get(i).layer() instanceof UnitKernel pointwise
+        && layers.get(i + 1).layer() instanceof UnitKernel depthwise
+        && pointwise.fusesWithDepthwise(depthwise, height, width);
+  }
+
   /** The runner of a pass on the calling thread alone. */
   private static final LayerRunner RUN_LAYER = new LayerRunner() {
     @Override
@@ -317,10 +328,10 @@ public class Sequential implements ConvLayer {
           }
           nhwc = native_;
         }
-        // a pointwise stage and the depthwise one after it, band by band, where that pays
-        UnitKernel withDepthwise = observer == null && nhwc && !blocked && i + 1 < count && layer instanceof UnitKernel pointwise
-            && layers.get(i + 1).layer() instanceof UnitKernel depthwise
-            && pointwise.fusesWithDepthwise(depthwise, h, w) ? depthwise : null;
+        // a pointwise stage and the depthwise one after it, band by band, where that pays (its
+        // input is NHWC then: a pointwise layer has an NHWC body and never reads blocked)
+        UnitKernel withDepthwise = observer == null && bandsWithNext(layers, i, h, w)
+            ? (UnitKernel) layers.get(i + 1).layer() : null;
         int last = withDepthwise != null ? i + 1 : i; // the layer whose output this step writes
         ConvLayer writer = layers.get(last).layer();
         int nextH = writer.outputHeight(h);

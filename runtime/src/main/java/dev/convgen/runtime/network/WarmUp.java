@@ -239,6 +239,7 @@ public final class WarmUp {
       collect(linear.kernel(), height, width, keys);
     } else if (layer instanceof ParallelLayer parallel) {
       collect(parallel.layer(), height, width, keys);
+      return; // its parts are its layer's
     }
     for (NamedLayer part : layer.parts()) {
       ConvLayer inner = part.layer();

@@ -63,6 +63,7 @@ class NetworkTest {
 
     String table = LayerTable.format(model, 1, 13, 11);
     assertTrue(table.contains("block1.dw"), table);
+    assertFalse(table.contains("band by band"), table);
     assertTrue(table.contains("depthwise 3x3"), table);
     assertTrue(table.contains("dense 3x3"), table);
     List<LayerTable.Row> rows = LayerTable.rows(model, 13, 11);
@@ -255,6 +256,10 @@ class NetworkTest {
           ((UnitKernel) k[0]).fusesWithDepthwise((UnitKernel) k[1], h, width), "banded " + name);
       Sequential model = Sequential.builder()
           .add("irb", new InvertedResidualBlock(k[0], k[1], k[2])).build();
+      List<String> banded = dev.convgen.runtime.Vectorization.bits() != 0
+          ? List.of("irb.expand + irb.dw") : List.of();
+      assertEquals(banded, LayerTable.bandedPairs(model, h, width), name);
+      assertEquals(List.of(), LayerTable.bandedPairs(model, 13, 11), "small: " + name);
       float[] x = Tolerance.random(random, 2 * 8 * h * width);
       float[] t = ReferenceConv.conv2d(expand, x, 2, h, width, w[0], b[0], acts[0]);
       t = ReferenceConv.conv2d(dw, t, 2, h, width, w[1], b[1], acts[1]);

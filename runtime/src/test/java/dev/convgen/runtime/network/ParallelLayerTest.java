@@ -58,6 +58,9 @@ class ParallelLayerTest {
           ParallelLayer.of(layer, POOL, parallelism).forward(x, 2, 17, 19, parallel);
           assertArrayEquals(serial, parallel, layer + " x" + parallelism);
         }
+        // and a model summary lists what it splits
+        assertEquals(LayerTable.format(layer, 2, 17, 19),
+            LayerTable.format(ParallelLayer.of(layer, POOL, 2), 2, 17, 19));
       }
     }
   }
