@@ -328,10 +328,11 @@ public class Sequential implements ConvLayer {
           }
           nhwc = native_;
         }
-        // a pointwise stage and the depthwise one after it, band by band, where that pays (its
-        // input is NHWC then: a pointwise layer has an NHWC body and never reads blocked)
-        UnitKernel withDepthwise = observer == null && bandsWithNext(layers, i, h, w)
-            ? (UnitKernel) layers.get(i + 1).layer() : null;
+        // a pointwise stage and the depthwise one after it, band by band, where that pays (the
+        // layout tests hold whenever bandsWithNext does: a pointwise layer with an NHWC body runs
+        // in NHWC and never reads blocked; they guard the call's preconditions)
+        UnitKernel withDepthwise = observer == null && nhwc && !blocked
+            && bandsWithNext(layers, i, h, w) ? (UnitKernel) layers.get(i + 1).layer() : null;
         int last = withDepthwise != null ? i + 1 : i; // the layer whose output this step writes
         ConvLayer writer = layers.get(last).layer();
         int nextH = writer.outputHeight(h);
