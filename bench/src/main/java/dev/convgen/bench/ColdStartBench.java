@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * {@code -XX:+UseTransparentHugePages}), so the comparison stays like for like; each
  * {@code --variant} adds convgen's networks once more, launched with those space-separated flags
  * besides (e.g. {@code --variant "settings: @runtime/cold-start.args"}), labelled NAME when given
- * (the table then lists each name's flags). Launches go round-robin over the engines.
+ * (the table then lists each name's flags). Launches go round-robin over the engines; with
+ * {@code --out}, every launch's figures are also written to {@code launches.csv}.
  * {@code --plain no} leaves out convgen's launches without flags: a JVM on 4 KB pages leaves
  * the huge pages of the launch after it scarce (measured: a {@code cold-start.args} launch
  * 1.45-1.59 s after a flagless one, 0.86-0.87 s after another huge-page one), so a sitting of
@@ -123,7 +124,29 @@ public final class ColdStartBench {
       Files.createDirectories(out);
       Files.writeString(out.resolve("coldstart.md"), table);
       Files.writeString(out.resolve("coldstart.svg"), chart(launches));
+      Files.writeString(out.resolve("launches.csv"), launchesCsv(launches));
     }
+  }
+
+  /**
+   * Every launch, in the order of the rounds: round, engine, build, first result, steady pass and
+   * when steady (ms), then passes 1-10 (ms); for pairing launches of one round.
+   */
+  private static String launchesCsv(List<List<Launch>> engines) {
+    StringBuilder csv = new StringBuilder("round,engine,build,first,steady,steady_from,"
+        + "pass1,pass2,pass3,pass4,pass5,pass6,pass7,pass8,pass9,pass10\n");
+    for (int r = 0; r < engines.get(0).size(); r++) {
+      for (List<Launch> launches : engines) {
+        Launch l = launches.get(r);
+        csv.append(String.format(Locale.ROOT, "%d,\"%s\",%.0f,%.0f,%.2f,%.0f", r + 1, l.engine(),
+            l.build(), l.first(), l.steady(), l.steadyAt()));
+        for (double pass : l.firstTen()) {
+          csv.append(String.format(Locale.ROOT, ",%.0f", pass));
+        }
+        csv.append('\n');
+      }
+    }
+    return csv.toString();
   }
 
   /** One fresh JVM of {@code engine}, its output parsed. */
