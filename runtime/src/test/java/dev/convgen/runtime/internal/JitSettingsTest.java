@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link JitSettings} read in fresh JVMs whose collector and loop flags the test chooses: the
- * Serial collector leaves counted loops without strip mining unless told otherwise, G1 turns it on.
+ * Serial collector leaves counted loops without strip mining unless told otherwise, G1 turns it on;
+ * and a JVM started with the README's cold-start settings.
  */
 class JitSettingsTest {
 
@@ -33,6 +34,27 @@ class JitSettingsTest {
     assertEquals("false", report("-XX:+UseSerialGC", "-XX:+UseCountedLoopSafepoints",
         "-XX:LoopStripMiningIter=1000"));
     assertEquals("false", report("-XX:+UseG1GC"));
+  }
+
+  /**
+   * {@code runtime/cold-start.args}, used as the README says (from the repository's root), starts
+   * a JVM: its directives file is found and parsed (the JVM says so on stderr, not on the
+   * program's stdout), and counted loops get strip mining. A broken or moved file stops the JVM.
+   */
+  @Test
+  void coldStartSettingsStartAJvmWithTheirDirectives() throws Exception {
+    Path root = Path.of("").toAbsolutePath().getParent(); // tests run in runtime/
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+IgnoreUnrecognizedVMOptions", // the huge-page flag is Linux's only
+        "@runtime/cold-start.args",
+        "-cp", System.getProperty("java.class.path"), Report.class.getName()));
+    Process process = new ProcessBuilder(command).directory(root.toFile()).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.waitFor(), out + err);
+    assertTrue(err.contains("1 compiler directives added"), err);
+    assertEquals("false", out.strip(), "stdout: " + out + ", stderr: " + err);
   }
 
   private static String report(String... flags) throws IOException, InterruptedException {
