@@ -62,9 +62,11 @@ class JitSettingsTest {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(flags));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Report.class.getName()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // the report is stdout; the JVM may print notices on stderr ("Picked up JAVA_TOOL_OPTIONS")
+    Process process = new ProcessBuilder(command).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor() == 0, output);
+    String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor() == 0, output + errors);
     return output.strip();
   }
 }
