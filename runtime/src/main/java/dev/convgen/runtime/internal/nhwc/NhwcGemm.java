@@ -56,9 +56,6 @@ final class NhwcGemm {
    * (1024 -> 1024 at 4x5: 236-244 -> 221-224 us, the 18-pixel plane 179-182 -> 172; 256 -> 512
    * at 4x5 29.6 -> 28.1-28.5); three or more take the tile. MobileNet-v1's pass, two jars
    * alternated in one JVM: 7,338 -> 7,195, 8,858 -> 8,793, 7,851 -> 7,732, 7,935 -> 8,038 us.
-   * A layer of one or two pixels (a classifier) runs them the same way instead of a whole tile
-   * into a scratch: 1024 -> 1000 on one pixel 57-60 -> 42-49 us best with its weights in cache,
-   * 112-120 -> 106-111 with them evicted.
    */
   static final int SINGLE_PIXELS = 2;
   /**
@@ -221,8 +218,7 @@ final class NhwcGemm {
   void pixels(float[] x, int xo, float[] y, int yo, int plane, int from, int to, int firstPanel,
       int lastPanel) {
     int count = to - from;
-    if (count >= PIXELS || pointwise && count > 0 && count <= SINGLE_PIXELS
-        && noNarrowPanel(firstPanel, lastPanel)) { // few pixels: one at a time (tiles)
+    if (count >= PIXELS) {
       tiles(x, xo + from * reduction, reduction, reduction, 1, 0, 0, y,
           yo + from * (plane == 0 ? out : L), plane, count, firstPanel, lastPanel);
       return;
@@ -230,9 +226,8 @@ final class NhwcGemm {
     if (count <= 0 || firstPanel >= lastPanel) {
       return;
     }
-    // 3-5 pixels, a 1-vector panel or a dense stage's im2col rows: a whole tile into a
-    // per-thread scratch, one pixel read six times or the few copied, and the channels wanted
-    // copied out
+    // fewer pixels than a tile (a classifier's one pixel): a whole tile into a per-thread
+    // scratch, one pixel read six times or the few copied, and the channels wanted copied out
     float[] rows = scratchRows.exactly(PIXELS * out);
     if (count == 1) {
       tiles(x, xo + from * reduction, 0, reduction, 1, 0, 0, rows, 0, 0, PIXELS, firstPanel,
@@ -254,16 +249,6 @@ final class NhwcGemm {
         }
       }
     }
-  }
-
-  /** Whether panels {@code [firstPanel, lastPanel)} are all 2 or 4 vectors wide. */
-  private boolean noNarrowPanel(int firstPanel, int lastPanel) {
-    for (int p = firstPanel; p < lastPanel; p++) {
-      if (panelVectors[p] == 1) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
