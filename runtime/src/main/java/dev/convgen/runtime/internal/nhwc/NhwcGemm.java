@@ -45,20 +45,6 @@ final class NhwcGemm {
   /** Pixels per register tile. */
   static final int PIXELS = 6;
   /**
-   * A pointwise stage's last pixels, when at most this many are left after whole tiles, are
-   * computed one at a time ({@link #pixel4}, {@link #pixel2}; the same operations in the same
-   * order as in a tile, so the same values) instead of by a last tile that overlaps the one
-   * before and computes {@link #PIXELS} pixels for them. A 7x7 plane is 8 tiles and 1 pixel: the
-   * overlapping tile took 11% of the stage (Zen 5, 512-bit, best of 500: 1024 -> 1024 at 7x7
-   * 500-505 us against 444-448 for 48 pixels; 512 -> 1024 251-253 against 225), a pixel alone
-   * about half a tile: 468-475 and 238-239 us (-6%); at 256 bits (-XX:UseAVX=2) 1020-1033 ->
-   * 984-997 and 496-501 -> 476-484 (-3.5%). Two pixels left cost about a tile either way
-   * (1024 -> 1024 at 4x5: 236-244 -> 221-224 us, the 18-pixel plane 179-182 -> 172; 256 -> 512
-   * at 4x5 29.6 -> 28.1-28.5); three or more take the tile. MobileNet-v1's pass, two jars
-   * alternated in one JVM: 7,338 -> 7,195, 8,858 -> 8,793, 7,851 -> 7,732, 7,935 -> 8,038 us.
-   */
-  static final int SINGLE_PIXELS = 2;
-  /**
    * Whether networks pass channel-blocked tensors from a pointwise stage to the depthwise stage
    * after it ({@link NhwcPointwise#writesBlocked}, {@link NhwcDepthwise#readsBlocked}): at 512
    * bits, where whole 4-vector panels ({@link #tile4}) write them. At 256 bits the widest tile
@@ -276,23 +262,12 @@ final class NhwcGemm {
     int nhwc = plane == 0 ? 1 : 0;
     int m = nhwc * out + (1 - nhwc) * L;
     int v = nhwc * L + plane;
-    boolean singlePixels = pointwise && count % PIXELS <= SINGLE_PIXELS;
     for (int p = firstPanel; p < lastPanel; p++) {
       int k = panelStart[p];
       int vectors = panelVectors[p];
       int wp = panelOffset[p] + skip * vectors * L;
       int yk = ya + k * nhwc + k / L * plane; // the panel's first channel, pixel 0
       for (int q0 = 0; q0 < count; q0 += PIXELS) {
-        if (q0 + PIXELS > count && singlePixels && vectors != 1) {
-          for (int q = q0; q < count; q++) { // the last few pixels one at a time
-            if (vectors == 4) {
-              pixel4(x, xa + q * pixelStep, length, y, yk + q * m, v, wp, k, low, high);
-            } else {
-              pixel2(x, xa + q * pixelStep, length, y, yk + q * m, wp, k, low, high);
-            }
-          }
-          break;
-        }
         int q = Math.min(q0, count - PIXELS); // a last partial tile overlaps the one before
         int xq = xa + q * pixelStep;
         int yq = yk + q * m;
@@ -607,55 +582,6 @@ final class NhwcGemm {
     a41.max(lo).min(hi).intoArray(y, ya + 4 * m + L);
     a50.max(lo).min(hi).intoArray(y, ya + 5 * m);
     a51.max(lo).min(hi).intoArray(y, ya + 5 * m + L);
-  }
-
-  /**
-   * One pixel x 4 vectors, over one run of {@code length} input floats, stored {@code v} floats
-   * apart per vector (NHWC or channel-blocked, {@link #tiles}): a pointwise stage's last pixels.
-   * Four accumulators: bound by the fused multiply-add's latency and the panel's reads from L2,
-   * not by the arithmetic.
-   */
-  private void pixel4(float[] x, int xa, int length, float[] y, int ya, int v, int wp, int k,
-      float low, float high) {
-    float[] w = packed;
-    FloatVector a0 = FloatVector.fromArray(F, bias, k);
-    FloatVector a1 = FloatVector.fromArray(F, bias, k + L);
-    FloatVector a2 = FloatVector.fromArray(F, bias, k + 2 * L);
-    FloatVector a3 = FloatVector.fromArray(F, bias, k + 3 * L);
-    int end = xa + length;
-    for (int c = xa; c < end; c++) {
-      FloatVector b = FloatVector.broadcast(F, x[c]);
-      a0 = FloatVector.fromArray(F, w, wp).fma(b, a0);
-      a1 = FloatVector.fromArray(F, w, wp + L).fma(b, a1);
-      a2 = FloatVector.fromArray(F, w, wp + 2 * L).fma(b, a2);
-      a3 = FloatVector.fromArray(F, w, wp + 3 * L).fma(b, a3);
-      wp += 4 * L;
-    }
-    FloatVector lo = FloatVector.broadcast(F, low);
-    FloatVector hi = FloatVector.broadcast(F, high);
-    a0.max(lo).min(hi).intoArray(y, ya);
-    a1.max(lo).min(hi).intoArray(y, ya + v);
-    a2.max(lo).min(hi).intoArray(y, ya + 2 * v);
-    a3.max(lo).min(hi).intoArray(y, ya + 3 * v);
-  }
-
-  /** One pixel x 2 vectors, stored NHWC: {@link #pixel4} for 2-vector panels. */
-  private void pixel2(float[] x, int xa, int length, float[] y, int ya, int wp, int k,
-      float low, float high) {
-    float[] w = packed;
-    FloatVector a0 = FloatVector.fromArray(F, bias, k);
-    FloatVector a1 = FloatVector.fromArray(F, bias, k + L);
-    int end = xa + length;
-    for (int c = xa; c < end; c++) {
-      FloatVector b = FloatVector.broadcast(F, x[c]);
-      a0 = FloatVector.fromArray(F, w, wp).fma(b, a0);
-      a1 = FloatVector.fromArray(F, w, wp + L).fma(b, a1);
-      wp += 2 * L;
-    }
-    FloatVector lo = FloatVector.broadcast(F, low);
-    FloatVector hi = FloatVector.broadcast(F, high);
-    a0.max(lo).min(hi).intoArray(y, ya);
-    a1.max(lo).min(hi).intoArray(y, ya + L);
   }
 
   /** 6 pixels x 1 vector: 6 accumulators, stored NHWC as {@link #tile2}'s. */
