@@ -70,7 +70,9 @@ class BlockedLayoutTest {
         Arguments.of(ConvGeometry.pointwise(24, 8 * LANES, 1, 1), 5, 7),
         Arguments.of(ConvGeometry.pointwise(16, 12 * LANES, 1, 1), 3, 5),
         Arguments.of(ConvGeometry.pointwise(40, 8 * LANES, 1, 1), 7, 7), // split by panels
-        Arguments.of(ConvGeometry.pointwise(16, 4 * LANES, 1, 1), 1, 4)); // fewer than a tile
+        Arguments.of(ConvGeometry.pointwise(16, 4 * LANES, 1, 1), 1, 4), // fewer than a tile
+        Arguments.of(ConvGeometry.pointwise(24, 4 * LANES, 1, 1), 2, 7), // 2 tiles + 2 pixels
+        Arguments.of(ConvGeometry.pointwise(16, 4 * LANES, 1, 1), 2, 1)); // 2 pixels
   }
 
   @ParameterizedTest

@@ -50,6 +50,10 @@ class NhwcKernelsTest {
         Arguments.of(ConvGeometry.pointwise(64, 40, 1, 1), 1, 1), // one pixel: a classifier
         Arguments.of(ConvGeometry.pointwise(64, 1000, 1, 1), 1, 1), // full panels, overlapping
         Arguments.of(ConvGeometry.pointwise(48, 136, 1, 1), 3, 1), // 3 pixels, narrow last panel
+        // whole tiles and 1 or 2 pixels left (the last tile overlapping by 5 or 4), 2 pixels
+        Arguments.of(ConvGeometry.pointwise(40, 96, 1, 1), 7, 7),
+        Arguments.of(ConvGeometry.pointwise(24, 72, 1, 1), 2, 7),
+        Arguments.of(ConvGeometry.pointwise(64, 128, 1, 1), 1, 2),
         // strided: output rows read in place, or gathered when shorter than a tile
         Arguments.of(ConvGeometry.pointwise(32, 64, 2, 2), 13, 12),
         Arguments.of(ConvGeometry.pointwise(40, 24, 2, 2), 9, 7),
