@@ -29,8 +29,11 @@ import java.util.regex.Pattern;
  * {@code -XX:+UseTransparentHugePages}), so the comparison stays like for like; each
  * {@code --variant} adds convgen's networks once more, launched with those space-separated flags
  * besides (e.g. {@code --variant "settings: @runtime/cold-start.args"}), labelled NAME when given
- * (the table then lists each name's flags). Launches go round-robin over the engines; with
- * {@code --out}, every launch's figures are also written to {@code launches.csv}.
+ * (the table then lists each name's flags); a variant's {@code -cp PATH} runs another build of
+ * the bench instead (e.g. {@code --variant "before: -cp old/benchmarks.jar
+ * @runtime/cold-start.args"}), so that two builds share one sitting. Launches go round-robin over
+ * the engines; with {@code --out}, every launch's figures are also written to
+ * {@code launches.csv}.
  * {@code --plain no} leaves out convgen's launches without flags: a JVM on 4 KB pages leaves
  * the huge pages of the launch after it scarce (measured: a {@code cold-start.args} launch
  * 1.45-1.59 s after a flagless one, 0.86-0.87 s after another huge-page one), so a sitting of
@@ -91,12 +94,24 @@ public final class ColdStartBench {
       if (colon >= 0) {
         legend.append(String.format("%n%s: `%s`%n", name, flags));
       }
+      List<String> variantFlags = new ArrayList<>(
+          List.of(flags.split(" ")).stream().filter(f -> !f.isEmpty()).toList());
+      String variantClassPath = classPath;
+      int cp = variantFlags.indexOf("-cp"); // another build of the bench, e.g. before a change
+      if (cp >= 0) {
+        if (cp + 1 == variantFlags.size()) {
+          throw new IllegalArgumentException("--variant: -cp without a class path in \""
+              + variant + "\"");
+        }
+        variantClassPath = variantFlags.get(cp + 1);
+        variantFlags.subList(cp, cp + 2).clear();
+      }
       for (String network : new String[] {"mobilenet-v1", "mbconv"}) {
         List<String> command = new ArrayList<>(List.of(java, "--add-modules",
             "jdk.incubator.vector"));
         command.addAll(jvmFlags);
-        command.addAll(List.of(flags.split(" ")).stream().filter(f -> !f.isEmpty()).toList());
-        command.addAll(List.of("-cp", classPath, ColdStart.class.getName(), network,
+        command.addAll(variantFlags);
+        command.addAll(List.of("-cp", variantClassPath, ColdStart.class.getName(), network,
             dir.toString(), Double.toString(seconds)));
         engines.add(new Engine("convgen " + network + (name.isEmpty() ? "" : ", " + name),
             command));
