@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * (the table then lists each name's flags); a variant's {@code -cp PATH} runs another build of
  * the bench instead (e.g. {@code --variant "before: -cp old/benchmarks.jar
  * @runtime/cold-start.args"}), so that two builds share one sitting. Launches go round-robin over
- * the engines; with {@code --out}, every launch's figures are also written to
+ * the engines, each round starting one engine later than the one before; with {@code --out}, every launch's figures are also written to
  * {@code launches.csv}.
  * {@code --plain no} leaves out convgen's launches without flags: a JVM on 4 KB pages leaves
  * the huge pages of the launch after it scarce (measured: a {@code cold-start.args} launch
@@ -125,11 +125,15 @@ public final class ColdStartBench {
       engines.add(new Engine("onnxruntime", command));
     }
     // Round-robin: launch r of every engine before launch r + 1 of any, so a machine that slows
-    // down or speeds up during the sitting moves every engine's median alike.
+    // down or speeds up during the sitting moves every engine's median alike; each round starts
+    // one engine later than the one before (order), so no engine always follows the same one:
+    // the launch after an ONNX Runtime one (a JVM on 4 KB pages) came 150-250 ms later than the
+    // same settings' launch after a convgen one.
     List<List<Launch>> launches = new ArrayList<>();
     engines.forEach(e -> launches.add(new ArrayList<>()));
     for (int r = 0; r < runs; r++) {
-      for (int e = 0; e < engines.size(); e++) {
+      for (int i = 0; i < engines.size(); i++) {
+        int e = (order(r, engines.size()) + i) % engines.size();
         launches.get(e).add(launch(engines.get(e)));
       }
     }
@@ -143,18 +147,26 @@ public final class ColdStartBench {
     }
   }
 
+  /** The engine that round {@code r} (from 0) of {@code engines} launches first. */
+  private static int order(int r, int engines) {
+    return r % engines;
+  }
+
   /**
-   * Every launch, in the order of the rounds: round, engine, build, first result, steady pass and
-   * when steady (ms), then passes 1-10 (ms); for pairing launches of one round.
+   * Every launch, in the order of the rounds: round, the launch's place in its round (from 1),
+   * engine, build, first result, steady pass and when steady (ms), then passes 1-10 (ms); for
+   * pairing launches of one round.
    */
   private static String launchesCsv(List<List<Launch>> engines) {
-    StringBuilder csv = new StringBuilder("round,engine,build,first,steady,steady_from,"
+    StringBuilder csv = new StringBuilder("round,place,engine,build,first,steady,steady_from,"
         + "pass1,pass2,pass3,pass4,pass5,pass6,pass7,pass8,pass9,pass10\n");
+    int n = engines.size();
     for (int r = 0; r < engines.get(0).size(); r++) {
-      for (List<Launch> launches : engines) {
-        Launch l = launches.get(r);
-        csv.append(String.format(Locale.ROOT, "%d,\"%s\",%.0f,%.0f,%.2f,%.0f", r + 1, l.engine(),
-            l.build(), l.first(), l.steady(), l.steadyAt()));
+      for (int e = 0; e < n; e++) {
+        Launch l = engines.get(e).get(r);
+        int place = (e - order(r, n) + n) % n + 1;
+        csv.append(String.format(Locale.ROOT, "%d,%d,\"%s\",%.0f,%.0f,%.2f,%.0f", r + 1, place,
+            l.engine(), l.build(), l.first(), l.steady(), l.steadyAt()));
         for (double pass : l.firstTen()) {
           csv.append(String.format(Locale.ROOT, ",%.0f", pass));
         }
