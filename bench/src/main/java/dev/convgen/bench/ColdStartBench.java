@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  * (the table then lists each name's flags); a variant's {@code -cp PATH} runs another build of
  * the bench instead (e.g. {@code --variant "before: -cp old/benchmarks.jar
  * @runtime/cold-start.args"}), so that two builds share one sitting. Launches go round-robin over
- * the engines, each round starting one engine later than the one before; with {@code --out}, every launch's figures are also written to
- * {@code launches.csv}.
+ * the engines, each round starting one engine later than the one before; with {@code --out},
+ * every launch's figures are also written to {@code launches.csv}.
  * {@code --plain no} leaves out convgen's launches without flags: a JVM on 4 KB pages leaves
  * the huge pages of the launch after it scarce (measured: a {@code cold-start.args} launch
  * 1.45-1.59 s after a flagless one, 0.86-0.87 s after another huge-page one), so a sitting of
@@ -126,7 +126,7 @@ public final class ColdStartBench {
     }
     // Round-robin: launch r of every engine before launch r + 1 of any, so a machine that slows
     // down or speeds up during the sitting moves every engine's median alike; each round starts
-    // one engine later than the one before (order), so no engine always follows the same one:
+    // one engine later than the one before (order()), so no engine always follows the same one:
     // the launch after an ONNX Runtime one (a JVM on 4 KB pages) came 150-250 ms later than the
     // same settings' launch after a convgen one.
     List<List<Launch>> launches = new ArrayList<>();
