@@ -44,29 +44,36 @@ class JitSettingsTest {
   @Test
   void coldStartSettingsStartAJvmWithTheirDirectives() throws Exception {
     Path root = Path.of("").toAbsolutePath().getParent(); // tests run in runtime/
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+IgnoreUnrecognizedVMOptions", // the huge-page flag is Linux's only
-        "@runtime/cold-start.args",
-        "-cp", System.getProperty("java.class.path"), Report.class.getName()));
-    Process process = new ProcessBuilder(command).directory(root.toFile()).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.waitFor(), out + err);
-    assertTrue(err.contains("1 compiler directives added"), err);
-    assertEquals("false", out.strip(), "stdout: " + out + ", stderr: " + err);
+    Launch launch = launch(root, "-XX:+IgnoreUnrecognizedVMOptions", // huge pages: Linux only
+        "@runtime/cold-start.args");
+    assertTrue(launch.err().contains("1 compiler directives added"), launch.err());
+    assertEquals("false", launch.out().strip(),
+        "stdout: " + launch.out() + ", stderr: " + launch.err());
   }
 
   private static String report(String... flags) throws IOException, InterruptedException {
+    return launch(Path.of(""), flags).out().strip();
+  }
+
+  /** What a JVM that runs {@link Report} printed: stdout is the report, stderr JVM notices. */
+  private record Launch(String out, String err) {}
+
+  /**
+   * Runs {@link Report} in a fresh JVM with {@code flags}, started in {@code directory}, and
+   * requires it to exit normally.
+   */
+  private static Launch launch(Path directory, String... flags)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(flags));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Report.class.getName()));
     // the report is stdout; the JVM may print notices on stderr ("Picked up JAVA_TOOL_OPTIONS")
-    Process process = new ProcessBuilder(command).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor() == 0, output + errors);
-    return output.strip();
+    Process process = new ProcessBuilder(command).directory(directory.toAbsolutePath().toFile())
+        .start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.waitFor(), out + err);
+    return new Launch(out, err);
   }
 }
