@@ -22,14 +22,14 @@ import java.util.List;
  * Compare with ONNX Runtime's per-node profile (results README).
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar dev.convgen.bench.StageTimes [mobilenet-v1|mbconv] [passes]
+ * java -cp bench/target/benchmarks.jar dev.convgen.bench.StageTimes \
+ *     [mobilenet-v1|mobilenet-v1-blocks|mbconv] [passes]
  * </pre>
  *
- * Random weights and input (MobileNet-v1 as the samples build it, {@link MbConvNetwork}), 224x224.
+ * Random weights and input (MobileNet-v1 as the samples build it, {@link MbConvNetwork}), 224x224
+ * (112x112 for MobileNet-v1's 13 blocks alone, {@link BenchNetworks#byName}).
  */
 public final class StageTimes {
-
-  private static final int SIZE = 224;
 
   private StageTimes() {}
 
@@ -37,7 +37,8 @@ public final class StageTimes {
     String network = args.length > 0 ? args[0] : "mobilenet-v1";
     int passes = args.length > 1 ? Integer.parseInt(args[1]) : 300;
     Sequential model = BenchNetworks.byName(network);
-    List<LayerTable.Row> stages = LayerTable.rows(model, SIZE, SIZE);
+    int size = BenchNetworks.inputSize(network);
+    List<LayerTable.Row> stages = LayerTable.rows(model, size, size);
     int n = stages.size();
     float[][] tensors = chainedTensors(stages);
     boolean[] blocked = blockedTensors(stages);
@@ -49,7 +50,7 @@ public final class StageTimes {
     for (int round = 0; round < 3; round++) { // the first two compile and settle
       for (int p = 0; p < passes; p++) { // a whole pass, the stages chained, each stage alone
         long start = System.nanoTime();
-        model.forwardNhwc(tensors[0], 1, SIZE, SIZE, scores);
+        model.forwardNhwc(tensors[0], 1, size, size, scores);
         whole[p] = System.nanoTime() - start;
         long pass = 0;
         for (int i = 0; i < n; i++) {
@@ -67,7 +68,7 @@ public final class StageTimes {
         }
       }
     }
-    System.out.printf("%s, 224x224, 1 thread, %d passes (us)%n%n", network, passes);
+    System.out.printf("%s, %dx%d, 1 thread, %d passes (us)%n%n", network, size, size, passes);
     System.out.println(
         "| stage | kind | chained best | chained median | alone best | alone median |");
     System.out.println("|---|---|---:|---:|---:|---:|");

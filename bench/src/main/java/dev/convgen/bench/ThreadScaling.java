@@ -14,15 +14,14 @@ import java.util.Random;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
- *     dev.convgen.bench.ThreadScaling [mobilenet-v1|mbconv] [rounds] [threads]
+ *     dev.convgen.bench.ThreadScaling [mobilenet-v1|mobilenet-v1-blocks|mbconv] [rounds] [threads]
  * </pre>
  *
- * Random weights and input, 224x224, NCHW in and out; all the rounds run twice, and only the
- * second time through counts.
+ * Random weights and input, 224x224 (112x112 for MobileNet-v1's 13 blocks alone), NCHW in and
+ * out; all the rounds run twice, and only the second time through counts.
  */
 public final class ThreadScaling {
 
-  private static final int SIZE = 224;
   private static final int PASSES_PER_ROUND = 10;
 
   private ThreadScaling() {}
@@ -32,12 +31,14 @@ public final class ThreadScaling {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     ConvLayer model = BenchNetworks.byName(network);
-    float[] input = new float[3 * SIZE * SIZE];
+    int size = BenchNetworks.inputSize(network);
+    float[] input = new float[model.inChannels() * size * size];
     Random random = new Random(5);
     for (int i = 0; i < input.length; i++) {
       input[i] = (float) random.nextGaussian();
     }
-    float[] output = new float[model.outChannels()];
+    float[] output =
+        new float[model.outChannels() * model.outputHeight(size) * model.outputWidth(size)];
     long[] one = new long[rounds * PASSES_PER_ROUND];
     long[] many = new long[rounds * PASSES_PER_ROUND];
     double[] ratios = new double[rounds];
@@ -45,8 +46,8 @@ public final class ThreadScaling {
       for (int warm = 0; warm < 2; warm++) { // the first time through compiles and settles
         for (int r = 0; r < rounds; r++) {
           int from = r * PASSES_PER_ROUND;
-          time(model, input, output, one, from);
-          time(threaded.layer, input, output, many, from);
+          time(model, size, input, output, one, from);
+          time(threaded.layer, size, input, output, many, from);
           ratios[r] = median(one, from) / median(many, from);
         }
       }
@@ -54,18 +55,18 @@ public final class ThreadScaling {
     Arrays.sort(ratios);
     double oneMedian = Medians.of(one, 0, one.length);
     double manyMedian = Medians.of(many, 0, many.length);
-    System.out.printf("%s, 224x224, batch 1, %d rounds of %d passes each way: 1 thread %.0f us,"
+    System.out.printf("%s, %dx%d, batch 1, %d rounds of %d passes each way: 1 thread %.0f us,"
         + " %d threads %.0f us (medians): %.2fx; ratio of the rounds' medians p10 %.2f, median"
-        + " %.2f, p90 %.2f%n", network, rounds, PASSES_PER_ROUND, oneMedian / 1e3, threads,
-        manyMedian / 1e3, oneMedian / manyMedian, ratios[rounds / 10], ratios[rounds / 2],
+        + " %.2f, p90 %.2f%n", network, size, size, rounds, PASSES_PER_ROUND, oneMedian / 1e3,
+        threads, manyMedian / 1e3, oneMedian / manyMedian, ratios[rounds / 10], ratios[rounds / 2],
         ratios[rounds * 9 / 10]);
   }
 
-  private static void time(ConvLayer layer, float[] input, float[] output, long[] nanos,
-      int from) {
+  private static void time(ConvLayer layer, int size, float[] input, float[] output,
+      long[] nanos, int from) {
     for (int p = from; p < from + PASSES_PER_ROUND; p++) {
       long start = System.nanoTime();
-      layer.forward(input, 1, SIZE, SIZE, output);
+      layer.forward(input, 1, size, size, output);
       nanos[p] = System.nanoTime() - start;
     }
   }
