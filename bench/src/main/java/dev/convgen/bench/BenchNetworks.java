@@ -1,10 +1,12 @@
 package dev.convgen.bench;
 
+import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.NamedLayer;
 import dev.convgen.runtime.binding.WeightBinder;
 import dev.convgen.runtime.network.Sequential;
 import dev.convgen.samples.MobileNetV1;
 import java.util.List;
+import java.util.Random;
 
 /** The whole networks the bench runs, by the names its tools and benchmarks take. */
 final class BenchNetworks {
@@ -35,6 +37,26 @@ final class BenchNetworks {
   static int inputSize(String network) {
     return network.equals("mobilenet-v1-blocks") ? MobileNetV1.RESOLUTION / 2
         : MobileNetV1.RESOLUTION;
+  }
+
+  /**
+   * One NCHW image for {@code model}, {@link #byName}{@code (network)}, at {@link #inputSize}:
+   * seeded Gaussian values, the same in every tool that times whole networks.
+   */
+  static float[] randomInput(ConvLayer model, String network) {
+    int size = inputSize(network);
+    float[] input = new float[model.inChannels() * size * size];
+    Random random = new Random(5);
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (float) random.nextGaussian();
+    }
+    return input;
+  }
+
+  /** An array for {@code model}'s output on one image of {@link #inputSize}{@code (network)}. */
+  static float[] outputArray(ConvLayer model, String network) {
+    int size = inputSize(network);
+    return new float[model.outChannels() * model.outputHeight(size) * model.outputWidth(size)];
   }
 
   private static Sequential mobileNetV1() {

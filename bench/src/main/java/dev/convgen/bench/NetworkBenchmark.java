@@ -2,7 +2,6 @@ package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
 import dev.convgen.runtime.network.ParallelLayer;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the samples build it (generated stem and blocks, pooling, tuned classifier; random weights) and
  * {@link MbConvNetwork}; on 1 thread, and on 2 ({@link ParallelLayer} over an executor the
  * benchmark owns: each stage split by output rows). The whole-network figure beside the peers'
- * {@code OrtColdStart} steady pass.
+ * {@code OrtColdStart} steady pass. {@code -p network=mobilenet-v1-blocks} times MobileNet-v1's 13
+ * blocks alone instead ({@link BenchNetworks#byName}, at their own input size).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +40,7 @@ public class NetworkBenchmark {
 
   private ThreadedLayer threaded;
   private ConvLayer layer;
+  private int size;
   private float[] input;
   private float[] output;
 
@@ -48,12 +49,9 @@ public class NetworkBenchmark {
     ConvLayer model = BenchNetworks.byName(network);
     threaded = new ThreadedLayer(model, threads);
     layer = threaded.layer;
-    Random random = new Random(5);
-    input = new float[3 * 224 * 224];
-    for (int i = 0; i < input.length; i++) {
-      input[i] = (float) random.nextGaussian();
-    }
-    output = new float[layer.outChannels()];
+    size = BenchNetworks.inputSize(network);
+    input = BenchNetworks.randomInput(model, network);
+    output = BenchNetworks.outputArray(model, network);
   }
 
   @TearDown
@@ -63,7 +61,7 @@ public class NetworkBenchmark {
 
   @Benchmark
   public float[] forward() {
-    layer.forward(input, 1, 224, 224, output);
+    layer.forward(input, 1, size, size, output);
     return output;
   }
 }

@@ -2,7 +2,6 @@ package dev.convgen.bench;
 
 import dev.convgen.runtime.ConvLayer;
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * How much a second thread speeds up a whole network at batch 1, measured in one phase of the
@@ -32,13 +31,8 @@ public final class ThreadScaling {
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     ConvLayer model = BenchNetworks.byName(network);
     int size = BenchNetworks.inputSize(network);
-    float[] input = new float[model.inChannels() * size * size];
-    Random random = new Random(5);
-    for (int i = 0; i < input.length; i++) {
-      input[i] = (float) random.nextGaussian();
-    }
-    float[] output =
-        new float[model.outChannels() * model.outputHeight(size) * model.outputWidth(size)];
+    float[] input = BenchNetworks.randomInput(model, network);
+    float[] output = BenchNetworks.outputArray(model, network);
     long[] one = new long[rounds * PASSES_PER_ROUND];
     long[] many = new long[rounds * PASSES_PER_ROUND];
     double[] ratios = new double[rounds];

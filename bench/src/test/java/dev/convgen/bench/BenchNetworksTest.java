@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.convgen.runtime.network.Sequential;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class BenchNetworksTest {
@@ -28,15 +27,13 @@ class BenchNetworksTest {
     assertEquals(1024, blocks.outChannels());
     assertEquals(7, blocks.outputHeight(size));
 
-    float[] image = new float[3 * 224 * 224];
-    Random random = new Random(11);
-    for (int i = 0; i < image.length; i++) {
-      image[i] = (float) random.nextGaussian();
-    }
+    float[] image = BenchNetworks.randomInput(whole, "mobilenet-v1");
+    assertEquals(3 * 224 * 224, image.length);
     Map<String, float[]> seen = new HashMap<>();
-    whole.forward(image, 1, 224, 224, new float[1000],
+    whole.forward(image, 1, 224, 224, BenchNetworks.outputArray(whole, "mobilenet-v1"),
         (name, output, batch, channels, height, width) -> seen.put(name, output.clone()));
-    float[] features = new float[1024 * 7 * 7];
+    float[] features = BenchNetworks.outputArray(blocks, "mobilenet-v1-blocks");
+    assertEquals(1024 * 7 * 7, features.length);
     blocks.forward(seen.get("stem"), 1, size, size, features);
     assertArrayEquals(seen.get("block13"), features);
   }
