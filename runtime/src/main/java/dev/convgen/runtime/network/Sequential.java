@@ -207,6 +207,15 @@ public class Sequential implements ConvLayer {
      */
     void runWithDepthwise(UnitKernel pointwise, UnitKernel depthwise, float[] input, int batch,
         int height, int width, float[] output);
+
+    /**
+     * {@code from} into {@code to}, NHWC into NCHW when {@code fromNhwc}, else NCHW into NHWC:
+     * where the layout changes in a pass (its entry and exit, around NCHW-only layers).
+     */
+    default void transpose(float[] from, float[] to, boolean fromNhwc, int batch, int channels,
+        int height, int width) {
+      Sequential.transpose(from, to, fromNhwc, batch, channels, height, width);
+    }
   }
 
   /**
@@ -321,7 +330,7 @@ public class Sequential implements ConvLayer {
         if (native_ != nhwc) {
           if (!NhwcLayout.same(layer.inChannels(), h, w)) {
             lentTarget = pool.borrow(tensorLength(batch, layer.inChannels(), h, w));
-            transpose(source, lentTarget, nhwc, batch, layer.inChannels(), h, w);
+            runner.transpose(source, lentTarget, nhwc, batch, layer.inChannels(), h, w);
             lentSource = giveBack(pool, lentSource);
             source = lentSource = lentTarget;
             lentTarget = null;
@@ -372,7 +381,7 @@ public class Sequential implements ConvLayer {
         i = last; // a depthwise layer run with its pointwise one is done as well
       }
       if (source != output) {
-        transpose(source, output, nhwc, batch, outChannels(), h, w);
+        runner.transpose(source, output, nhwc, batch, outChannels(), h, w);
       }
     } finally {
       giveBack(pool, lentSource);
@@ -388,8 +397,8 @@ public class Sequential implements ConvLayer {
     return null;
   }
 
-  /** From NHWC to NCHW when {@code fromNhwc}, else the other way. */
-  private static void transpose(float[] from, float[] to, boolean fromNhwc, int batch,
+  /** From NHWC to NCHW when {@code fromNhwc}, else the other way, on the calling thread. */
+  static void transpose(float[] from, float[] to, boolean fromNhwc, int batch,
       int channels, int height, int width) {
     if (fromNhwc) {
       NhwcLayout.toNchw(from, to, batch, channels, height, width);

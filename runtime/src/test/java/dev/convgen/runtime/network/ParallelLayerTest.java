@@ -286,6 +286,33 @@ class ParallelLayerTest {
     }
   }
 
+  /**
+   * A network whose NCHW input and output are transposed to and from NHWC, split between threads
+   * by runs of pixels: an input of 16 channels on planes of one and several runs, a last run of
+   * three pixels, and the output transposed back (no pooling), bit for bit the serial pass.
+   */
+  @Test
+  void networksSplitTheirLayoutChanges() {
+    Random random = new Random(22);
+    ConvGeometry dw = ConvGeometry.depthwise(16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+    ConvGeometry pw = ConvGeometry.pointwise(16, 24, 1, 1);
+    Sequential network = Sequential.builder()
+        .add("block", new SeparableBlock(tuned(dw, random), tuned(pw, random)))
+        .build();
+    for (int[] size : new int[][] {{9, 11}, {50, 45}, {7, 293}}) {
+      int h = size[0];
+      int w = size[1];
+      float[] x = Tolerance.random(random, 16 * h * w);
+      float[] serial = new float[24 * h * w];
+      network.forward(x, 1, h, w, serial);
+      for (int parallelism : new int[] {2, 3, 7}) {
+        float[] y = new float[serial.length];
+        ParallelLayer.of(network, POOL, parallelism).forward(x, 1, h, w, y);
+        assertArrayEquals(serial, y, h + "x" + w + " x" + parallelism);
+      }
+    }
+  }
+
   private static ConvKernel tuned(ConvGeometry g, Random random) {
     return GenericKernels.tuned(g, Tolerance.random(random, (int) g.weightCount()),
         Tolerance.random(random, g.outChannels()), Activation.RELU6);

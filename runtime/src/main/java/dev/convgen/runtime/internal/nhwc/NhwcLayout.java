@@ -12,10 +12,21 @@ import java.util.Objects;
  */
 public final class NhwcLayout {
 
-  /** Source rows per block of the transposition (written out in {@link #transpose}). */
+  /** Source rows per block of the transposition (written out in {@link #blocks}). */
   private static final int BLOCK = 8;
   /** Columns per chunk of {@link #fewRows}: the chunk's output (at most 56 KB) stays in cache. */
   private static final int CHUNK = 2048;
+  /**
+   * Pixels per unit of a transposition ({@link #transposeUnits}), the runs threads split it by;
+   * on one thread too, one unit after the other, so that a unit's output (256 KB for 32
+   * channels) stays in cache while each block of rows adds its values. Measured on a Zen 5,
+   * input and output evicted before each call: 32 x 112 x 112 into NHWC 257-288 -> 172-188 us
+   * in runs of 512-2,048 pixels (the whole 1.6 MB output written in 4 passes of 8 channels
+   * before);
+   * 64 x 56 x 56 (an output within L2), 128 x 56 x 56 and back into NCHW within 1-7% either
+   * way; no difference in a network pass, whose input stays in cache.
+   */
+  private static final int PIXELS_PER_UNIT = 2048;
 
   /** Per-thread buffers of {@link #forwardViaNchw} and {@link #forwardViaNhwc}, by exact length. */
   private static final int SCRATCH_SLOTS = 8;
@@ -118,7 +129,8 @@ public final class NhwcLayout {
    */
   public static void toNhwc(float[] nchw, float[] nhwc, int batch, int channels, int height,
       int width) {
-    transpose(nchw, nhwc, batch, channels, height * width);
+    int plane = height * width;
+    transposeUnits(nchw, nhwc, false, channels, plane, 0, transposeUnits(batch, plane));
   }
 
   /**
@@ -127,7 +139,38 @@ public final class NhwcLayout {
    */
   public static void toNchw(float[] nhwc, float[] nchw, int batch, int channels, int height,
       int width) {
-    transpose(nhwc, nchw, batch, height * width, channels);
+    int plane = height * width;
+    transposeUnits(nhwc, nchw, true, channels, plane, 0, transposeUnits(batch, plane));
+  }
+
+  /**
+   * The units a transposition ({@link #toNhwc}, {@link #toNchw}) splits into between threads:
+   * runs of {@link #PIXELS_PER_UNIT} pixels of each image (the last one shorter).
+   */
+  public static int transposeUnits(int batch, int plane) {
+    return Arguments.workUnits(batch, (plane + PIXELS_PER_UNIT - 1) / PIXELS_PER_UNIT);
+  }
+
+  /**
+   * Units {@code [firstUnit, lastUnit)} ({@link #transposeUnits}) of {@link #toNchw} when
+   * {@code fromNhwc}, else of {@link #toNhwc}: each unit's pixels, every channel, from one
+   * tensor into the other.
+   */
+  public static void transposeUnits(float[] from, float[] to, boolean fromNhwc, int channels,
+      int plane, int firstUnit, int lastUnit) {
+    int perImage = (plane + PIXELS_PER_UNIT - 1) / PIXELS_PER_UNIT;
+    for (int u = firstUnit; u < lastUnit; u++) {
+      int image = u / perImage * channels * plane;
+      int first = u % perImage * PIXELS_PER_UNIT;
+      int pixels = Math.min(PIXELS_PER_UNIT, plane - first);
+      if (fromNhwc) { // rows of pixels into rows of channels
+        transpose(from, image + first * channels, channels, to, image + first, plane, pixels,
+            channels);
+      } else {
+        transpose(from, image + first, plane, to, image + first * channels, channels, channels,
+            pixels);
+      }
+    }
   }
 
   /**
@@ -159,48 +202,6 @@ public final class NhwcLayout {
   }
 
   /**
-   * {@link #transpose} of three rows (an RGB image into NHWC): per column, its three values
-   * written as one run, the rows read as three streams. Measured on a Zen 5, 3 x 224 x 224 (4 MB
-   * written between calls, medians): 32-37 us against 94 with {@link #fewRows}; the same loop with
-   * an inner loop over a variable number of rows: 134.
-   */
-  private static void threeRows(float[] from, float[] to, int batch, int columns) {
-    int image = 3 * columns;
-    for (int n = 0; n < batch; n++) {
-      int r = n * image;
-      int g = r + columns;
-      int b = g + columns;
-      for (int c = 0, o = n * image; c < columns; c++, o += 3) {
-        to[o] = from[r + c];
-        to[o + 1] = from[g + c];
-        to[o + 2] = from[b + c];
-      }
-    }
-  }
-
-  /**
-   * {@link #transpose} of a matrix with fewer rows than a block (other than three): per
-   * chunk of {@link #CHUNK} columns, each row read front to back into every {@code rows}-th
-   * output float. Measured on a Zen 5, 3 x 224 x 224: 83 us against 170-190 us with the blocked
-   * loop, whose inner loop over three rows is mostly overhead.
-   */
-  private static void fewRows(float[] from, float[] to, int batch, int rows, int columns) {
-    int image = rows * columns;
-    for (int n = 0; n < batch; n++) {
-      int base = n * image;
-      for (int c0 = 0; c0 < columns; c0 += CHUNK) {
-        int c1 = Math.min(c0 + CHUNK, columns);
-        for (int r = 0; r < rows; r++) {
-          int source = base + r * columns;
-          for (int c = c0; c < c1; c++) {
-            to[base + c * rows + r] = from[source + c];
-          }
-        }
-      }
-    }
-  }
-
-  /**
    * Output pixels {@code [firstPixel, firstPixel + pixels)} of one image, held NHWC from the
    * start of {@code nhwcPixels}, into their places in the image's NCHW planes at
    * {@code imageOffset} ({@code plane} floats each): what an NCHW call that runs an NHWC body
@@ -221,32 +222,68 @@ public final class NhwcLayout {
     transpose(nchw, imageOffset + firstPixel, plane, nhwcPixels, 0, channels, channels, pixels);
   }
 
-  /** Each image's {@code [rows][columns]} matrix into {@code [columns][rows]}. */
-  private static void transpose(float[] from, float[] to, int batch, int rows, int columns) {
+  /**
+   * The {@code [rows][columns]} matrix at {@code from[fromBase]}, its rows {@code fromStride}
+   * floats apart, into {@code [columns][rows]} at {@code to[toBase]}, its rows {@code toStride}
+   * floats apart: three rows ({@link #threeRows}), fewer than {@link #BLOCK} ({@link #fewRows}),
+   * else {@link #BLOCK} rows at a time ({@link #blocks}).
+   */
+  private static void transpose(float[] from, int fromBase, int fromStride, float[] to,
+      int toBase, int toStride, int rows, int columns) {
     if (rows == 3) {
-      threeRows(from, to, batch, columns);
-      return;
-    }
-    if (rows < BLOCK) {
-      fewRows(from, to, batch, rows, columns);
-      return;
-    }
-    int image = rows * columns;
-    for (int n = 0; n < batch; n++) {
-      transpose(from, n * image, columns, to, n * image, rows, rows, columns);
+      threeRows(from, fromBase, fromStride, to, toBase, toStride, columns);
+    } else if (rows < BLOCK) {
+      fewRows(from, fromBase, fromStride, to, toBase, toStride, rows, columns);
+    } else {
+      blocks(from, fromBase, fromStride, to, toBase, toStride, rows, columns);
     }
   }
 
   /**
-   * The {@code [rows][columns]} matrix at {@code from[fromBase]}, its rows {@code fromStride}
-   * floats apart, into {@code [columns][rows]} at {@code to[toBase]}, its rows {@code toStride}
-   * floats apart, {@link #BLOCK} rows at a time (fewer rows: one at a time): per column, the
-   * block's values (one from each row, read as {@code BLOCK} streams) are written as one run.
-   * Written out rather than as an inner loop over the block, which C2 left as a loop: measured
-   * on a Zen 5, 8 x 32 x 56 x 56 into NHWC 266-389 us against 600-980, 8 x 64 x 56 x 56 back
-   * into NCHW 560-1000 us against 1250-1940 (16 rows at a time: no faster).
+   * {@link #transpose} of three rows (an RGB image into NHWC): per column, its three values
+   * written as one run, the rows read as three streams. Measured on a Zen 5, 3 x 224 x 224 (4 MB
+   * written between calls, medians): 32-37 us against 94 with {@link #fewRows}; the same loop with
+   * an inner loop over a variable number of rows: 134.
    */
-  private static void transpose(float[] from, int fromBase, int fromStride, float[] to,
+  private static void threeRows(float[] from, int fromBase, int fromStride, float[] to,
+      int toBase, int toStride, int columns) {
+    int r = fromBase;
+    int g = r + fromStride;
+    int b = g + fromStride;
+    for (int c = 0, o = toBase; c < columns; c++, o += toStride) {
+      to[o] = from[r + c];
+      to[o + 1] = from[g + c];
+      to[o + 2] = from[b + c];
+    }
+  }
+
+  /**
+   * {@link #transpose} of a matrix with fewer rows than a block (other than three): per
+   * chunk of {@link #CHUNK} columns, each row read front to back into every
+   * {@code toStride}-th output float. Measured on a Zen 5, 3 x 224 x 224: 83 us against 170-190
+   * us with the blocked loop, whose inner loop over three rows is mostly overhead.
+   */
+  private static void fewRows(float[] from, int fromBase, int fromStride, float[] to,
+      int toBase, int toStride, int rows, int columns) {
+    for (int c0 = 0; c0 < columns; c0 += CHUNK) {
+      int c1 = Math.min(c0 + CHUNK, columns);
+      for (int r = 0; r < rows; r++) {
+        int source = fromBase + r * fromStride;
+        for (int c = c0; c < c1; c++) {
+          to[toBase + c * toStride + r] = from[source + c];
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #transpose} {@link #BLOCK} rows at a time (the last rows one at a time): per column,
+   * the block's values (one from each row, read as {@code BLOCK} streams) are written as one
+   * run. Written out rather than as an inner loop over the block, which C2 left as a loop:
+   * measured on a Zen 5, 8 x 32 x 56 x 56 into NHWC 266-389 us against 600-980, 8 x 64 x 56 x 56
+   * back into NCHW 560-1000 us against 1250-1940 (16 rows at a time: no faster).
+   */
+  private static void blocks(float[] from, int fromBase, int fromStride, float[] to,
       int toBase, int toStride, int rows, int columns) {
     int r0 = 0;
     for (; r0 + BLOCK <= rows; r0 += BLOCK) {

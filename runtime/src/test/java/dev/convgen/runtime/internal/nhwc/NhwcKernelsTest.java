@@ -447,24 +447,39 @@ class NhwcKernelsTest {
 
   /**
    * The layout conversions against this test's own index arithmetic: few channels (an RGB image,
-   * wider than a chunk of columns), many, and planes of fewer pixels than a block, batch 2.
+   * wider than a chunk of columns), many, and planes of fewer pixels than a block, batch 2; planes
+   * of several units ({@link NhwcLayout#transposeUnits}) whose last unit is long, three pixels or
+   * fewer than a block; and the units converted in three ranges, as threads split them.
    */
   @Test
   void layoutConversionsMoveEveryValueToItsPlace() {
     int[][] shapes = {{3, 224, 224}, {3, 5, 7}, {1, 4, 4}, {7, 3, 2}, {8, 9, 11}, {40, 2, 2},
-        {37, 13, 17}, {5, 1, 1}};
+        {37, 13, 17}, {5, 1, 1}, {16, 50, 45}, {5, 46, 45}, {12, 7, 293}, {9, 1, 2053}};
     for (int[] shape : shapes) {
       int c = shape[0];
       int h = shape[1];
       int w = shape[2];
+      String what = c + "x" + h + "x" + w;
       float[] x = Tolerance.random(new Random(c * 1000 + h * 10 + w), 2 * c * h * w);
       float[] y = new float[x.length];
       NhwcLayout.toNhwc(x, y, 2, c, h, w);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(nhwc(x, 2, c, h, w), y,
-          "toNhwc " + c + "x" + h + "x" + w);
+      float[] expected = nhwc(x, 2, c, h, w);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, y, "toNhwc " + what);
       float[] back = new float[x.length];
       NhwcLayout.toNchw(y, back, 2, c, h, w);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(x, back, "toNchw " + c + "x" + h + "x" + w);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(x, back, "toNchw " + what);
+      int units = NhwcLayout.transposeUnits(2, h * w);
+      int[] cuts = {0, units / 3, units / 3 + (units + 1) / 2 / 2, units};
+      float[] pieces = new float[x.length];
+      float[] piecesBack = new float[x.length];
+      for (int i = 0; i + 1 < cuts.length; i++) {
+        NhwcLayout.transposeUnits(x, pieces, false, c, h * w, cuts[i], cuts[i + 1]);
+        NhwcLayout.transposeUnits(y, piecesBack, true, c, h * w, cuts[i], cuts[i + 1]);
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, pieces,
+          "toNhwc in " + units + " units, " + what);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(x, piecesBack,
+          "toNchw in " + units + " units, " + what);
     }
   }
 
