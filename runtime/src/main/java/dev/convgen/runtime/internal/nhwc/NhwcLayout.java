@@ -21,10 +21,9 @@ public final class NhwcLayout {
    * on one thread too, one unit after the other, so that a unit's output (256 KB for 32
    * channels) stays in cache while each block of rows adds its values. Measured on a Zen 5,
    * input and output evicted before each call: 32 x 112 x 112 into NHWC 257-288 -> 172-188 us
-   * in runs of 512-2,048 pixels (the whole 1.6 MB output written in 4 passes of 8 channels
-   * before);
-   * 64 x 56 x 56 (an output within L2), 128 x 56 x 56 and back into NCHW within 1-7% either
-   * way; no difference in a network pass, whose input stays in cache.
+   * in runs of 512-2,048 pixels (before, the whole 1.6 MB output was written in 4 passes of 8
+   * channels); 64 x 56 x 56 (an output within L2), 128 x 56 x 56 and back into NCHW within 1-7%
+   * either way; no difference in a network pass, whose input stays in cache.
    */
   private static final int PIXELS_PER_UNIT = 2048;
 
