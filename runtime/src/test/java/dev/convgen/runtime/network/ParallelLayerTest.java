@@ -289,7 +289,8 @@ class ParallelLayerTest {
   /**
    * A network whose NCHW input and output are transposed to and from NHWC, split between threads
    * by runs of pixels: an input of 16 channels on planes of one and several runs, a last run of
-   * three pixels, and the output transposed back (no pooling), bit for bit the serial pass.
+   * three pixels, two images, and the output transposed back (no pooling), bit for bit the
+   * serial pass.
    */
   @Test
   void networksSplitTheirLayoutChanges() {
@@ -299,16 +300,17 @@ class ParallelLayerTest {
     Sequential network = Sequential.builder()
         .add("block", new SeparableBlock(tuned(dw, random), tuned(pw, random)))
         .build();
-    for (int[] size : new int[][] {{9, 11}, {50, 45}, {7, 293}}) {
-      int h = size[0];
-      int w = size[1];
-      float[] x = Tolerance.random(random, 16 * h * w);
-      float[] serial = new float[24 * h * w];
-      network.forward(x, 1, h, w, serial);
+    for (int[] shape : new int[][] {{1, 9, 11}, {1, 50, 45}, {1, 7, 293}, {2, 50, 45}}) {
+      int batch = shape[0];
+      int h = shape[1];
+      int w = shape[2];
+      float[] x = Tolerance.random(random, batch * 16 * h * w);
+      float[] serial = new float[batch * 24 * h * w];
+      network.forward(x, batch, h, w, serial);
       for (int parallelism : new int[] {2, 3, 7}) {
         float[] y = new float[serial.length];
-        ParallelLayer.of(network, POOL, parallelism).forward(x, 1, h, w, y);
-        assertArrayEquals(serial, y, h + "x" + w + " x" + parallelism);
+        ParallelLayer.of(network, POOL, parallelism).forward(x, batch, h, w, y);
+        assertArrayEquals(serial, y, batch + "x" + h + "x" + w + " x" + parallelism);
       }
     }
   }
