@@ -103,13 +103,13 @@ public final class StageTimes {
   /**
    * The arrays the stages read and write, {@code [i]} stage {@code i}'s input and {@code [n]} the
    * last output, shared by length as a network pass shares them (each output takes the array of
-   * its length that was freed last, an input is freed once its stage has run): the chained
-   * column then sees the caches a pass sees.
+   * its length that was freed longest ago, as {@code ArrayPool} lends them; an input is freed
+   * once its stage has run): the chained column then sees the caches a pass sees.
    */
   private static float[][] chainedTensors(List<LayerTable.Row> stages) {
     int n = stages.size();
     float[][] tensors = new float[n + 1][];
-    Deque<float[]> free = new ArrayDeque<>(); // most recently freed first
+    Deque<float[]> free = new ArrayDeque<>(); // freed longest ago first
     for (int i = 0; i <= n; i++) {
       int length = i < n ? lengthIn(stages.get(i))
           : stages.get(n - 1).layer().outChannels()
@@ -129,7 +129,7 @@ public final class StageTimes {
       }
       tensors[i] = array;
       if (i > 1) { // the network's input stays
-        free.push(tensors[i - 1]);
+        free.addLast(tensors[i - 1]);
       }
     }
     return tensors;

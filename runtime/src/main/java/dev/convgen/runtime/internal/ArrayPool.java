@@ -5,13 +5,19 @@ import java.util.Arrays;
 /**
  * The float arrays one thread's layers borrow for the length of a call: the intermediate tensors
  * of networks and blocks. An array is lent to one borrower at a time, and an array given back is
- * lent again to the next borrower of its length, the most recently given back first (the one most
- * likely still in cache). So layers that run one after another share arrays whatever object
- * they belong to, and a network pass touches as few distinct arrays as its tensors' lifetimes
- * allow: MobileNet-v1's pass held 24 arrays, about 18 MB, when each network and block kept its
- * own (7 arrays of 0.4 MB rotating through the caches for blocks 7-11), and holds 16, 12.9 MB,
- * from the pool (3 for blocks 7-11); passes ran 1-3% faster, about the noise (Zen 5, same-JVM
- * alternations).
+ * lent again to a later borrower of its length. So layers that run one after another share
+ * arrays whatever object they belong to, and a network pass touches as few distinct arrays as its
+ * tensors' lifetimes allow: MobileNet-v1's pass held 24 arrays, about 18 MB, when each network
+ * and block kept its own (7 arrays of 0.4 MB rotating through the caches for blocks 7-11), and
+ * holds 16, 12.9 MB, from the pool (3 for blocks 7-11); passes ran 1-3% faster, about the noise
+ * (Zen 5, same-JVM alternations).
+ *
+ * <p>Of the free arrays of a length, the one given back longest ago is lent first. The most
+ * recent one, lent first before, gave every separable block's intermediate tensor the same
+ * array, written by a depthwise stage right after the pointwise stage of the block before had
+ * read it (on two threads, read by both cores). Measured on a Zen 5 (2 cores, both orders
+ * alternated in one JVM, seven runs, medians): two threads 1.2-2.8% faster (MobileNet-v1, its 13
+ * blocks, MBConv), one thread 0-1.3%.
  *
  * <p>Kernels and loops in between only write into what they are handed; nothing here is
  * synchronized, as each thread has its own pool. The pool keeps at most {@link #KEPT} arrays
@@ -39,13 +45,13 @@ public final class ArrayPool {
   }
 
   /**
-   * An array of exactly {@code length} floats that no one else holds, the most recently given
-   * back one of that length, or a new one; its contents are whatever its last borrower left.
+   * An array of exactly {@code length} floats that no one else holds, the one of that length
+   * given back longest ago, or a new one; its contents are whatever its last borrower left.
    */
   public float[] borrow(int length) {
     int best = -1;
     for (int i = 0; i < count; i++) {
-      if (!lent[i] && arrays[i].length == length && (best < 0 || touched[i] > touched[best])) {
+      if (!lent[i] && arrays[i].length == length && (best < 0 || touched[i] < touched[best])) {
         best = i;
       }
     }

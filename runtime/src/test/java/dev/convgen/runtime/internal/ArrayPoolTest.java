@@ -28,12 +28,14 @@ class ArrayPoolTest {
   }
 
   @Test
-  void theMostRecentlyGivenBackArrayOfALengthComesFirst() {
+  void theArrayOfALengthGivenBackLongestAgoComesFirst() {
     ArrayPool pool = new ArrayPool();
     float[] a = pool.borrow(16);
     float[] b = pool.borrow(16);
     pool.giveBack(b);
     pool.giveBack(a);
+    assertSame(b, pool.borrow(16));
+    pool.giveBack(b); // now a was given back longer ago
     assertSame(a, pool.borrow(16));
     assertSame(b, pool.borrow(16));
   }
