@@ -147,7 +147,12 @@ public final class NhwcLayout {
    * runs of {@link #PIXELS_PER_UNIT} pixels of each image (the last one shorter).
    */
   public static int transposeUnits(int batch, int plane) {
-    return Arguments.workUnits(batch, (plane + PIXELS_PER_UNIT - 1) / PIXELS_PER_UNIT);
+    return Arguments.workUnits(batch, unitsPerImage(plane));
+  }
+
+  /** Units of one image's transposition: runs of {@link #PIXELS_PER_UNIT} of its pixels. */
+  private static int unitsPerImage(int plane) {
+    return (plane + PIXELS_PER_UNIT - 1) / PIXELS_PER_UNIT;
   }
 
   /**
@@ -157,7 +162,7 @@ public final class NhwcLayout {
    */
   public static void transposeUnits(float[] from, float[] to, boolean fromNhwc, int channels,
       int plane, int firstUnit, int lastUnit) {
-    int perImage = (plane + PIXELS_PER_UNIT - 1) / PIXELS_PER_UNIT;
+    int perImage = unitsPerImage(plane);
     for (int u = firstUnit; u < lastUnit; u++) {
       int image = u / perImage * channels * plane;
       int first = u % perImage * PIXELS_PER_UNIT;
