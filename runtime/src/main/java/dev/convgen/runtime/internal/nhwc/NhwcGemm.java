@@ -23,8 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 150-228 GFLOP/s on MobileNet-v1's pointwise shapes at 512 bits (FMA peak 211-220), 93-112 at
  * 256 bits under {@code -XX:UseAVX=2} (peak 108-110). Output channels that do not fill a whole
  * panel run in panels of 2 or 1 vectors; a last vector that would pass the end overlaps the one
- * before (its channels are computed twice, with identical results), as does a last pixel tile,
- * so no scalar tail runs; fewer pixels than a tile run a whole tile into a scratch. Needs at least
+ * before (its channels are computed twice, with identical results). Pixel counts that are no
+ * multiple of 6 end in tiles of 5 pixels where the panel has a pointwise 5-pixel tile (2 or 4
+ * vectors) and the count allows (at least 5 per tile: every count from 20 on), otherwise in a
+ * last tile overlapping the one before, so no scalar tail runs; fewer pixels than a tile run a
+ * whole tile into a scratch ({@link #tiles} has the measurements). Needs at least
  * one vector of output channels. The output is NHWC or, for a depthwise stage after it,
  * channel-blocked ({@code [channels / L][pixels][L]}: only the stores' strides differ). Each
  * tile has two loops: a pointwise stage's plain counted one ({@link #tile4Row}) and a dense
@@ -254,6 +257,16 @@ final class NhwcGemm {
   /**
    * Panels outside, pixel tiles inside: a panel's weights stay in cache while the pixels stream
    * past. {@code skip}: reduction steps left out at the start of every panel.
+   *
+   * <p>A 7x7 plane's 49 pixels ran as 9 tiles of 6, the last overlapping the one before: 54
+   * pixels computed, 10% more than needed, on MobileNet-v1's two stages with the most weights
+   * (512 -> 1024 and 1024 -> 1024, where ONNX Runtime's nodes alone were 11-14% faster). As 4
+   * tiles of 6 and 5 of 5 (Zen 5, both schedules alternated in one JVM, 30 rounds of 20 passes):
+   * the whole network 7,259 -> 7,130 and 7,661 -> 7,527 us a pass at 512 bits (1.4-1.8%; two
+   * threads 1.2-1.3%), 13,383 -> 13,224 us at 256 bits under -XX:UseAVX=2 (1.2%; two threads
+   * 1.8%); MBConv, whose 7x7 stages are narrow, 2,099 -> 2,097. Dense stages keep the overlap:
+   * their in-place rows are mostly whole tiles (a 56-wide 3x3 output row has 54 interior
+   * columns) or long (the stem's 111).
    */
   private void tiles(float[] x, int xa, int pixelStep, int length, int rows, int rowStep,
       int skip, float[] y, int ya, int plane, int count, int firstPanel, int lastPanel) {
@@ -262,13 +275,31 @@ final class NhwcGemm {
     int nhwc = plane == 0 ? 1 : 0;
     int m = nhwc * out + (1 - nhwc) * L;
     int v = nhwc * L + plane;
+    // tiles of 6 pixels, and where the count is no multiple of 6, the last ones of 5 (49 = 4 x 6
+    // + 5 x 5), if there are pointwise tiles of 5 for the panel and the count takes them
+    int tileCount = (count + PIXELS - 1) / PIXELS;
+    int mixedSixes = count >= 5 * tileCount ? count - 5 * tileCount : tileCount;
     for (int p = firstPanel; p < lastPanel; p++) {
       int k = panelStart[p];
       int vectors = panelVectors[p];
       int wp = panelOffset[p] + skip * vectors * L;
       int yk = ya + k * nhwc + k / L * plane; // the panel's first channel, pixel 0
-      for (int q0 = 0; q0 < count; q0 += PIXELS) {
-        int q = Math.min(q0, count - PIXELS); // a last partial tile overlaps the one before
+      int sixes = pointwise && vectors >= 2 ? mixedSixes : tileCount;
+      for (int t = 0, q0 = 0; t < tileCount; t++) {
+        if (t >= sixes) { // 5-pixel tiles, after the 6-pixel ones
+          int xq = xa + q0 * pixelStep;
+          int yq = yk + q0 * m;
+          if (vectors == 4) {
+            tile4Row5(x, xq, pixelStep, length, y, yq, m, v, wp, k, low, high);
+          } else {
+            tile2Row5(x, xq, pixelStep, length, y, yq, wp, k, low, high);
+          }
+          q0 += 5;
+          continue;
+        }
+        // without 5-pixel tiles, a last partial tile overlaps the one before
+        int q = Math.min(q0, count - PIXELS);
+        q0 += PIXELS;
         int xq = xa + q * pixelStep;
         int yq = yk + q * m;
         if (vectors == 4 && pointwise) {
@@ -463,6 +494,79 @@ final class NhwcGemm {
   }
 
   /**
+   * {@link #tile4Row} for 5 pixels (20 accumulators): the tile that makes up a pixel count that
+   * is no multiple of 6 ({@link #tiles}); written out again for the reason {@link #tile4Row}
+   * gives.
+   */
+  private void tile4Row5(float[] x, int xa, int n, int length, float[] y, int ya, int m, int v,
+      int wp, int k, float low, float high) {
+    float[] w = packed;
+    FloatVector a00 = FloatVector.fromArray(F, bias, k);
+    FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
+    FloatVector a02 = FloatVector.fromArray(F, bias, k + 2 * L);
+    FloatVector a03 = FloatVector.fromArray(F, bias, k + 3 * L);
+    FloatVector a10 = a00, a11 = a01, a12 = a02, a13 = a03;
+    FloatVector a20 = a00, a21 = a01, a22 = a02, a23 = a03;
+    FloatVector a30 = a00, a31 = a01, a32 = a02, a33 = a03;
+    FloatVector a40 = a00, a41 = a01, a42 = a02, a43 = a03;
+    int end = xa + length;
+    for (int c = xa; c < end; c++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector w2 = FloatVector.fromArray(F, w, wp + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, wp + 3 * L);
+      FloatVector b = FloatVector.broadcast(F, x[c]);
+      a00 = w0.fma(b, a00);
+      a01 = w1.fma(b, a01);
+      a02 = w2.fma(b, a02);
+      a03 = w3.fma(b, a03);
+      b = FloatVector.broadcast(F, x[c + n]);
+      a10 = w0.fma(b, a10);
+      a11 = w1.fma(b, a11);
+      a12 = w2.fma(b, a12);
+      a13 = w3.fma(b, a13);
+      b = FloatVector.broadcast(F, x[c + 2 * n]);
+      a20 = w0.fma(b, a20);
+      a21 = w1.fma(b, a21);
+      a22 = w2.fma(b, a22);
+      a23 = w3.fma(b, a23);
+      b = FloatVector.broadcast(F, x[c + 3 * n]);
+      a30 = w0.fma(b, a30);
+      a31 = w1.fma(b, a31);
+      a32 = w2.fma(b, a32);
+      a33 = w3.fma(b, a33);
+      b = FloatVector.broadcast(F, x[c + 4 * n]);
+      a40 = w0.fma(b, a40);
+      a41 = w1.fma(b, a41);
+      a42 = w2.fma(b, a42);
+      a43 = w3.fma(b, a43);
+      wp += 4 * L;
+    }
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00.max(lo).min(hi).intoArray(y, ya);
+    a01.max(lo).min(hi).intoArray(y, ya + v);
+    a02.max(lo).min(hi).intoArray(y, ya + 2 * v);
+    a03.max(lo).min(hi).intoArray(y, ya + 3 * v);
+    a10.max(lo).min(hi).intoArray(y, ya + m);
+    a11.max(lo).min(hi).intoArray(y, ya + m + v);
+    a12.max(lo).min(hi).intoArray(y, ya + m + 2 * v);
+    a13.max(lo).min(hi).intoArray(y, ya + m + 3 * v);
+    a20.max(lo).min(hi).intoArray(y, ya + 2 * m);
+    a21.max(lo).min(hi).intoArray(y, ya + 2 * m + v);
+    a22.max(lo).min(hi).intoArray(y, ya + 2 * m + 2 * v);
+    a23.max(lo).min(hi).intoArray(y, ya + 2 * m + 3 * v);
+    a30.max(lo).min(hi).intoArray(y, ya + 3 * m);
+    a31.max(lo).min(hi).intoArray(y, ya + 3 * m + v);
+    a32.max(lo).min(hi).intoArray(y, ya + 3 * m + 2 * v);
+    a33.max(lo).min(hi).intoArray(y, ya + 3 * m + 3 * v);
+    a40.max(lo).min(hi).intoArray(y, ya + 4 * m);
+    a41.max(lo).min(hi).intoArray(y, ya + 4 * m + v);
+    a42.max(lo).min(hi).intoArray(y, ya + 4 * m + 2 * v);
+    a43.max(lo).min(hi).intoArray(y, ya + 4 * m + 3 * v);
+  }
+
+  /**
    * 6 pixels x 2 vectors: 12 accumulators, stored NHWC. The strides are constants here: at 256
    * bits, where this is the widest tile, passing them as arguments as {@link #tile4} takes them
    * made C2's code for it twice as slow (MobileNet-v1 under -XX:UseAVX=2 on the Zen 5: 27.3-28.3
@@ -582,6 +686,52 @@ final class NhwcGemm {
     a41.max(lo).min(hi).intoArray(y, ya + 4 * m + L);
     a50.max(lo).min(hi).intoArray(y, ya + 5 * m);
     a51.max(lo).min(hi).intoArray(y, ya + 5 * m + L);
+  }
+
+  /** {@link #tile2Row} for 5 pixels (10 accumulators), as {@link #tile4Row5} is. */
+  private void tile2Row5(float[] x, int xa, int n, int length, float[] y, int ya, int wp, int k,
+      float low, float high) {
+    float[] w = packed;
+    FloatVector a00 = FloatVector.fromArray(F, bias, k);
+    FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
+    FloatVector a10 = a00, a11 = a01;
+    FloatVector a20 = a00, a21 = a01;
+    FloatVector a30 = a00, a31 = a01;
+    FloatVector a40 = a00, a41 = a01;
+    int end = xa + length;
+    for (int c = xa; c < end; c++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector b = FloatVector.broadcast(F, x[c]);
+      a00 = w0.fma(b, a00);
+      a01 = w1.fma(b, a01);
+      b = FloatVector.broadcast(F, x[c + n]);
+      a10 = w0.fma(b, a10);
+      a11 = w1.fma(b, a11);
+      b = FloatVector.broadcast(F, x[c + 2 * n]);
+      a20 = w0.fma(b, a20);
+      a21 = w1.fma(b, a21);
+      b = FloatVector.broadcast(F, x[c + 3 * n]);
+      a30 = w0.fma(b, a30);
+      a31 = w1.fma(b, a31);
+      b = FloatVector.broadcast(F, x[c + 4 * n]);
+      a40 = w0.fma(b, a40);
+      a41 = w1.fma(b, a41);
+      wp += 2 * L;
+    }
+    int m = out;
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00.max(lo).min(hi).intoArray(y, ya);
+    a01.max(lo).min(hi).intoArray(y, ya + L);
+    a10.max(lo).min(hi).intoArray(y, ya + m);
+    a11.max(lo).min(hi).intoArray(y, ya + m + L);
+    a20.max(lo).min(hi).intoArray(y, ya + 2 * m);
+    a21.max(lo).min(hi).intoArray(y, ya + 2 * m + L);
+    a30.max(lo).min(hi).intoArray(y, ya + 3 * m);
+    a31.max(lo).min(hi).intoArray(y, ya + 3 * m + L);
+    a40.max(lo).min(hi).intoArray(y, ya + 4 * m);
+    a41.max(lo).min(hi).intoArray(y, ya + 4 * m + L);
   }
 
   /** 6 pixels x 1 vector: 6 accumulators, stored NHWC as {@link #tile2}'s. */

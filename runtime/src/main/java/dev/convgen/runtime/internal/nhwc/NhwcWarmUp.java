@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The bodies are chosen by the paths they take, not by any network: pointwise and dense
  * stride-2 stages (the in-place tiles and the im2col border) with a full panel, a 2-vector and a
- * 1-vector one, depthwise 3x3 at stride 1 and 2 on small planes and on wide ones, and a 5x5
+ * 1-vector one (pointwise on a plane that ends in 5-pixel tiles and on one that ends in an
+ * overlapping tile), depthwise 3x3 at stride 1 and 2 on small planes and on wide ones, and a 5x5
  * depthwise (the general tap loop). They are called in turn, one call each per round, and a
  * body is done once {@link #FAST_CALLS} calls in a row run at 1 GFLOP/s or more and a last one
  * allocates nothing: C2's code runs these tiny calls at 1.6-100 GFLOP/s without allocating,
@@ -176,8 +177,13 @@ final class NhwcWarmUp {
     Activation relu6 = Activation.RELU6;
     Map<String, List<Body>> bodies = new LinkedHashMap<>();
     for (int vectors : new int[] {NhwcGemm.WIDE, 2, 1}) {
-      // 14 pixels: a last tile overlapping the one before, as most planes have
+      // 49 pixels: tiles of 6, then of 5, as most planes end (NhwcGemm.tiles; panels of 2 and 4
+      // vectors); 14: a last tile overlapping the one before
       ConvGeometry pw = ConvGeometry.pointwise(l, vectors * l, 1, 1);
+      if (vectors >= 2) {
+        add(bodies, productKey(false, vectors),
+            Body.of(new NhwcPointwise(pw, zeros(pw), null, relu6), pw, 7, 7));
+      }
       add(bodies, productKey(false, vectors),
           Body.of(new NhwcPointwise(pw, zeros(pw), null, relu6), pw, 2, 7));
       // and reductions of several kernel rows, as the dense stages read them in place

@@ -50,8 +50,12 @@ class NhwcKernelsTest {
         Arguments.of(ConvGeometry.pointwise(64, 40, 1, 1), 1, 1), // one pixel: a classifier
         Arguments.of(ConvGeometry.pointwise(64, 1000, 1, 1), 1, 1), // full panels, overlapping
         Arguments.of(ConvGeometry.pointwise(48, 136, 1, 1), 3, 1), // 3 pixels, narrow last panel
-        // whole tiles and 1 or 2 pixels left (the last tile overlapping by 5 or 4), 2 pixels
+        // pixel counts no multiple of a 6-pixel tile: 49 = 4 x 6 + 5 x 5 (4- and 2-vector
+        // panels at 512 bits), 20 = 4 x 5, 19 (too few for 5-pixel tiles: the last tile
+        // overlapping the one before by 5), 14 (by 4), 2 pixels
         Arguments.of(ConvGeometry.pointwise(40, 96, 1, 1), 7, 7),
+        Arguments.of(ConvGeometry.pointwise(40, 96, 1, 1), 4, 5),
+        Arguments.of(ConvGeometry.pointwise(40, 96, 1, 1), 1, 19),
         Arguments.of(ConvGeometry.pointwise(24, 72, 1, 1), 2, 7),
         Arguments.of(ConvGeometry.pointwise(64, 128, 1, 1), 1, 2),
         // strided: output rows read in place, or gathered when shorter than a tile
