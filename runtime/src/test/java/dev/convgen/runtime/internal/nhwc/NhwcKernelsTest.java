@@ -63,6 +63,8 @@ class NhwcKernelsTest {
         Arguments.of(ConvGeometry.pointwise(40, 24, 2, 2), 9, 7),
         Arguments.of(ConvGeometry.pointwise(24, 40, 2, 1), 5, 13),
         Arguments.of(ConvGeometry.pointwise(16, 48, 3, 2), 10, 3),
+        // strided rows read in place that end in 5-pixel tiles (23 = 3 x 6 + 5)
+        Arguments.of(ConvGeometry.pointwise(24, 96, 2, 2), 3, 45),
         // depthwise 3x3 at stride 1 and 2, odd sizes, dilation, other kernels, asymmetric padding
         Arguments.of(ConvGeometry.depthwise(32, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), 9, 14),
         Arguments.of(ConvGeometry.depthwise(24, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), 15, 8),
