@@ -470,10 +470,10 @@ class NhwcKernelsTest {
       float[] y = new float[x.length];
       NhwcLayout.toNhwc(x, y, 2, c, h, w);
       float[] expected = nhwc(x, 2, c, h, w);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, y, "toNhwc " + what);
+      assertArrayEquals(expected, y, "toNhwc " + what);
       float[] back = new float[x.length];
       NhwcLayout.toNchw(y, back, 2, c, h, w);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(x, back, "toNchw " + what);
+      assertArrayEquals(x, back, "toNchw " + what);
       int units = NhwcLayout.transposeUnits(2, h * w);
       int[] cuts = {0, units / 3, units / 3 + (units + 1) / 2 / 2, units};
       float[] pieces = new float[x.length];
@@ -482,10 +482,8 @@ class NhwcKernelsTest {
         NhwcLayout.transposeUnits(x, pieces, false, c, h * w, cuts[i], cuts[i + 1]);
         NhwcLayout.transposeUnits(y, piecesBack, true, c, h * w, cuts[i], cuts[i + 1]);
       }
-      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, pieces,
-          "toNhwc in " + units + " units, " + what);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(x, piecesBack,
-          "toNchw in " + units + " units, " + what);
+      assertArrayEquals(expected, pieces, "toNhwc in " + units + " units, " + what);
+      assertArrayEquals(x, piecesBack, "toNchw in " + units + " units, " + what);
     }
   }
 
