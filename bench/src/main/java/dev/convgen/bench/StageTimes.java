@@ -4,6 +4,7 @@ import dev.convgen.runtime.internal.UnitKernel;
 import dev.convgen.runtime.network.LayerTable;
 import dev.convgen.runtime.network.Sequential;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
@@ -17,9 +18,12 @@ import java.util.List;
  * activations coming from wherever the previous stages left the caches; the difference from the
  * stage alone is that cost. Each round of the loop runs a whole pass ({@code forwardNhwc}), the
  * chained stages and every stage alone (twice, the second timed), so that all three see the same
- * phase of a noisy machine. The last line is the whole network against the sum of its layers (a
- * sum of bests is lower than any one pass's best, so the medians' ratio is the fairer one).
- * Compare with ONNX Runtime's per-node profile (results README).
+ * phase of a noisy machine. Each layer of the network (a block, the stem, the head) is also timed
+ * alone, as its stages run one after another on data they have just used, in the same layouts
+ * (a residual block's addition left out): what a per-layer benchmark measures. The last lines are
+ * the whole network against the sum of its stages and of its layers alone (a sum of bests is
+ * lower than any one pass's best, so the medians' ratios are the fairer ones). Compare with ONNX
+ * Runtime's per-node profile (results README).
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.convgen.bench.StageTimes \
@@ -45,10 +49,12 @@ public final class StageTimes {
     float[] scores = new float[tensors[n].length];
     long[][] chained = new long[n][passes];
     long[][] alone = new long[n][passes];
+    List<int[]> layers = layers(stages);
+    long[][] layerAlone = new long[layers.size()][passes];
     long[] whole = new long[passes];
     long[] chainedPass = new long[passes];
     for (int round = 0; round < 3; round++) { // the first two compile and settle
-      for (int p = 0; p < passes; p++) { // a whole pass, the stages chained, each stage alone
+      for (int p = 0; p < passes; p++) { // a whole pass, the stages chained, each stage and layer alone
         long start = System.nanoTime();
         model.forwardNhwc(tensors[0], 1, size, size, scores);
         whole[p] = System.nanoTime() - start;
@@ -65,6 +71,16 @@ public final class StageTimes {
           start = System.nanoTime();
           run(stages.get(i), tensors[i], blocked[i], tensors[i + 1], blocked[i + 1]);
           alone[i][p] = System.nanoTime() - start;
+        }
+        for (int l = 0; l < layers.size(); l++) { // each layer's stages, twice, the second timed
+          int[] range = layers.get(l);
+          for (int repeat = 0; repeat < 2; repeat++) {
+            start = System.nanoTime();
+            for (int i = range[0]; i < range[1]; i++) {
+              run(stages.get(i), tensors[i], blocked[i], tensors[i + 1], blocked[i + 1]);
+            }
+            layerAlone[l][p] = System.nanoTime() - start;
+          }
         }
       }
     }
@@ -85,11 +101,45 @@ public final class StageTimes {
     }
     System.out.printf("| sum | | %.1f | %.1f | %.1f | %.1f |%n%n", sums[0], sums[1], sums[2],
         sums[3]);
+    System.out.println("| layer | stages | alone best | alone median |");
+    System.out.println("|---|---:|---:|---:|");
+    double[] layerSums = new double[2];
+    for (int l = 0; l < layers.size(); l++) {
+      int[] range = layers.get(l);
+      double[] figures = {best(layerAlone[l]), median(layerAlone[l])};
+      System.out.printf("| %s | %d | %.1f | %.1f |%n", layerName(stages.get(range[0])),
+          range[1] - range[0], figures[0], figures[1]);
+      layerSums[0] += figures[0];
+      layerSums[1] += figures[1];
+    }
+    System.out.printf("| sum | | %.1f | %.1f |%n%n", layerSums[0], layerSums[1]);
     System.out.printf("whole pass (forwardNhwc) best %.1f, median %.1f us; chained pass best"
         + " %.1f, median %.1f us%n", best(whole), median(whole), best(chainedPass),
         median(chainedPass));
     System.out.printf("whole pass / sum of the stages alone: %.3f (bests), %.3f (medians)%n",
         best(whole) / sums[2], median(whole) / sums[3]);
+    System.out.printf("whole pass / sum of the layers alone: %.3f (bests), %.3f (medians)%n",
+        best(whole) / layerSums[0], median(whole) / layerSums[1]);
+  }
+
+  /** The network's own layers as ranges {@code [first, end)} of its stages, in order. */
+  private static List<int[]> layers(List<LayerTable.Row> stages) {
+    List<int[]> layers = new ArrayList<>();
+    for (int first = 0, end; first < stages.size(); first = end) {
+      String name = layerName(stages.get(first));
+      end = first + 1;
+      while (end < stages.size() && layerName(stages.get(end)).equals(name)) {
+        end++;
+      }
+      layers.add(new int[] {first, end});
+    }
+    return layers;
+  }
+
+  /** The name of the network's layer a stage belongs to: {@code block3} for {@code block3.dw}. */
+  private static String layerName(LayerTable.Row stage) {
+    int dot = stage.name().indexOf('.');
+    return dot < 0 ? stage.name() : stage.name().substring(0, dot);
   }
 
   private static double best(long[] nanos) {
