@@ -16,8 +16,9 @@ import java.util.List;
  * alone, the same call repeated on data it has just used; best and median of several passes,
  * in NHWC, one thread. The chained columns are what a network pays for each stage, weights and
  * activations coming from wherever the previous stages left the caches; the difference from the
- * stage alone is that cost. Each round of the loop runs a whole pass ({@code forwardNhwc}), the
- * chained stages and every stage alone (twice, the second timed), so that all three see the same
+ * stage alone is that cost. Each round of the loop runs two whole passes ({@code forwardNhwc};
+ * the second, right after the first as in a loop of passes, is the steady pass the ratios use),
+ * the chained stages and every stage alone (twice, the second timed), so that all see the same
  * phase of a noisy machine. Each layer of the network (a block, the stem, the head) is also timed
  * alone, as its stages run one after another on data they have just used, in the same layouts
  * (a residual block's addition left out): what a per-layer benchmark measures. The last lines are
@@ -51,11 +52,15 @@ public final class StageTimes {
     long[][] alone = new long[n][passes];
     List<int[]> layers = layers(stages);
     long[][] layerAlone = new long[layers.size()][passes];
-    long[] whole = new long[passes];
+    long[] wholeFirst = new long[passes]; // after the stages and layers alone
+    long[] whole = new long[passes]; // right after another pass, as a loop of passes runs them
     long[] chainedPass = new long[passes];
     for (int round = 0; round < 3; round++) { // the first two compile and settle
-      for (int p = 0; p < passes; p++) { // a whole pass, the stages chained, each stage and layer alone
+      for (int p = 0; p < passes; p++) { // whole passes, stages chained, stages and layers alone
         long start = System.nanoTime();
+        model.forwardNhwc(tensors[0], 1, size, size, scores);
+        wholeFirst[p] = System.nanoTime() - start;
+        start = System.nanoTime();
         model.forwardNhwc(tensors[0], 1, size, size, scores);
         whole[p] = System.nanoTime() - start;
         long pass = 0;
@@ -113,9 +118,10 @@ public final class StageTimes {
       layerSums[1] += figures[1];
     }
     System.out.printf("| sum | | %.1f | %.1f |%n%n", layerSums[0], layerSums[1]);
-    System.out.printf("whole pass (forwardNhwc) best %.1f, median %.1f us; chained pass best"
-        + " %.1f, median %.1f us%n", best(whole), median(whole), best(chainedPass),
-        median(chainedPass));
+    System.out.printf("whole pass (forwardNhwc) after another: best %.1f, median %.1f us; after"
+        + " the stages alone: best %.1f, median %.1f us; chained pass best %.1f, median %.1f"
+        + " us%n", best(whole), median(whole), best(wholeFirst), median(wholeFirst),
+        best(chainedPass), median(chainedPass));
     System.out.printf("whole pass / sum of the stages alone: %.3f (bests), %.3f (medians)%n",
         best(whole) / sums[2], median(whole) / sums[3]);
     System.out.printf("whole pass / sum of the layers alone: %.3f (bests), %.3f (medians)%n",
