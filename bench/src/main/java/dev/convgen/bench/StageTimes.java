@@ -129,7 +129,7 @@ public final class StageTimes {
   }
 
   /** The network's own layers as ranges {@code [first, end)} of its stages, in order. */
-  private static List<int[]> layers(List<LayerTable.Row> stages) {
+  static List<int[]> layers(List<LayerTable.Row> stages) {
     List<int[]> layers = new ArrayList<>();
     for (int first = 0, end; first < stages.size(); first = end) {
       String name = layerName(stages.get(first));
