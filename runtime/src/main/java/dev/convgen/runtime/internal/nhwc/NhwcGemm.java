@@ -76,10 +76,10 @@ final class NhwcGemm {
    * of MobileNet-v1's late stages come from memory in a pass, and one core fetches four streams
    * faster than one. Measured on a Zen 5 (512-bit; harness, the two packings alternated in one
    * JVM, medians of 200 calls, weights evicted by a 64 MB sweep / hot): 1024 -> 1000 at one
-   * pixel (the classifier) 0.70-0.92x the time / 0.83-1.03x, 1024 -> 1024 at 7x7 0.90-0.98x /
-   * 0.98-1.00x, 512 -> 1024 at 7x7 0.89-0.99x / 0.99-1.01x, 512 -> 512 at 14x14 0.98-1.00x /
+   * pixel (the classifier) 0.70-0.95x the time / 0.83-1.03x, 1024 -> 1024 at 7x7 0.90-0.98x /
+   * 0.98-1.00x, 512 -> 1024 at 7x7 0.89-1.00x / 0.99-1.01x, 512 -> 512 at 14x14 0.98-1.01x /
    * 1.00-1.01x; MobileNet-v1, one thread, per-round medians of 30 rounds of 20 passes alternated:
-   * 0.983, 0.984 and 0.987 (1.048 in a busier run), two threads 0.99-1.01.
+   * 0.983, 0.984 and 0.987, 1.048 in a fourth run; two threads 0.99-1.07.
    */
   private final int vectorStride;
   /** One value per output channel, zeros without a bias. */
