@@ -100,7 +100,8 @@ final class NhwcGemm {
    * JDK 25 0.977x the time (two threads 0.979), JDK 17 1.000 (1.015); under -XX:UseAVX=2 0.954 on
    * JDK 17; the pointwise shapes alone on JDK 25 0.90x (32 -> 64 at 112x112) to 0.99x (1024 ->
    * 1024 at 7x7). The depthwise rows keep max/min: the same change there measured 1.006 on JDK 17
-   * and 0.997 on JDK 25.
+   * and 0.997 on JDK 25. Written out at every store for the reason above: as a helper
+   * {@code clamp(v, lo, hi)} C2 on JDK 17 did not inline it, and the tiles ran 2-3.3x slower.
    */
   private final float low;
   private final float high;
