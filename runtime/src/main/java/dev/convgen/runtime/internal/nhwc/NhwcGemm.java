@@ -23,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Tile per width: 6 pixels x 4 vectors at 512 bits (24 of 32 zmm registers hold
  * accumulators), 6 x 2 at 256 bits (12 of 16 ymm; 6 x 4 spills there, as the earlier NHWC
- * prototypes on the Intel AVX-512 machine showed). Measured with this class on a Zen 5 (AVX-512):
+ * prototypes on the Intel AVX-512 machine showed; pointwise stages on JDK 25 run 4 x 2,
+ * {@link #FOUR_PIXEL_TILES_256}). Measured with this class on a Zen 5 (AVX-512):
  * 150-228 GFLOP/s on MobileNet-v1's pointwise shapes at 512 bits (FMA peak 211-220), 93-112 at
  * 256 bits under {@code -XX:UseAVX=2} (peak 108-110). Output channels that do not fill a whole
  * panel run in panels of 2 or 1 vectors; a last vector that would pass the end overlaps the one
@@ -58,6 +59,19 @@ final class NhwcGemm {
    * is {@link #tile2}, which must keep constant strides (see there), so the tensors stay NHWC.
    */
   static final boolean BLOCKED_LAYOUT = L == 16;
+  /** The property that forces the 256-bit pointwise tile: {@code 4x2} or {@code 6x2}. */
+  static final String TILE_256_PROPERTY = "convgen.nhwc.tile256";
+  /**
+   * Whether a pointwise stage's 2-vector panels run tiles of 4 pixels ({@link #tile2Row4}, the
+   * last overlapping the one before) instead of 6 and 5: at 256 bits on JDK 25 and later, unless
+   * {@value #TILE_256_PROPERTY} says otherwise (the tests run both). JDK 25's C2 runs the 6 x 2
+   * and 5 x 2 tiles at half speed where it unrolls their loops, and the 4 x 2 one at full speed;
+   * JDK 17 runs 6 x 2 fastest. Measured on a Zen 5 under -XX:UseAVX=2, a standalone 256-bit tile
+   * over 512 steps, GFLOP/s (JDK 17 / JDK 25): 6 x 2 96 / 46, 5 x 2 91 / 39, 4 x 2 85 / 90, 3 x 3
+   * 89 / 92; MobileNet-v1 on JDK 25, one thread, fresh JVMs in turn: 26.5 ms a pass with 6 x 2,
+   * 16.8-18.3 with 4 x 2, where JDK 17 ran 16.3-18.1 in the same minutes (13-15 in calmer ones).
+   */
+  static final boolean FOUR_PIXEL_TILES_256 = L == 8 && fourPixelTiles256();
 
 
   private final int reduction;
@@ -213,6 +227,19 @@ final class NhwcGemm {
     return "SIMD " + F.vectorBitSize() + "-bit";
   }
 
+  /** {@link #FOUR_PIXEL_TILES_256}'s choice where the width is 256 bits. */
+  private static boolean fourPixelTiles256() {
+    String forced = System.getProperty(TILE_256_PROPERTY);
+    if (forced == null) {
+      return Runtime.version().feature() >= 25;
+    }
+    if (!forced.equals("4x2") && !forced.equals("6x2")) {
+      throw new IllegalArgumentException(TILE_256_PROPERTY + ": expected 4x2 or 6x2, got "
+          + forced);
+    }
+    return forced.equals("4x2");
+  }
+
   /** Panels of output channels: the units a weight-heavy product is split by between threads. */
   int panels() {
     return panelStart.length;
@@ -328,6 +355,13 @@ final class NhwcGemm {
       int vectors = panelVectors[p];
       int wp = panelOffset[p] + skip * vectors * L;
       int yk = ya + k * nhwc + k / L * plane; // the panel's first channel, pixel 0
+      if (FOUR_PIXEL_TILES_256 && vectors == 2 && pointwise) {
+        for (int q0 = 0; q0 < count; q0 += 4) { // the last tile overlaps the one before
+          int q = Math.min(q0, count - 4);
+          tile2Row4(x, xa + q * pixelStep, pixelStep, length, y, yk + q * m, wp, k, low, high);
+        }
+        continue;
+      }
       int sixes = pointwise && vectors >= 2 ? mixedSixes : tileCount;
       for (int t = 0, q0 = 0; t < tileCount; t++) {
         if (t >= sixes) { // 5-pixel tiles, after the 6-pixel ones
@@ -879,6 +913,57 @@ final class NhwcGemm {
     a40.blend(hi, a40.compare(GE, hi)).intoArray(y, ya + 4 * m);
     a41 = a41.blend(lo, a41.compare(LE, lo));
     a41.blend(hi, a41.compare(GE, hi)).intoArray(y, ya + 4 * m + L);
+  }
+
+  /**
+   * {@link #tile2Row} for 4 pixels (8 accumulators): the 256-bit pointwise tile on JDK 25
+   * ({@link #FOUR_PIXEL_TILES_256}).
+   */
+  private void tile2Row4(float[] x, int xa, int n, int length, float[] y, int ya, int wp, int k,
+      float low, float high) {
+    float[] w = packed;
+    FloatVector a00 = FloatVector.fromArray(F, bias, k);
+    FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
+    FloatVector a10 = a00, a11 = a01;
+    FloatVector a20 = a00, a21 = a01;
+    FloatVector a30 = a00, a31 = a01;
+    int end = xa + length;
+    for (int c = xa; c < end; c++) {
+      FloatVector w0 = FloatVector.fromArray(F, w, wp);
+      FloatVector w1 = FloatVector.fromArray(F, w, wp + L);
+      FloatVector b = FloatVector.broadcast(F, x[c]);
+      a00 = w0.fma(b, a00);
+      a01 = w1.fma(b, a01);
+      b = FloatVector.broadcast(F, x[c + n]);
+      a10 = w0.fma(b, a10);
+      a11 = w1.fma(b, a11);
+      b = FloatVector.broadcast(F, x[c + 2 * n]);
+      a20 = w0.fma(b, a20);
+      a21 = w1.fma(b, a21);
+      b = FloatVector.broadcast(F, x[c + 3 * n]);
+      a30 = w0.fma(b, a30);
+      a31 = w1.fma(b, a31);
+      wp += 2 * L;
+    }
+    int m = out;
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00 = a00.blend(lo, a00.compare(LE, lo));
+    a00.blend(hi, a00.compare(GE, hi)).intoArray(y, ya);
+    a01 = a01.blend(lo, a01.compare(LE, lo));
+    a01.blend(hi, a01.compare(GE, hi)).intoArray(y, ya + L);
+    a10 = a10.blend(lo, a10.compare(LE, lo));
+    a10.blend(hi, a10.compare(GE, hi)).intoArray(y, ya + m);
+    a11 = a11.blend(lo, a11.compare(LE, lo));
+    a11.blend(hi, a11.compare(GE, hi)).intoArray(y, ya + m + L);
+    a20 = a20.blend(lo, a20.compare(LE, lo));
+    a20.blend(hi, a20.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a21 = a21.blend(lo, a21.compare(LE, lo));
+    a21.blend(hi, a21.compare(GE, hi)).intoArray(y, ya + 2 * m + L);
+    a30 = a30.blend(lo, a30.compare(LE, lo));
+    a30.blend(hi, a30.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a31 = a31.blend(lo, a31.compare(LE, lo));
+    a31.blend(hi, a31.compare(GE, hi)).intoArray(y, ya + 3 * m + L);
   }
 
   /** 6 pixels x 1 vector: 6 accumulators, stored NHWC as {@link #tile2}'s. */
