@@ -917,7 +917,7 @@ final class NhwcGemm {
 
   /**
    * {@link #tile2Row} for 4 pixels (8 accumulators): the 256-bit pointwise tile on JDK 25
-   * ({@link #FOUR_PIXEL_TILES_256}).
+   * ({@link #FOUR_PIXEL_TILES_256}); written out again for the reason {@link #tile4Row} gives.
    */
   private void tile2Row4(float[] x, int xa, int n, int length, float[] y, int ya, int wp, int k,
       float low, float high) {
