@@ -125,6 +125,125 @@ class NhwcKernelsTest {
   }
 
   /**
+   * The activations on the register tiles' stores keep {@link Activation#apply}'s result bit for
+   * bit on the values where clamps go wrong: NaN of either sign (x86 arithmetic makes negative
+   * ones, {@code Float.NaN} is positive), both infinities, both zeros, subnormals, values at and
+   * around 6, the largest floats. One input channel, every weight 1 and every bias -0, so each
+   * output is its input exactly ({@code fma(1, x, -0) == x}, -0 included) before the activation.
+   * Panels of 4, 2 and 1 vectors and an overlapping last one; 49 pixels (tiles of 6 and of 5),
+   * 14 (a last tile overlapping) and 2 (fewer than a tile); NHWC and channel-blocked stores.
+   */
+  @Test
+  void activationsKeepSpecialValuesBitForBit() {
+    float[] special = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, 0f, -0f, 6f, Math.nextUp(6f), Math.nextDown(6f), Float.MIN_VALUE,
+        -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 3.5f, -2.25f,
+        Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001)};
+    for (int out : new int[] {4 * LANES, 3 * LANES, LANES + LANES / 2}) {
+      for (int[] size : new int[][] {{7, 7}, {2, 7}, {1, 2}}) {
+        int h = size[0];
+        int w = size[1];
+        ConvGeometry g = ConvGeometry.pointwise(1, out, 1, 1);
+        float[] weight = new float[out];
+        java.util.Arrays.fill(weight, 1f);
+        float[] bias = new float[out];
+        java.util.Arrays.fill(bias, -0f);
+        float[] x = new float[h * w];
+        for (int p = 0; p < x.length; p++) {
+          x[p] = special[p % special.length];
+        }
+        for (Activation activation : Activation.values()) {
+          NhwcKernel body = NhwcKernels.create(g, weight, bias, activation);
+          if (body == null) {
+            assertFalse(Vectorization.enabled() && out >= LANES, g.describe());
+            return;
+          }
+          for (boolean blocked : new boolean[] {false, true}) {
+            if (blocked && !body.writesBlocked(h, w)) {
+              continue;
+            }
+            float[] y = new float[h * w * out];
+            body.compute(x, 0, false, y, 0, blocked, h, w, 0, body.unitsPerImage(h, w));
+            for (int p = 0; p < x.length; p++) {
+              for (int k = 0; k < out; k++) {
+                int at = blocked ? k / LANES * h * w * LANES + p * LANES + k % LANES
+                    : p * out + k;
+                float value = x[p];
+                String where = g.describe() + " at " + h + "x" + w + (blocked ? ", blocked" : "");
+                assertEquals(Float.floatToIntBits(activation.apply(value)),
+                    Float.floatToIntBits(y[at]), () -> activation + " of " + value + " (bits "
+                        + Integer.toHexString(Float.floatToRawIntBits(value)) + "), " + where);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * As {@link #activationsKeepSpecialValuesBitForBit}, for the depthwise rows (sliding 3x3 rows,
+   * padded small planes, wide rows computed directly, stride 1 and 2): the special values sit at
+   * even rows and columns, 1.5 everywhere else, the centre tap is 1 and the others 0, the bias
+   * -0; an output whose centre is such a pixel is that value exactly (its other taps read 1.5
+   * times 0), zeros left out (their sign after a sum of zeros is not the input's).
+   */
+  @Test
+  void depthwiseActivationsKeepSpecialValuesBitForBit() {
+    float[] special = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, 6f, Math.nextUp(6f), Math.nextDown(6f), Float.MIN_VALUE,
+        -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 3.5f, -2.25f};
+    int c = 2 * LANES;
+    for (int stride = 1; stride <= 2; stride++) {
+      ConvGeometry g = ConvGeometry.depthwise(c, 1, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
+      float[] weight = new float[9 * c];
+      for (int k = 0; k < c; k++) {
+        weight[k * 9 + 4] = 1f;
+      }
+      float[] bias = new float[c];
+      java.util.Arrays.fill(bias, -0f);
+      for (int[] size : new int[][] {{9, 14}, {7, 7}, {5, 40}}) {
+        int h = size[0];
+        int w = size[1];
+        float[] x = new float[h * w * c];
+        for (int p = 0; p < h * w; p++) {
+          boolean even = p / w % 2 == 0 && p % w % 2 == 0;
+          for (int k = 0; k < c; k++) {
+            x[p * c + k] = even ? special[(p + k) % special.length] : 1.5f;
+          }
+        }
+        int outH = g.outputHeight(h);
+        int outW = g.outputWidth(w);
+        for (Activation activation : Activation.values()) {
+          NhwcKernel body = NhwcKernels.create(g, weight, bias, activation);
+          if (body == null) {
+            assertFalse(Vectorization.enabled(), g.describe());
+            return;
+          }
+          float[] y = new float[outH * outW * c];
+          body.compute(x, 0, y, 0, h, w, 0, body.unitsPerImage(h, w));
+          for (int i = 0; i < outH; i++) {
+            for (int j = 0; j < outW; j++) {
+              int centre = i * stride * w + j * stride;
+              if (i * stride % 2 != 0 || j * stride % 2 != 0) {
+                continue;
+              }
+              for (int k = 0; k < c; k++) {
+                float value = x[centre * c + k];
+                String where = g.describe() + " at " + h + "x" + w + ", output " + i + "," + j;
+                assertEquals(Float.floatToIntBits(activation.apply(value)),
+                    Float.floatToIntBits(y[(i * outW + j) * c + k]), () -> activation + " of "
+                        + value + " (bits " + Integer.toHexString(Float.floatToRawIntBits(value))
+                        + "), " + where);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * An NHWC body gives its weights back in PyTorch layout, bit for bit (what generated kernels
    * pack their NCHW copy from on demand), overlapping panels and slices included.
    */
