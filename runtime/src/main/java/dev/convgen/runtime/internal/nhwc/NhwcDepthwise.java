@@ -1,9 +1,5 @@
 package dev.convgen.runtime.internal.nhwc;
 
-import static jdk.incubator.vector.VectorOperators.MAX;
-import static jdk.incubator.vector.VectorOperators.MIN;
-import static jdk.incubator.vector.VectorOperators.NE;
-
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.ConvGeometry;
 import dev.convgen.runtime.internal.PlaneInterior;
@@ -11,7 +7,6 @@ import dev.convgen.runtime.internal.ThreadBuffer;
 import java.util.Arrays;
 import java.util.Set;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -87,14 +82,9 @@ final class NhwcDepthwise implements NhwcKernel {
   /** First channel of each slice; the last one overlaps its neighbour when L does not divide. */
   private final int[] sliceStart;
   private final float[] bias;
-  /**
-   * The activation as an integer clamp of the sums' bits, NaN put back after it, passed to the
-   * loops as arguments ({@code NhwcGemm}'s bounds, which say why). Measured on a Zen 5 (512-bit,
-   * MobileNet-v1, two builds in one JVM) against {@code max}/{@code min}: JDK 17 0.995x the
-   * time, JDK 25 0.976x.
-   */
-  private final int low;
-  private final int high;
+  /** The activation as a clamp, passed to the loops as arguments (see {@code NhwcGemm}). */
+  private final float low;
+  private final float high;
 
   /**
    * @param weight PyTorch layout {@code [channels, 1, kh, kw]}
@@ -124,8 +114,8 @@ final class NhwcDepthwise implements NhwcKernel {
         System.arraycopy(taps, t * channels + sliceStart[s], sliceTaps, (s * 9 + t) * L, L);
       }
     }
-    this.low = NhwcGemm.lowBits(activation);
-    this.high = NhwcGemm.highBits(activation);
+    this.low = NhwcGemm.lowBound(activation);
+    this.high = NhwcGemm.highBound(activation);
   }
 
   @Override
@@ -342,8 +332,8 @@ final class NhwcDepthwise implements NhwcKernel {
     int rowHi = PlaneInterior.rowHi(g, height, outH);
     int colLo = PlaneInterior.colLo(g, outW);
     int colHi = PlaneInterior.colHi(g, width, outW);
-    int low = this.low;
-    int high = this.high;
+    float low = this.low;
+    float high = this.high;
     int c = channels;
     {
       int yr = outputOffset + i * outW * c;
@@ -383,7 +373,7 @@ final class NhwcDepthwise implements NhwcKernel {
    * single pixels when the row is shorter.
    */
   private void row3x3(float[] input, int x, int xc, int rowFloats, float[] output, int y,
-      int count, int s0, int s1, int low, int high) {
+      int count, int s0, int s1, float low, float high) {
     int c = channels;
     int step = g.strideW() * xc;
     if (sliding) {
@@ -417,8 +407,8 @@ final class NhwcDepthwise implements NhwcKernel {
    */
   private void slideRow(float[] in0, int x0, float[] in1, int x1, float[] in2, int x2,
       float[] in3, int x3, int xc, int plane, float[] output, int y, int nextRow, int count,
-      float[] zeros, boolean leftZero, boolean rightZero, int s0, int s1, int low,
-      int high) {
+      float[] zeros, boolean leftZero, boolean rightZero, int s0, int s1, float low,
+      float high) {
     int c = channels;
     int step = g.strideW() * xc;
     int nhwc = plane == 0 ? 1 : 0; // without branches in the slice loop
@@ -463,9 +453,9 @@ final class NhwcDepthwise implements NhwcKernel {
    */
   private void slide1(float[] in0, int x0, float[] in1, int x1, float[] in2, int x2, int xc,
       float[] zeros, boolean left, boolean right, float[] output, int y, int count, int slice,
-      int low, int high) {
-    IntVector lo = IntVector.broadcast(NhwcGemm.I, low);
-    IntVector hi = IntVector.broadcast(NhwcGemm.I, high);
+      float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
     int t = slice * 9 * L;
     float[] w = sliceTaps;
@@ -495,9 +485,7 @@ final class NhwcDepthwise implements NhwcKernel {
       FloatVector s0 = a0.fma(w0, b).add(b0.mul(w1)).add(n0.mul(w2));
       FloatVector s1 = a1.mul(w3).add(b1.mul(w4)).add(n1.mul(w5));
       FloatVector s2 = a2.mul(w6).add(b2.mul(w7)).add(n2.mul(w8));
-      FloatVector v = s0.add(s1).add(s2);
-      v.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(v, v.compare(NE, v)).intoArray(output, y + j * c);
+      s0.add(s1).add(s2).max(lo).min(hi).intoArray(output, y + j * c);
       a0 = b0;
       a1 = b1;
       a2 = b2;
@@ -515,9 +503,9 @@ final class NhwcDepthwise implements NhwcKernel {
    */
   private void slide1Pair(float[] in0, int x0, float[] in1, int x1, float[] in2, int x2,
       float[] in3, int x3, int xc, float[] zeros, boolean left, boolean right, float[] output,
-      int y, int nextRow, int count, int slice, int low, int high) {
-    IntVector lo = IntVector.broadcast(NhwcGemm.I, low);
-    IntVector hi = IntVector.broadcast(NhwcGemm.I, high);
+      int y, int nextRow, int count, int slice, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
     int t = slice * 9 * L;
     float[] w = sliceTaps;
@@ -550,15 +538,11 @@ final class NhwcDepthwise implements NhwcKernel {
       FloatVector s0 = a0.fma(w0, b).add(b0.mul(w1)).add(n0.mul(w2));
       FloatVector s1 = a1.mul(w3).add(b1.mul(w4)).add(n1.mul(w5));
       FloatVector s2 = a2.mul(w6).add(b2.mul(w7)).add(n2.mul(w8));
-      FloatVector v = s0.add(s1).add(s2);
-      v.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(v, v.compare(NE, v)).intoArray(output, y + j * c);
+      s0.add(s1).add(s2).max(lo).min(hi).intoArray(output, y + j * c);
       FloatVector u0 = a1.fma(w0, b).add(b1.mul(w1)).add(n1.mul(w2));
       FloatVector u1 = a2.mul(w3).add(b2.mul(w4)).add(n2.mul(w5));
       FloatVector u2 = a3.mul(w6).add(b3.mul(w7)).add(n3.mul(w8));
-      FloatVector v2 = u0.add(u1).add(u2);
-      v2.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(v2, v2.compare(NE, v2)).intoArray(output, y + nextRow + j * c);
+      u0.add(u1).add(u2).max(lo).min(hi).intoArray(output, y + nextRow + j * c);
       a0 = b0;
       a1 = b1;
       a2 = b2;
@@ -577,9 +561,9 @@ final class NhwcDepthwise implements NhwcKernel {
    */
   private void slide2(float[] in0, int x0, float[] in1, int x1, float[] in2, int x2, int xc,
       float[] zeros, boolean left, boolean right, float[] output, int y, int count, int slice,
-      int low, int high) {
-    IntVector lo = IntVector.broadcast(NhwcGemm.I, low);
-    IntVector hi = IntVector.broadcast(NhwcGemm.I, high);
+      float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
     int t = slice * 9 * L;
     float[] w = sliceTaps;
@@ -610,9 +594,7 @@ final class NhwcDepthwise implements NhwcKernel {
       FloatVector s0 = a0.fma(w0, b).add(b0.mul(w1)).add(n0.mul(w2));
       FloatVector s1 = a1.mul(w3).add(b1.mul(w4)).add(n1.mul(w5));
       FloatVector s2 = a2.mul(w6).add(b2.mul(w7)).add(n2.mul(w8));
-      FloatVector v = s0.add(s1).add(s2);
-      v.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(v, v.compare(NE, v)).intoArray(output, y + j * c);
+      s0.add(s1).add(s2).max(lo).min(hi).intoArray(output, y + j * c);
       a0 = n0;
       a1 = n1;
       a2 = n2;
@@ -627,9 +609,9 @@ final class NhwcDepthwise implements NhwcKernel {
    * multiple of 4 KB from that store, which the CPU takes for a dependence.)
    */
   private void pixels3x3(float[] input, int x, int xc, int rowFloats, float[] output, int y,
-      int s0, int s1, int low, int high) {
-    IntVector lo = IntVector.broadcast(NhwcGemm.I, low);
-    IntVector hi = IntVector.broadcast(NhwcGemm.I, high);
+      int s0, int s1, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
     int col = g.dilationW() * xc;
     int row = g.dilationH() * rowFloats;
@@ -693,22 +675,18 @@ final class NhwcDepthwise implements NhwcKernel {
       a2 = FloatVector.fromArray(F, input, x2 + 2 * row + 2 * col).fma(wt, a2);
       a3 = FloatVector.fromArray(F, input, x3 + 2 * row + 2 * col).fma(wt, a3);
       int yk = y + k;
-      a0.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(a0, a0.compare(NE, a0)).intoArray(output, yk);
-      a1.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(a1, a1.compare(NE, a1)).intoArray(output, yk + c);
-      a2.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(a2, a2.compare(NE, a2)).intoArray(output, yk + 2 * c);
-      a3.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(a3, a3.compare(NE, a3)).intoArray(output, yk + 3 * c);
+      a0.max(lo).min(hi).intoArray(output, yk);
+      a1.max(lo).min(hi).intoArray(output, yk + c);
+      a2.max(lo).min(hi).intoArray(output, yk + 2 * c);
+      a3.max(lo).min(hi).intoArray(output, yk + 3 * c);
     }
   }
 
   /** One output pixel of a 3x3 kernel, every slice of channels in turn. */
   private void pixel3x3(float[] input, int x, int xc, int rowFloats, float[] output, int y,
-      int s0, int s1, int low, int high) {
-    IntVector lo = IntVector.broadcast(NhwcGemm.I, low);
-    IntVector hi = IntVector.broadcast(NhwcGemm.I, high);
+      int s0, int s1, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
     int col = g.dilationW() * xc;
     int row = g.dilationH() * rowFloats;
     float[] w = sliceTaps;
@@ -734,9 +712,7 @@ final class NhwcDepthwise implements NhwcKernel {
           .fma(FloatVector.fromArray(F, w, t + 5 * L), r1);
       r2 = FloatVector.fromArray(F, input, xk + 2 * row + 2 * col)
           .fma(FloatVector.fromArray(F, w, t + 8 * L), r2);
-      FloatVector v = r0.add(r1).add(r2);
-      v.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(v, v.compare(NE, v)).intoArray(output, y + k);
+      r0.add(r1).add(r2).max(lo).min(hi).intoArray(output, y + k);
     }
   }
 
@@ -745,9 +721,9 @@ final class NhwcDepthwise implements NhwcKernel {
    * row, so no vector is carried through the nested loops.
    */
   private void interior(float[] input, int x, int xc, float[] output, int y, int count,
-      int rowFloats, int k, int low, int high) {
-    IntVector lo = IntVector.broadcast(NhwcGemm.I, low);
-    IntVector hi = IntVector.broadcast(NhwcGemm.I, high);
+      int rowFloats, int k, float low, float high) {
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
     int c = channels;
     int step = g.strideW() * xc;
     FloatVector b = FloatVector.fromArray(F, bias, k);
@@ -765,15 +741,13 @@ final class NhwcDepthwise implements NhwcKernel {
       }
     }
     for (int j = 0; j < count; j++) {
-      FloatVector v = FloatVector.fromArray(F, output, y + j * c);
-      v.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-          .blend(v, v.compare(NE, v)).intoArray(output, y + j * c);
+      FloatVector.fromArray(F, output, y + j * c).max(lo).min(hi).intoArray(output, y + j * c);
     }
   }
 
   /** Output pixel {@code (i, j)}, channels {@code k ..}: the taps inside the input only. */
   private void border(float[] input, int xo, float[] output, int y, int height, int width, int i,
-      int j, int k, int low, int high) {
+      int j, int k, float low, float high) {
     int c = channels;
     FloatVector.fromArray(F, bias, k).intoArray(output, y);
     for (int r = 0; r < g.kernelH(); r++) {
@@ -791,9 +765,6 @@ final class NhwcDepthwise implements NhwcKernel {
         }
       }
     }
-    FloatVector v = FloatVector.fromArray(F, output, y);
-    v.reinterpretAsInts().lanewise(MAX, IntVector.broadcast(NhwcGemm.I, low))
-        .lanewise(MIN, IntVector.broadcast(NhwcGemm.I, high)).reinterpretAsFloats()
-        .blend(v, v.compare(NE, v)).intoArray(output, y);
+    FloatVector.fromArray(F, output, y).max(low).min(high).intoArray(output, y);
   }
 }

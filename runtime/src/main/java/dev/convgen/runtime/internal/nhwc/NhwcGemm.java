@@ -1,8 +1,7 @@
 package dev.convgen.runtime.internal.nhwc;
 
-import static jdk.incubator.vector.VectorOperators.MAX;
-import static jdk.incubator.vector.VectorOperators.MIN;
-import static jdk.incubator.vector.VectorOperators.NE;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LE;
 
 import dev.convgen.annotations.Activation;
 import dev.convgen.runtime.Vectorization;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -48,9 +46,6 @@ final class NhwcGemm {
    */
   static final VectorSpecies<Float> F =
       Vectorization.bits() == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
-  /** The integer lanes of the same width, for the activation bounds ({@link #low}). */
-  static final VectorSpecies<Integer> I =
-      F.vectorBitSize() == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
   /** Lanes per vector. */
   static final int L = F.length();
   /** Vectors per full panel. */
@@ -104,34 +99,26 @@ final class NhwcGemm {
   /** One value per output channel, zeros without a bias. */
   private final float[] bias;
   /**
-   * The activation as an integer clamp of the accumulators' bits to {@code [low, high]}
-   * ({@link #lowBits}, {@link #highBits}), NaN put back after it, applied on the stores:
-   * {@code max(bits, low)}, {@code min(..., high)}, then the accumulator itself where it is NaN.
-   * Exact for every input, as {@link Activation#apply}: for floats from +0 up the integer order
-   * of the bits is the float order, every negative float (-0 and -inf included) has negative bits
-   * and becomes +0's, and a NaN, which the integer clamp would turn into +0 or 6, is restored (a
-   * test checks NaN of either sign, infinities, zeros and subnormals bit for bit). NONE's bounds
-   * are the integer extremes: no change. Not a helper method: a vector passed to a method C2
-   * does not inline is boxed (measured: 84 instead of 134 GFLOP/s on 32 -> 64, 512-bit). Passed
-   * to the tiles as arguments: read from the fields inside them, the 256-bit tile ran at 48
-   * instead of 112 GFLOP/s under -XX:UseAVX=2 (512 -> 512, 14x14).
+   * The activation as a clamp to {@code [low, high]} (NONE: infinite bounds, which leave every
+   * value, NaN and -0 included, as it is), applied on the stores. Not a helper method: a vector
+   * passed to a method C2 does not inline is boxed (measured: 84 instead of 134 GFLOP/s on
+   * 32 -> 64, 512-bit). Passed to the tiles as arguments: read from the fields inside them, the
+   * 256-bit tile ran at 48 instead of 112 GFLOP/s under -XX:UseAVX=2 (512 -> 512, 14x14).
    *
-   * <p>Why integers: JDK 17 holds a vector mask as a vector, so a float bound as a compare and a
-   * blend is a compare, the mask written out and read back, and the blend; ReLU6's two such
-   * bounds cost MobileNet-v1 ~3.5% of a one-thread pass there (0.960x the time without them, JDK
-   * 25 0.999x, which keeps masks in mask registers), and any second masked or max/min operation
-   * costs the same. The integer max and min take no mask, so one masked operation is left, the
-   * NaN check. Measured on a Zen 5 (512-bit, JDK 17, alternated in one JVM, the stage's shape
-   * alone, old / new time): 32 -> 64 at 112x112 1.096, 64 -> 128 at 56x56 1.063, 128 -> 128
-   * 1.030, 256 -> 256 1.012, wider 1.00; MobileNet-v1, two builds in one JVM, 0.983x the time
-   * (two threads 0.986); a flag in one build 0.995 (1.017). JDK 25: 1.000; -XX:UseAVX=2 0.997
-   * (JDK 17) and 1.008 (JDK 25) the other way. (The float compare-and-blend bounds before
-   * had replaced max/min: JDK 25 0.977x, JDK 17 1.000.) Written out at every store for the
-   * reason above: as a helper {@code clamp(v, lo, hi)} C2 on JDK 17 did not inline it, and the
-   * tiles ran 2-3.3x slower.
+   * <p>Each bound is a compare and a blend ({@code v <= low ? low : v}, then {@code >= high}),
+   * not {@code max}/{@code min}: those follow {@link Math#max}'s rules for NaN and signed zeros,
+   * which C2 compiles into a sequence of blends around the max instruction. For the bounds an
+   * activation has here (low 0 or -inf, high 6 or +inf) the results are the same bit for bit: a
+   * NaN compares false and stays NaN, -0 is at most 0 and becomes 0. Measured on a Zen 5, the
+   * builds alternated in one JVM, MobileNet-v1 per-round medians of 30 rounds of 20 passes:
+   * JDK 25 0.977x the time (two threads 0.979), JDK 17 1.000 (1.015); under -XX:UseAVX=2 0.954 on
+   * JDK 17; the pointwise shapes alone on JDK 25 0.90x (32 -> 64 at 112x112) to 0.99x (1024 ->
+   * 1024 at 7x7). The depthwise rows keep max/min: the same change there measured 1.006 on JDK 17
+   * and 0.997 on JDK 25. Written out at every store for the reason above: as a helper
+   * {@code clamp(v, lo, hi)} C2 on JDK 17 did not inline it, and the tiles ran 2-3.3x slower.
    */
-  private final int low;
-  private final int high;
+  private final float low;
+  private final float high;
   /** Per thread: the input pixels of a tile run for fewer than {@link #PIXELS} pixels. */
   private final ThreadBuffer scratchPixels = new ThreadBuffer();
   /** Per thread: the output rows of such a tile. */
@@ -159,8 +146,8 @@ final class NhwcGemm {
     this.out = out;
     this.pointwise = pointwise;
     this.bias = bias != null ? bias.clone() : new float[out];
-    this.low = lowBits(activation);
-    this.high = highBits(activation);
+    this.low = lowBound(activation);
+    this.high = highBound(activation);
     // panels of WIDE vectors, then of 2 and 1 for the rest; a panel that would pass the last
     // channel ends at it instead, overlapping the previous one. Where full panels alone cover
     // the channels with at most 1/8 computed twice (a classifier's 1000 = 16 x 64 - 24), they
@@ -225,17 +212,14 @@ final class NhwcGemm {
     return weight;
   }
 
-  /**
-   * The lower bound of {@link #low}'s integer clamp: 0 (+0's bits) for ReLU and ReLU6, the least
-   * integer (no bound) for NONE.
-   */
-  static int lowBits(Activation activation) {
-    return activation == Activation.NONE ? Integer.MIN_VALUE : 0;
+  /** The lower clamp of an activation applied on the stores (NONE: none, so NaN and -0 pass). */
+  static float lowBound(Activation activation) {
+    return activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
   }
 
-  /** The upper bound: 6's bits for ReLU6, the greatest integer (no bound) otherwise. */
-  static int highBits(Activation activation) {
-    return activation == Activation.RELU6 ? Float.floatToRawIntBits(6f) : Integer.MAX_VALUE;
+  /** The upper clamp of an activation applied on the stores. */
+  static float highBound(Activation activation) {
+    return activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
   }
 
   /** E.g. {@code SIMD 512-bit}. */
@@ -416,7 +400,7 @@ final class NhwcGemm {
    * per vector (NHWC or channel-blocked, {@link #tiles}).
    */
   private void tile4(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
-      int ya, int m, int v, int wp, int k, int low, int high) {
+      int ya, int m, int v, int wp, int k, float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -470,56 +454,56 @@ final class NhwcGemm {
         end += rowStep;
       }
     }
-    IntVector lo = IntVector.broadcast(I, low);
-    IntVector hi = IntVector.broadcast(I, high);
-    a00.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a00, a00.compare(NE, a00)).intoArray(y, ya);
-    a01.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a01, a01.compare(NE, a01)).intoArray(y, ya + v);
-    a02.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a02, a02.compare(NE, a02)).intoArray(y, ya + 2 * v);
-    a03.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a03, a03.compare(NE, a03)).intoArray(y, ya + 3 * v);
-    a10.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a10, a10.compare(NE, a10)).intoArray(y, ya + m);
-    a11.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a11, a11.compare(NE, a11)).intoArray(y, ya + m + v);
-    a12.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a12, a12.compare(NE, a12)).intoArray(y, ya + m + 2 * v);
-    a13.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a13, a13.compare(NE, a13)).intoArray(y, ya + m + 3 * v);
-    a20.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a20, a20.compare(NE, a20)).intoArray(y, ya + 2 * m);
-    a21.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a21, a21.compare(NE, a21)).intoArray(y, ya + 2 * m + v);
-    a22.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a22, a22.compare(NE, a22)).intoArray(y, ya + 2 * m + 2 * v);
-    a23.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a23, a23.compare(NE, a23)).intoArray(y, ya + 2 * m + 3 * v);
-    a30.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a30, a30.compare(NE, a30)).intoArray(y, ya + 3 * m);
-    a31.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a31, a31.compare(NE, a31)).intoArray(y, ya + 3 * m + v);
-    a32.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a32, a32.compare(NE, a32)).intoArray(y, ya + 3 * m + 2 * v);
-    a33.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a33, a33.compare(NE, a33)).intoArray(y, ya + 3 * m + 3 * v);
-    a40.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a40, a40.compare(NE, a40)).intoArray(y, ya + 4 * m);
-    a41.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a41, a41.compare(NE, a41)).intoArray(y, ya + 4 * m + v);
-    a42.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a42, a42.compare(NE, a42)).intoArray(y, ya + 4 * m + 2 * v);
-    a43.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a43, a43.compare(NE, a43)).intoArray(y, ya + 4 * m + 3 * v);
-    a50.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a50, a50.compare(NE, a50)).intoArray(y, ya + 5 * m);
-    a51.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a51, a51.compare(NE, a51)).intoArray(y, ya + 5 * m + v);
-    a52.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a52, a52.compare(NE, a52)).intoArray(y, ya + 5 * m + 2 * v);
-    a53.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a53, a53.compare(NE, a53)).intoArray(y, ya + 5 * m + 3 * v);
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00 = a00.blend(lo, a00.compare(LE, lo));
+    a00.blend(hi, a00.compare(GE, hi)).intoArray(y, ya);
+    a01 = a01.blend(lo, a01.compare(LE, lo));
+    a01.blend(hi, a01.compare(GE, hi)).intoArray(y, ya + v);
+    a02 = a02.blend(lo, a02.compare(LE, lo));
+    a02.blend(hi, a02.compare(GE, hi)).intoArray(y, ya + 2 * v);
+    a03 = a03.blend(lo, a03.compare(LE, lo));
+    a03.blend(hi, a03.compare(GE, hi)).intoArray(y, ya + 3 * v);
+    a10 = a10.blend(lo, a10.compare(LE, lo));
+    a10.blend(hi, a10.compare(GE, hi)).intoArray(y, ya + m);
+    a11 = a11.blend(lo, a11.compare(LE, lo));
+    a11.blend(hi, a11.compare(GE, hi)).intoArray(y, ya + m + v);
+    a12 = a12.blend(lo, a12.compare(LE, lo));
+    a12.blend(hi, a12.compare(GE, hi)).intoArray(y, ya + m + 2 * v);
+    a13 = a13.blend(lo, a13.compare(LE, lo));
+    a13.blend(hi, a13.compare(GE, hi)).intoArray(y, ya + m + 3 * v);
+    a20 = a20.blend(lo, a20.compare(LE, lo));
+    a20.blend(hi, a20.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a21 = a21.blend(lo, a21.compare(LE, lo));
+    a21.blend(hi, a21.compare(GE, hi)).intoArray(y, ya + 2 * m + v);
+    a22 = a22.blend(lo, a22.compare(LE, lo));
+    a22.blend(hi, a22.compare(GE, hi)).intoArray(y, ya + 2 * m + 2 * v);
+    a23 = a23.blend(lo, a23.compare(LE, lo));
+    a23.blend(hi, a23.compare(GE, hi)).intoArray(y, ya + 2 * m + 3 * v);
+    a30 = a30.blend(lo, a30.compare(LE, lo));
+    a30.blend(hi, a30.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a31 = a31.blend(lo, a31.compare(LE, lo));
+    a31.blend(hi, a31.compare(GE, hi)).intoArray(y, ya + 3 * m + v);
+    a32 = a32.blend(lo, a32.compare(LE, lo));
+    a32.blend(hi, a32.compare(GE, hi)).intoArray(y, ya + 3 * m + 2 * v);
+    a33 = a33.blend(lo, a33.compare(LE, lo));
+    a33.blend(hi, a33.compare(GE, hi)).intoArray(y, ya + 3 * m + 3 * v);
+    a40 = a40.blend(lo, a40.compare(LE, lo));
+    a40.blend(hi, a40.compare(GE, hi)).intoArray(y, ya + 4 * m);
+    a41 = a41.blend(lo, a41.compare(LE, lo));
+    a41.blend(hi, a41.compare(GE, hi)).intoArray(y, ya + 4 * m + v);
+    a42 = a42.blend(lo, a42.compare(LE, lo));
+    a42.blend(hi, a42.compare(GE, hi)).intoArray(y, ya + 4 * m + 2 * v);
+    a43 = a43.blend(lo, a43.compare(LE, lo));
+    a43.blend(hi, a43.compare(GE, hi)).intoArray(y, ya + 4 * m + 3 * v);
+    a50 = a50.blend(lo, a50.compare(LE, lo));
+    a50.blend(hi, a50.compare(GE, hi)).intoArray(y, ya + 5 * m);
+    a51 = a51.blend(lo, a51.compare(LE, lo));
+    a51.blend(hi, a51.compare(GE, hi)).intoArray(y, ya + 5 * m + v);
+    a52 = a52.blend(lo, a52.compare(LE, lo));
+    a52.blend(hi, a52.compare(GE, hi)).intoArray(y, ya + 5 * m + 2 * v);
+    a53 = a53.blend(lo, a53.compare(LE, lo));
+    a53.blend(hi, a53.compare(GE, hi)).intoArray(y, ya + 5 * m + 3 * v);
   }
 
   /**
@@ -535,7 +519,7 @@ final class NhwcGemm {
    * ({@link #vectorStride}).
    */
   private void tile4Row(float[] x, int xa, int n, int length, float[] y, int ya, int m, int v,
-      int wp, int ws, int k, int low, int high) {
+      int wp, int ws, int k, float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -584,56 +568,56 @@ final class NhwcGemm {
       a53 = w3.fma(b, a53);
       wp += L;
     }
-    IntVector lo = IntVector.broadcast(I, low);
-    IntVector hi = IntVector.broadcast(I, high);
-    a00.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a00, a00.compare(NE, a00)).intoArray(y, ya);
-    a01.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a01, a01.compare(NE, a01)).intoArray(y, ya + v);
-    a02.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a02, a02.compare(NE, a02)).intoArray(y, ya + 2 * v);
-    a03.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a03, a03.compare(NE, a03)).intoArray(y, ya + 3 * v);
-    a10.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a10, a10.compare(NE, a10)).intoArray(y, ya + m);
-    a11.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a11, a11.compare(NE, a11)).intoArray(y, ya + m + v);
-    a12.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a12, a12.compare(NE, a12)).intoArray(y, ya + m + 2 * v);
-    a13.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a13, a13.compare(NE, a13)).intoArray(y, ya + m + 3 * v);
-    a20.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a20, a20.compare(NE, a20)).intoArray(y, ya + 2 * m);
-    a21.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a21, a21.compare(NE, a21)).intoArray(y, ya + 2 * m + v);
-    a22.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a22, a22.compare(NE, a22)).intoArray(y, ya + 2 * m + 2 * v);
-    a23.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a23, a23.compare(NE, a23)).intoArray(y, ya + 2 * m + 3 * v);
-    a30.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a30, a30.compare(NE, a30)).intoArray(y, ya + 3 * m);
-    a31.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a31, a31.compare(NE, a31)).intoArray(y, ya + 3 * m + v);
-    a32.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a32, a32.compare(NE, a32)).intoArray(y, ya + 3 * m + 2 * v);
-    a33.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a33, a33.compare(NE, a33)).intoArray(y, ya + 3 * m + 3 * v);
-    a40.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a40, a40.compare(NE, a40)).intoArray(y, ya + 4 * m);
-    a41.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a41, a41.compare(NE, a41)).intoArray(y, ya + 4 * m + v);
-    a42.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a42, a42.compare(NE, a42)).intoArray(y, ya + 4 * m + 2 * v);
-    a43.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a43, a43.compare(NE, a43)).intoArray(y, ya + 4 * m + 3 * v);
-    a50.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a50, a50.compare(NE, a50)).intoArray(y, ya + 5 * m);
-    a51.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a51, a51.compare(NE, a51)).intoArray(y, ya + 5 * m + v);
-    a52.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a52, a52.compare(NE, a52)).intoArray(y, ya + 5 * m + 2 * v);
-    a53.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a53, a53.compare(NE, a53)).intoArray(y, ya + 5 * m + 3 * v);
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00 = a00.blend(lo, a00.compare(LE, lo));
+    a00.blend(hi, a00.compare(GE, hi)).intoArray(y, ya);
+    a01 = a01.blend(lo, a01.compare(LE, lo));
+    a01.blend(hi, a01.compare(GE, hi)).intoArray(y, ya + v);
+    a02 = a02.blend(lo, a02.compare(LE, lo));
+    a02.blend(hi, a02.compare(GE, hi)).intoArray(y, ya + 2 * v);
+    a03 = a03.blend(lo, a03.compare(LE, lo));
+    a03.blend(hi, a03.compare(GE, hi)).intoArray(y, ya + 3 * v);
+    a10 = a10.blend(lo, a10.compare(LE, lo));
+    a10.blend(hi, a10.compare(GE, hi)).intoArray(y, ya + m);
+    a11 = a11.blend(lo, a11.compare(LE, lo));
+    a11.blend(hi, a11.compare(GE, hi)).intoArray(y, ya + m + v);
+    a12 = a12.blend(lo, a12.compare(LE, lo));
+    a12.blend(hi, a12.compare(GE, hi)).intoArray(y, ya + m + 2 * v);
+    a13 = a13.blend(lo, a13.compare(LE, lo));
+    a13.blend(hi, a13.compare(GE, hi)).intoArray(y, ya + m + 3 * v);
+    a20 = a20.blend(lo, a20.compare(LE, lo));
+    a20.blend(hi, a20.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a21 = a21.blend(lo, a21.compare(LE, lo));
+    a21.blend(hi, a21.compare(GE, hi)).intoArray(y, ya + 2 * m + v);
+    a22 = a22.blend(lo, a22.compare(LE, lo));
+    a22.blend(hi, a22.compare(GE, hi)).intoArray(y, ya + 2 * m + 2 * v);
+    a23 = a23.blend(lo, a23.compare(LE, lo));
+    a23.blend(hi, a23.compare(GE, hi)).intoArray(y, ya + 2 * m + 3 * v);
+    a30 = a30.blend(lo, a30.compare(LE, lo));
+    a30.blend(hi, a30.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a31 = a31.blend(lo, a31.compare(LE, lo));
+    a31.blend(hi, a31.compare(GE, hi)).intoArray(y, ya + 3 * m + v);
+    a32 = a32.blend(lo, a32.compare(LE, lo));
+    a32.blend(hi, a32.compare(GE, hi)).intoArray(y, ya + 3 * m + 2 * v);
+    a33 = a33.blend(lo, a33.compare(LE, lo));
+    a33.blend(hi, a33.compare(GE, hi)).intoArray(y, ya + 3 * m + 3 * v);
+    a40 = a40.blend(lo, a40.compare(LE, lo));
+    a40.blend(hi, a40.compare(GE, hi)).intoArray(y, ya + 4 * m);
+    a41 = a41.blend(lo, a41.compare(LE, lo));
+    a41.blend(hi, a41.compare(GE, hi)).intoArray(y, ya + 4 * m + v);
+    a42 = a42.blend(lo, a42.compare(LE, lo));
+    a42.blend(hi, a42.compare(GE, hi)).intoArray(y, ya + 4 * m + 2 * v);
+    a43 = a43.blend(lo, a43.compare(LE, lo));
+    a43.blend(hi, a43.compare(GE, hi)).intoArray(y, ya + 4 * m + 3 * v);
+    a50 = a50.blend(lo, a50.compare(LE, lo));
+    a50.blend(hi, a50.compare(GE, hi)).intoArray(y, ya + 5 * m);
+    a51 = a51.blend(lo, a51.compare(LE, lo));
+    a51.blend(hi, a51.compare(GE, hi)).intoArray(y, ya + 5 * m + v);
+    a52 = a52.blend(lo, a52.compare(LE, lo));
+    a52.blend(hi, a52.compare(GE, hi)).intoArray(y, ya + 5 * m + 2 * v);
+    a53 = a53.blend(lo, a53.compare(LE, lo));
+    a53.blend(hi, a53.compare(GE, hi)).intoArray(y, ya + 5 * m + 3 * v);
   }
 
   /**
@@ -642,7 +626,7 @@ final class NhwcGemm {
    * gives.
    */
   private void tile4Row5(float[] x, int xa, int n, int length, float[] y, int ya, int m, int v,
-      int wp, int ws, int k, int low, int high) {
+      int wp, int ws, int k, float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -685,48 +669,48 @@ final class NhwcGemm {
       a43 = w3.fma(b, a43);
       wp += L;
     }
-    IntVector lo = IntVector.broadcast(I, low);
-    IntVector hi = IntVector.broadcast(I, high);
-    a00.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a00, a00.compare(NE, a00)).intoArray(y, ya);
-    a01.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a01, a01.compare(NE, a01)).intoArray(y, ya + v);
-    a02.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a02, a02.compare(NE, a02)).intoArray(y, ya + 2 * v);
-    a03.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a03, a03.compare(NE, a03)).intoArray(y, ya + 3 * v);
-    a10.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a10, a10.compare(NE, a10)).intoArray(y, ya + m);
-    a11.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a11, a11.compare(NE, a11)).intoArray(y, ya + m + v);
-    a12.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a12, a12.compare(NE, a12)).intoArray(y, ya + m + 2 * v);
-    a13.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a13, a13.compare(NE, a13)).intoArray(y, ya + m + 3 * v);
-    a20.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a20, a20.compare(NE, a20)).intoArray(y, ya + 2 * m);
-    a21.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a21, a21.compare(NE, a21)).intoArray(y, ya + 2 * m + v);
-    a22.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a22, a22.compare(NE, a22)).intoArray(y, ya + 2 * m + 2 * v);
-    a23.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a23, a23.compare(NE, a23)).intoArray(y, ya + 2 * m + 3 * v);
-    a30.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a30, a30.compare(NE, a30)).intoArray(y, ya + 3 * m);
-    a31.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a31, a31.compare(NE, a31)).intoArray(y, ya + 3 * m + v);
-    a32.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a32, a32.compare(NE, a32)).intoArray(y, ya + 3 * m + 2 * v);
-    a33.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a33, a33.compare(NE, a33)).intoArray(y, ya + 3 * m + 3 * v);
-    a40.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a40, a40.compare(NE, a40)).intoArray(y, ya + 4 * m);
-    a41.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a41, a41.compare(NE, a41)).intoArray(y, ya + 4 * m + v);
-    a42.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a42, a42.compare(NE, a42)).intoArray(y, ya + 4 * m + 2 * v);
-    a43.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a43, a43.compare(NE, a43)).intoArray(y, ya + 4 * m + 3 * v);
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00 = a00.blend(lo, a00.compare(LE, lo));
+    a00.blend(hi, a00.compare(GE, hi)).intoArray(y, ya);
+    a01 = a01.blend(lo, a01.compare(LE, lo));
+    a01.blend(hi, a01.compare(GE, hi)).intoArray(y, ya + v);
+    a02 = a02.blend(lo, a02.compare(LE, lo));
+    a02.blend(hi, a02.compare(GE, hi)).intoArray(y, ya + 2 * v);
+    a03 = a03.blend(lo, a03.compare(LE, lo));
+    a03.blend(hi, a03.compare(GE, hi)).intoArray(y, ya + 3 * v);
+    a10 = a10.blend(lo, a10.compare(LE, lo));
+    a10.blend(hi, a10.compare(GE, hi)).intoArray(y, ya + m);
+    a11 = a11.blend(lo, a11.compare(LE, lo));
+    a11.blend(hi, a11.compare(GE, hi)).intoArray(y, ya + m + v);
+    a12 = a12.blend(lo, a12.compare(LE, lo));
+    a12.blend(hi, a12.compare(GE, hi)).intoArray(y, ya + m + 2 * v);
+    a13 = a13.blend(lo, a13.compare(LE, lo));
+    a13.blend(hi, a13.compare(GE, hi)).intoArray(y, ya + m + 3 * v);
+    a20 = a20.blend(lo, a20.compare(LE, lo));
+    a20.blend(hi, a20.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a21 = a21.blend(lo, a21.compare(LE, lo));
+    a21.blend(hi, a21.compare(GE, hi)).intoArray(y, ya + 2 * m + v);
+    a22 = a22.blend(lo, a22.compare(LE, lo));
+    a22.blend(hi, a22.compare(GE, hi)).intoArray(y, ya + 2 * m + 2 * v);
+    a23 = a23.blend(lo, a23.compare(LE, lo));
+    a23.blend(hi, a23.compare(GE, hi)).intoArray(y, ya + 2 * m + 3 * v);
+    a30 = a30.blend(lo, a30.compare(LE, lo));
+    a30.blend(hi, a30.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a31 = a31.blend(lo, a31.compare(LE, lo));
+    a31.blend(hi, a31.compare(GE, hi)).intoArray(y, ya + 3 * m + v);
+    a32 = a32.blend(lo, a32.compare(LE, lo));
+    a32.blend(hi, a32.compare(GE, hi)).intoArray(y, ya + 3 * m + 2 * v);
+    a33 = a33.blend(lo, a33.compare(LE, lo));
+    a33.blend(hi, a33.compare(GE, hi)).intoArray(y, ya + 3 * m + 3 * v);
+    a40 = a40.blend(lo, a40.compare(LE, lo));
+    a40.blend(hi, a40.compare(GE, hi)).intoArray(y, ya + 4 * m);
+    a41 = a41.blend(lo, a41.compare(LE, lo));
+    a41.blend(hi, a41.compare(GE, hi)).intoArray(y, ya + 4 * m + v);
+    a42 = a42.blend(lo, a42.compare(LE, lo));
+    a42.blend(hi, a42.compare(GE, hi)).intoArray(y, ya + 4 * m + 2 * v);
+    a43 = a43.blend(lo, a43.compare(LE, lo));
+    a43.blend(hi, a43.compare(GE, hi)).intoArray(y, ya + 4 * m + 3 * v);
   }
 
   /**
@@ -736,7 +720,7 @@ final class NhwcGemm {
    * against 13.7-14.3 ms a pass).
    */
   private void tile2(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
-      int ya, int wp, int k, int low, int high) {
+      int ya, int wp, int k, float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -775,32 +759,32 @@ final class NhwcGemm {
       }
     }
     int m = out;
-    IntVector lo = IntVector.broadcast(I, low);
-    IntVector hi = IntVector.broadcast(I, high);
-    a00.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a00, a00.compare(NE, a00)).intoArray(y, ya);
-    a01.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a01, a01.compare(NE, a01)).intoArray(y, ya + L);
-    a10.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a10, a10.compare(NE, a10)).intoArray(y, ya + m);
-    a11.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a11, a11.compare(NE, a11)).intoArray(y, ya + m + L);
-    a20.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a20, a20.compare(NE, a20)).intoArray(y, ya + 2 * m);
-    a21.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a21, a21.compare(NE, a21)).intoArray(y, ya + 2 * m + L);
-    a30.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a30, a30.compare(NE, a30)).intoArray(y, ya + 3 * m);
-    a31.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a31, a31.compare(NE, a31)).intoArray(y, ya + 3 * m + L);
-    a40.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a40, a40.compare(NE, a40)).intoArray(y, ya + 4 * m);
-    a41.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a41, a41.compare(NE, a41)).intoArray(y, ya + 4 * m + L);
-    a50.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a50, a50.compare(NE, a50)).intoArray(y, ya + 5 * m);
-    a51.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a51, a51.compare(NE, a51)).intoArray(y, ya + 5 * m + L);
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00 = a00.blend(lo, a00.compare(LE, lo));
+    a00.blend(hi, a00.compare(GE, hi)).intoArray(y, ya);
+    a01 = a01.blend(lo, a01.compare(LE, lo));
+    a01.blend(hi, a01.compare(GE, hi)).intoArray(y, ya + L);
+    a10 = a10.blend(lo, a10.compare(LE, lo));
+    a10.blend(hi, a10.compare(GE, hi)).intoArray(y, ya + m);
+    a11 = a11.blend(lo, a11.compare(LE, lo));
+    a11.blend(hi, a11.compare(GE, hi)).intoArray(y, ya + m + L);
+    a20 = a20.blend(lo, a20.compare(LE, lo));
+    a20.blend(hi, a20.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a21 = a21.blend(lo, a21.compare(LE, lo));
+    a21.blend(hi, a21.compare(GE, hi)).intoArray(y, ya + 2 * m + L);
+    a30 = a30.blend(lo, a30.compare(LE, lo));
+    a30.blend(hi, a30.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a31 = a31.blend(lo, a31.compare(LE, lo));
+    a31.blend(hi, a31.compare(GE, hi)).intoArray(y, ya + 3 * m + L);
+    a40 = a40.blend(lo, a40.compare(LE, lo));
+    a40.blend(hi, a40.compare(GE, hi)).intoArray(y, ya + 4 * m);
+    a41 = a41.blend(lo, a41.compare(LE, lo));
+    a41.blend(hi, a41.compare(GE, hi)).intoArray(y, ya + 4 * m + L);
+    a50 = a50.blend(lo, a50.compare(LE, lo));
+    a50.blend(hi, a50.compare(GE, hi)).intoArray(y, ya + 5 * m);
+    a51 = a51.blend(lo, a51.compare(LE, lo));
+    a51.blend(hi, a51.compare(GE, hi)).intoArray(y, ya + 5 * m + L);
   }
 
   /**
@@ -813,7 +797,7 @@ final class NhwcGemm {
    * {@code cold-start.args}.
    */
   private void tile2Row(float[] x, int xa, int n, int length, float[] y, int ya, int wp, int k,
-      int low, int high) {
+      float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -847,37 +831,37 @@ final class NhwcGemm {
       wp += 2 * L;
     }
     int m = out;
-    IntVector lo = IntVector.broadcast(I, low);
-    IntVector hi = IntVector.broadcast(I, high);
-    a00.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a00, a00.compare(NE, a00)).intoArray(y, ya);
-    a01.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a01, a01.compare(NE, a01)).intoArray(y, ya + L);
-    a10.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a10, a10.compare(NE, a10)).intoArray(y, ya + m);
-    a11.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a11, a11.compare(NE, a11)).intoArray(y, ya + m + L);
-    a20.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a20, a20.compare(NE, a20)).intoArray(y, ya + 2 * m);
-    a21.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a21, a21.compare(NE, a21)).intoArray(y, ya + 2 * m + L);
-    a30.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a30, a30.compare(NE, a30)).intoArray(y, ya + 3 * m);
-    a31.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a31, a31.compare(NE, a31)).intoArray(y, ya + 3 * m + L);
-    a40.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a40, a40.compare(NE, a40)).intoArray(y, ya + 4 * m);
-    a41.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a41, a41.compare(NE, a41)).intoArray(y, ya + 4 * m + L);
-    a50.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a50, a50.compare(NE, a50)).intoArray(y, ya + 5 * m);
-    a51.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a51, a51.compare(NE, a51)).intoArray(y, ya + 5 * m + L);
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00 = a00.blend(lo, a00.compare(LE, lo));
+    a00.blend(hi, a00.compare(GE, hi)).intoArray(y, ya);
+    a01 = a01.blend(lo, a01.compare(LE, lo));
+    a01.blend(hi, a01.compare(GE, hi)).intoArray(y, ya + L);
+    a10 = a10.blend(lo, a10.compare(LE, lo));
+    a10.blend(hi, a10.compare(GE, hi)).intoArray(y, ya + m);
+    a11 = a11.blend(lo, a11.compare(LE, lo));
+    a11.blend(hi, a11.compare(GE, hi)).intoArray(y, ya + m + L);
+    a20 = a20.blend(lo, a20.compare(LE, lo));
+    a20.blend(hi, a20.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a21 = a21.blend(lo, a21.compare(LE, lo));
+    a21.blend(hi, a21.compare(GE, hi)).intoArray(y, ya + 2 * m + L);
+    a30 = a30.blend(lo, a30.compare(LE, lo));
+    a30.blend(hi, a30.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a31 = a31.blend(lo, a31.compare(LE, lo));
+    a31.blend(hi, a31.compare(GE, hi)).intoArray(y, ya + 3 * m + L);
+    a40 = a40.blend(lo, a40.compare(LE, lo));
+    a40.blend(hi, a40.compare(GE, hi)).intoArray(y, ya + 4 * m);
+    a41 = a41.blend(lo, a41.compare(LE, lo));
+    a41.blend(hi, a41.compare(GE, hi)).intoArray(y, ya + 4 * m + L);
+    a50 = a50.blend(lo, a50.compare(LE, lo));
+    a50.blend(hi, a50.compare(GE, hi)).intoArray(y, ya + 5 * m);
+    a51 = a51.blend(lo, a51.compare(LE, lo));
+    a51.blend(hi, a51.compare(GE, hi)).intoArray(y, ya + 5 * m + L);
   }
 
   /** {@link #tile2Row} for 5 pixels (10 accumulators), as {@link #tile4Row5} is. */
   private void tile2Row5(float[] x, int xa, int n, int length, float[] y, int ya, int wp, int k,
-      int low, int high) {
+      float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -907,28 +891,28 @@ final class NhwcGemm {
       wp += 2 * L;
     }
     int m = out;
-    IntVector lo = IntVector.broadcast(I, low);
-    IntVector hi = IntVector.broadcast(I, high);
-    a00.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a00, a00.compare(NE, a00)).intoArray(y, ya);
-    a01.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a01, a01.compare(NE, a01)).intoArray(y, ya + L);
-    a10.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a10, a10.compare(NE, a10)).intoArray(y, ya + m);
-    a11.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a11, a11.compare(NE, a11)).intoArray(y, ya + m + L);
-    a20.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a20, a20.compare(NE, a20)).intoArray(y, ya + 2 * m);
-    a21.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a21, a21.compare(NE, a21)).intoArray(y, ya + 2 * m + L);
-    a30.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a30, a30.compare(NE, a30)).intoArray(y, ya + 3 * m);
-    a31.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a31, a31.compare(NE, a31)).intoArray(y, ya + 3 * m + L);
-    a40.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a40, a40.compare(NE, a40)).intoArray(y, ya + 4 * m);
-    a41.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a41, a41.compare(NE, a41)).intoArray(y, ya + 4 * m + L);
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00 = a00.blend(lo, a00.compare(LE, lo));
+    a00.blend(hi, a00.compare(GE, hi)).intoArray(y, ya);
+    a01 = a01.blend(lo, a01.compare(LE, lo));
+    a01.blend(hi, a01.compare(GE, hi)).intoArray(y, ya + L);
+    a10 = a10.blend(lo, a10.compare(LE, lo));
+    a10.blend(hi, a10.compare(GE, hi)).intoArray(y, ya + m);
+    a11 = a11.blend(lo, a11.compare(LE, lo));
+    a11.blend(hi, a11.compare(GE, hi)).intoArray(y, ya + m + L);
+    a20 = a20.blend(lo, a20.compare(LE, lo));
+    a20.blend(hi, a20.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a21 = a21.blend(lo, a21.compare(LE, lo));
+    a21.blend(hi, a21.compare(GE, hi)).intoArray(y, ya + 2 * m + L);
+    a30 = a30.blend(lo, a30.compare(LE, lo));
+    a30.blend(hi, a30.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a31 = a31.blend(lo, a31.compare(LE, lo));
+    a31.blend(hi, a31.compare(GE, hi)).intoArray(y, ya + 3 * m + L);
+    a40 = a40.blend(lo, a40.compare(LE, lo));
+    a40.blend(hi, a40.compare(GE, hi)).intoArray(y, ya + 4 * m);
+    a41 = a41.blend(lo, a41.compare(LE, lo));
+    a41.blend(hi, a41.compare(GE, hi)).intoArray(y, ya + 4 * m + L);
   }
 
   /**
@@ -936,7 +920,7 @@ final class NhwcGemm {
    * ({@link #FOUR_PIXEL_TILES_256}); written out again for the reason {@link #tile4Row} gives.
    */
   private void tile2Row4(float[] x, int xa, int n, int length, float[] y, int ya, int wp, int k,
-      int low, int high) {
+      float low, float high) {
     float[] w = packed;
     FloatVector a00 = FloatVector.fromArray(F, bias, k);
     FloatVector a01 = FloatVector.fromArray(F, bias, k + L);
@@ -962,29 +946,29 @@ final class NhwcGemm {
       wp += 2 * L;
     }
     int m = out;
-    IntVector lo = IntVector.broadcast(I, low);
-    IntVector hi = IntVector.broadcast(I, high);
-    a00.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a00, a00.compare(NE, a00)).intoArray(y, ya);
-    a01.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a01, a01.compare(NE, a01)).intoArray(y, ya + L);
-    a10.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a10, a10.compare(NE, a10)).intoArray(y, ya + m);
-    a11.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a11, a11.compare(NE, a11)).intoArray(y, ya + m + L);
-    a20.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a20, a20.compare(NE, a20)).intoArray(y, ya + 2 * m);
-    a21.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a21, a21.compare(NE, a21)).intoArray(y, ya + 2 * m + L);
-    a30.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a30, a30.compare(NE, a30)).intoArray(y, ya + 3 * m);
-    a31.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a31, a31.compare(NE, a31)).intoArray(y, ya + 3 * m + L);
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a00 = a00.blend(lo, a00.compare(LE, lo));
+    a00.blend(hi, a00.compare(GE, hi)).intoArray(y, ya);
+    a01 = a01.blend(lo, a01.compare(LE, lo));
+    a01.blend(hi, a01.compare(GE, hi)).intoArray(y, ya + L);
+    a10 = a10.blend(lo, a10.compare(LE, lo));
+    a10.blend(hi, a10.compare(GE, hi)).intoArray(y, ya + m);
+    a11 = a11.blend(lo, a11.compare(LE, lo));
+    a11.blend(hi, a11.compare(GE, hi)).intoArray(y, ya + m + L);
+    a20 = a20.blend(lo, a20.compare(LE, lo));
+    a20.blend(hi, a20.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a21 = a21.blend(lo, a21.compare(LE, lo));
+    a21.blend(hi, a21.compare(GE, hi)).intoArray(y, ya + 2 * m + L);
+    a30 = a30.blend(lo, a30.compare(LE, lo));
+    a30.blend(hi, a30.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a31 = a31.blend(lo, a31.compare(LE, lo));
+    a31.blend(hi, a31.compare(GE, hi)).intoArray(y, ya + 3 * m + L);
   }
 
   /** 6 pixels x 1 vector: 6 accumulators, stored NHWC as {@link #tile2}'s. */
   private void tile1(float[] x, int xa, int n, int length, int rows, int rowStep, float[] y,
-      int ya, int wp, int k, int low, int high) {
+      int ya, int wp, int k, float low, float high) {
     float[] w = packed;
     FloatVector a0 = FloatVector.fromArray(F, bias, k);
     FloatVector a1 = a0;
@@ -1015,19 +999,19 @@ final class NhwcGemm {
       }
     }
     int m = out;
-    IntVector lo = IntVector.broadcast(I, low);
-    IntVector hi = IntVector.broadcast(I, high);
-    a0.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a0, a0.compare(NE, a0)).intoArray(y, ya);
-    a1.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a1, a1.compare(NE, a1)).intoArray(y, ya + m);
-    a2.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a2, a2.compare(NE, a2)).intoArray(y, ya + 2 * m);
-    a3.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a3, a3.compare(NE, a3)).intoArray(y, ya + 3 * m);
-    a4.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a4, a4.compare(NE, a4)).intoArray(y, ya + 4 * m);
-    a5.reinterpretAsInts().lanewise(MAX, lo).lanewise(MIN, hi).reinterpretAsFloats()
-        .blend(a5, a5.compare(NE, a5)).intoArray(y, ya + 5 * m);
+    FloatVector lo = FloatVector.broadcast(F, low);
+    FloatVector hi = FloatVector.broadcast(F, high);
+    a0 = a0.blend(lo, a0.compare(LE, lo));
+    a0.blend(hi, a0.compare(GE, hi)).intoArray(y, ya);
+    a1 = a1.blend(lo, a1.compare(LE, lo));
+    a1.blend(hi, a1.compare(GE, hi)).intoArray(y, ya + m);
+    a2 = a2.blend(lo, a2.compare(LE, lo));
+    a2.blend(hi, a2.compare(GE, hi)).intoArray(y, ya + 2 * m);
+    a3 = a3.blend(lo, a3.compare(LE, lo));
+    a3.blend(hi, a3.compare(GE, hi)).intoArray(y, ya + 3 * m);
+    a4 = a4.blend(lo, a4.compare(LE, lo));
+    a4.blend(hi, a4.compare(GE, hi)).intoArray(y, ya + 4 * m);
+    a5 = a5.blend(lo, a5.compare(LE, lo));
+    a5.blend(hi, a5.compare(GE, hi)).intoArray(y, ya + 5 * m);
   }
 }
