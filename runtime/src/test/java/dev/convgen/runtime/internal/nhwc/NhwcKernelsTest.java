@@ -125,20 +125,34 @@ class NhwcKernelsTest {
   }
 
   /**
+   * Values where activation clamps go wrong: NaN of either sign (x86 arithmetic makes negative
+   * ones, {@code Float.NaN} is positive) and with a signalling payload, both infinities, both
+   * zeros, subnormals, the least normal, values at and around 6, the largest floats.
+   */
+  private static final float[] SPECIAL_VALUES = {Float.NaN, Float.intBitsToFloat(0xffc00000),
+      Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 6f, Math.nextUp(6f),
+      Math.nextDown(6f), Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE,
+      -Float.MAX_VALUE, 3.5f, -2.25f, Float.intBitsToFloat(0x7f800001),
+      Float.intBitsToFloat(0xff800001)};
+
+  /** {@code actual} is {@code activation.apply(input)}, bit for bit (any NaN for a NaN). */
+  private static void assertActivationBitForBit(Activation activation, float input, float actual,
+      java.util.function.Supplier<String> where) {
+    assertEquals(Float.floatToIntBits(activation.apply(input)), Float.floatToIntBits(actual),
+        () -> activation + " of " + input + " (bits "
+            + Integer.toHexString(Float.floatToRawIntBits(input)) + "), " + where.get());
+  }
+
+  /**
    * The activations on the register tiles' stores keep {@link Activation#apply}'s result bit for
-   * bit on the values where clamps go wrong: NaN of either sign (x86 arithmetic makes negative
-   * ones, {@code Float.NaN} is positive), both infinities, both zeros, subnormals, values at and
-   * around 6, the largest floats. One input channel, every weight 1 and every bias -0, so each
+   * bit on {@link #SPECIAL_VALUES}. One input channel, every weight 1 and every bias -0, so each
    * output is its input exactly ({@code fma(1, x, -0) == x}, -0 included) before the activation.
    * Panels of 4, 2 and 1 vectors and an overlapping last one; 49 pixels (tiles of 6 and of 5),
    * 14 (a last tile overlapping) and 2 (fewer than a tile); NHWC and channel-blocked stores.
    */
   @Test
   void activationsKeepSpecialValuesBitForBit() {
-    float[] special = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
-        Float.NEGATIVE_INFINITY, 0f, -0f, 6f, Math.nextUp(6f), Math.nextDown(6f), Float.MIN_VALUE,
-        -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 3.5f, -2.25f,
-        Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001)};
+    float[] special = SPECIAL_VALUES;
     for (int out : new int[] {4 * LANES, 3 * LANES, LANES + LANES / 2}) {
       for (int[] size : new int[][] {{7, 7}, {2, 7}, {1, 2}}) {
         int h = size[0];
@@ -168,11 +182,9 @@ class NhwcKernelsTest {
               for (int k = 0; k < out; k++) {
                 int at = blocked ? k / LANES * h * w * LANES + p * LANES + k % LANES
                     : p * out + k;
-                float value = x[p];
-                String where = g.describe() + " at " + h + "x" + w + (blocked ? ", blocked" : "");
-                assertEquals(Float.floatToIntBits(activation.apply(value)),
-                    Float.floatToIntBits(y[at]), () -> activation + " of " + value + " (bits "
-                        + Integer.toHexString(Float.floatToRawIntBits(value)) + "), " + where);
+                boolean inBlocks = blocked;
+                assertActivationBitForBit(activation, x[p], y[at], () -> g.describe() + " at "
+                    + h + "x" + w + (inBlocks ? ", blocked" : ""));
               }
             }
           }
@@ -190,9 +202,14 @@ class NhwcKernelsTest {
    */
   @Test
   void depthwiseActivationsKeepSpecialValuesBitForBit() {
-    float[] special = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
-        Float.NEGATIVE_INFINITY, 6f, Math.nextUp(6f), Math.nextDown(6f), Float.MIN_VALUE,
-        -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 3.5f, -2.25f};
+    float[] special = new float[SPECIAL_VALUES.length];
+    int count = 0;
+    for (float value : SPECIAL_VALUES) {
+      if (value != 0f) { // both zeros left out
+        special[count++] = value;
+      }
+    }
+    special = java.util.Arrays.copyOf(special, count);
     int c = 2 * LANES;
     for (int stride = 1; stride <= 2; stride++) {
       ConvGeometry g = ConvGeometry.depthwise(c, 1, 3, 3, stride, stride, 1, 1, 1, 1, 1, 1);
@@ -228,13 +245,12 @@ class NhwcKernelsTest {
               if (i * stride % 2 != 0 || j * stride % 2 != 0) {
                 continue;
               }
+              int row = i;
+              int column = j;
               for (int k = 0; k < c; k++) {
-                float value = x[centre * c + k];
-                String where = g.describe() + " at " + h + "x" + w + ", output " + i + "," + j;
-                assertEquals(Float.floatToIntBits(activation.apply(value)),
-                    Float.floatToIntBits(y[(i * outW + j) * c + k]), () -> activation + " of "
-                        + value + " (bits " + Integer.toHexString(Float.floatToRawIntBits(value))
-                        + "), " + where);
+                assertActivationBitForBit(activation, x[centre * c + k],
+                    y[(i * outW + j) * c + k], () -> g.describe() + " at " + h + "x" + w
+                        + ", output " + row + "," + column);
               }
             }
           }
