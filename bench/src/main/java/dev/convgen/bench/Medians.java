@@ -13,4 +13,14 @@ final class Medians {
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
   }
+
+  /** The median of {@code values}, which must not be empty; the array is left as it is. */
+  static double of(double[] values) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException("values: expected at least one, got none");
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
 }

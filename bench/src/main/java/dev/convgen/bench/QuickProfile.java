@@ -28,9 +28,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code results.md} and a chart {@code results.svg}. Peers' outputs (the PyTorch and ONNX Runtime
  * scripts in the shared peers folder) can be given to put their figures beside ours.
  *
+ * <p>Each configuration runs in {@code --forks} fresh JVMs (1 unless given) and reports the
+ * median of the forks' means: on a shared machine one fork that meets a burst of host load (or a
+ * slow JIT outcome) moves a single-fork row by a third, where the median of three forks keeps
+ * the other two.
+ *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.convgen.bench.QuickProfile [--out DIR]
- *     [--torch torch.txt] [--ort ort.txt] [--iterations N] [--shapes A,B]
+ *     [--torch torch.txt] [--ort ort.txt] [--iterations N] [--forks N] [--shapes A,B]
  * </pre>
  */
 public final class QuickProfile {
@@ -42,6 +47,10 @@ public final class QuickProfile {
     Path out = Path.of(options.getOrDefault("--out", "bench/target/profile"));
     Files.createDirectories(out);
     int iterations = Integer.parseInt(options.getOrDefault("--iterations", "3"));
+    int forks = Integer.parseInt(options.getOrDefault("--forks", "1"));
+    if (forks < 1) {
+      throw new IllegalArgumentException("--forks: expected at least 1, got " + forks);
+    }
     List<String> mainShapes = new ArrayList<>();
     List<String> fullShapes = new ArrayList<>();
     for (BenchShape shape : BenchShape.values()) {
@@ -55,21 +64,23 @@ public final class QuickProfile {
     List<RunResult> results = new ArrayList<>();
     // 1. every shape, three implementations; 2. Unroll.FULL variants, generated only;
     // 3. one vs two threads; 4. the FMA peak.
-    results.addAll(run(out.resolve("jmh.json"), iterations, ConvBenchmark.class.getSimpleName()
-        + ".forward", Map.of("shape", mainShapes, "kernel", KERNELS), true, WARMUP));
+    results.addAll(run(out.resolve("jmh.json"), iterations, forks,
+        ConvBenchmark.class.getSimpleName() + ".forward",
+        Map.of("shape", mainShapes, "kernel", KERNELS), true, WARMUP));
     if (!fullShapes.isEmpty()) {
-      results.addAll(run(out.resolve("jmh-unroll-full.json"), iterations,
+      // a side comparison of two generated forms with 25 s of warm-up each: one fork
+      results.addAll(run(out.resolve("jmh-unroll-full.json"), iterations, 1,
           ConvBenchmark.class.getSimpleName() + ".forward",
           Map.of("shape", fullShapes, "kernel", List.of("specialized")), true, FULL_WARMUP));
     }
-    results.addAll(run(out.resolve("jmh-nhwc.json"), iterations,
+    results.addAll(run(out.resolve("jmh-nhwc.json"), iterations, forks,
         ConvBenchmark.class.getSimpleName() + ".forward", Map.of("shape", mainShapes, "kernel",
             List.of("specialized", "tuned"), "layout", List.of("nhwc")), false, WARMUP));
-    results.addAll(run(out.resolve("jmh-threads.json"), iterations,
+    results.addAll(run(out.resolve("jmh-threads.json"), iterations, forks,
         ParallelBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
-    results.addAll(run(out.resolve("jmh-network.json"), iterations,
+    results.addAll(run(out.resolve("jmh-network.json"), iterations, forks,
         NetworkBenchmark.class.getSimpleName(), Map.of(), false, NETWORK_WARMUP));
-    results.addAll(run(out.resolve("jmh-peak.json"), iterations,
+    results.addAll(run(out.resolve("jmh-peak.json"), iterations, forks,
         PeakFmaBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
 
     Map<BenchShape, Map<String, Double>> micros = new EnumMap<>(BenchShape.class);
@@ -79,7 +90,7 @@ public final class QuickProfile {
     double peak = 0;
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
-      double score = result.getPrimaryResult().getScore();
+      double score = medianOfForks(result);
       if (benchmark.endsWith("fma256") || benchmark.endsWith("fma512")) {
         // ops/us, 2 x lanes flop per FMA; the preferred width is the faster one (a width the CPU
         // lacks is not intrinsified)
@@ -105,7 +116,7 @@ public final class QuickProfile {
     }
     Map<BenchShape, Double> torch = peers(options.get("--torch"));
     Map<BenchShape, Double> ort = peers(options.get("--ort"));
-    Report report = new Report(micros, peak, torch, ort, threads, bytesPerOp, networks);
+    Report report = new Report(micros, peak, torch, ort, threads, bytesPerOp, networks, forks);
     Files.writeString(out.resolve("results.md"), report.table());
     Files.writeString(out.resolve("results.svg"), report.chart());
     System.out.println(report.table());
@@ -129,11 +140,21 @@ public final class QuickProfile {
    */
   private static final int FULL_WARMUP = 25;
 
-  private static Collection<RunResult> run(Path json, int iterations, String include,
+  /**
+   * One configuration's score: the median over its forks of each fork's mean (the upper median
+   * for an even count, the slower of the middle two for times), so that one disturbed fork out of
+   * three does not move it.
+   */
+  static double medianOfForks(RunResult result) {
+    return Medians.of(result.getBenchmarkResults().stream()
+        .mapToDouble(fork -> fork.getPrimaryResult().getScore()).toArray());
+  }
+
+  private static Collection<RunResult> run(Path json, int iterations, int forks, String include,
       Map<String, List<String>> params, boolean allocation, int warmup) throws RunnerException {
     OptionsBuilder jmh = new OptionsBuilder();
     jmh.include(include)
-        .forks(1)
+        .forks(forks)
         .warmupIterations(warmup).warmupTime(TimeValue.seconds(1))
         .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
         .result(json.toString())
@@ -190,12 +211,15 @@ public final class QuickProfile {
     private final Map<BenchShape, Double> bytesPerOp;
     /** Whole networks: microseconds on {@code [1]} and {@code [2]} threads. */
     private final Map<String, double[]> networks;
+    /** Forks per configuration; each figure is the median of the forks' means. */
+    private final int forks;
 
     Report(Map<BenchShape, Map<String, Double>> micros, double peak,
         Map<BenchShape, Double> torch, Map<BenchShape, Double> ort,
         Map<BenchShape, double[]> threads, Map<BenchShape, Double> bytesPerOp,
-        Map<String, double[]> networks) {
+        Map<String, double[]> networks, int forks) {
       this.networks = networks;
+      this.forks = forks;
       this.bytesPerOp = bytesPerOp;
       this.micros = micros;
       this.peak = peak;
@@ -248,8 +272,11 @@ public final class QuickProfile {
     String table() {
       StringBuilder t = new StringBuilder();
       t.append(String.format(Locale.ROOT, "Single thread, GFLOP/s = 2 x MACs / time; FMA peak"
-          + " measured in the same run: %.1f GFLOP/s. Noisy shared machine: compare ratios.%n%n",
+          + " measured in the same run: %.1f GFLOP/s. Noisy shared machine: compare ratios.%n",
           peak));
+      t.append(forks == 1 ? String.format("Each figure: one fork's mean.%n%n")
+          : String.format(Locale.ROOT, "Each figure: the median of %d forks' means (Unroll.FULL:"
+              + " one fork).%n%n", forks));
       t.append("| shape | MFLOP | specialized | tuned generic | textbook | spec/tuned | spec/textbook"
           + " | specialized NHWC | tuned NHWC | PyTorch | ONNX Runtime | specialized B/op |\n"
           + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
