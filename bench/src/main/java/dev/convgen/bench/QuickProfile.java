@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -28,14 +29,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code results.md} and a chart {@code results.svg}. Peers' outputs (the PyTorch and ONNX Runtime
  * scripts in the shared peers folder) can be given to put their figures beside ours.
  *
- * <p>Each configuration runs in {@code --forks} fresh JVMs (1 unless given) and reports the
- * median of the forks' means: on a shared machine one fork that meets a burst of host load (or a
- * slow JIT outcome) moves a single-fork row by a third, where the median of three forks keeps
- * the other two.
+ * <p>{@code --rounds N} runs the whole profile N times in turn (one fork per configuration and
+ * round; the Unroll.FULL variants in the first round only) and reports each configuration's median
+ * over the rounds. On a shared machine a burst of host load lasts minutes: it moves a single-fork
+ * row by up to a third, and it would take all forks of one configuration run back to back, where
+ * rounds a quarter of an hour apart keep the others.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.convgen.bench.QuickProfile [--out DIR]
- *     [--torch torch.txt] [--ort ort.txt] [--iterations N] [--forks N] [--shapes A,B]
+ *     [--torch torch.txt] [--ort ort.txt] [--iterations N] [--rounds N] [--shapes A,B]
  * </pre>
  */
 public final class QuickProfile {
@@ -47,9 +49,9 @@ public final class QuickProfile {
     Path out = Path.of(options.getOrDefault("--out", "bench/target/profile"));
     Files.createDirectories(out);
     int iterations = Integer.parseInt(options.getOrDefault("--iterations", "3"));
-    int forks = Integer.parseInt(options.getOrDefault("--forks", "1"));
-    if (forks < 1) {
-      throw new IllegalArgumentException("--forks: expected at least 1, got " + forks);
+    int rounds = Integer.parseInt(options.getOrDefault("--rounds", "1"));
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds: expected at least 1, got " + rounds);
     }
     List<String> mainShapes = new ArrayList<>();
     List<String> fullShapes = new ArrayList<>();
@@ -61,36 +63,47 @@ public final class QuickProfile {
       mainShapes.retainAll(only);
       fullShapes.retainAll(only);
     }
-    List<RunResult> results = new ArrayList<>();
-    // 1. every shape, three implementations; 2. Unroll.FULL variants, generated only;
-    // 3. one vs two threads; 4. the FMA peak.
-    results.addAll(run(out.resolve("jmh.json"), iterations, forks,
-        ConvBenchmark.class.getSimpleName() + ".forward",
-        Map.of("shape", mainShapes, "kernel", KERNELS), true, WARMUP));
-    if (!fullShapes.isEmpty()) {
-      // a side comparison of two generated forms with 25 s of warm-up each: one fork
-      results.addAll(run(out.resolve("jmh-unroll-full.json"), iterations, 1,
+    // each configuration's results, one per round
+    Map<String, List<RunResult>> byConfiguration = new LinkedHashMap<>();
+    for (int round = 1; round <= rounds; round++) {
+      String suffix = round == 1 ? ".json" : "-round" + round + ".json";
+      List<RunResult> results = new ArrayList<>();
+      // 1. every shape, three implementations; 2. Unroll.FULL variants, generated only;
+      // 3. one vs two threads; 4. the FMA peak.
+      results.addAll(run(out.resolve("jmh" + suffix), iterations,
           ConvBenchmark.class.getSimpleName() + ".forward",
-          Map.of("shape", fullShapes, "kernel", List.of("specialized")), true, FULL_WARMUP));
+          Map.of("shape", mainShapes, "kernel", KERNELS), true, WARMUP));
+      if (!fullShapes.isEmpty() && round == 1) {
+        // a side comparison of two generated forms with 25 s of warm-up each: one round
+        results.addAll(run(out.resolve("jmh-unroll-full" + suffix), iterations,
+            ConvBenchmark.class.getSimpleName() + ".forward",
+            Map.of("shape", fullShapes, "kernel", List.of("specialized")), true, FULL_WARMUP));
+      }
+      results.addAll(run(out.resolve("jmh-nhwc" + suffix), iterations,
+          ConvBenchmark.class.getSimpleName() + ".forward", Map.of("shape", mainShapes, "kernel",
+              List.of("specialized", "tuned"), "layout", List.of("nhwc")), false, WARMUP));
+      results.addAll(run(out.resolve("jmh-threads" + suffix), iterations,
+          ParallelBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
+      results.addAll(run(out.resolve("jmh-network" + suffix), iterations,
+          NetworkBenchmark.class.getSimpleName(), Map.of(), false, NETWORK_WARMUP));
+      results.addAll(run(out.resolve("jmh-peak" + suffix), iterations,
+          PeakFmaBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
+      for (RunResult result : results) {
+        byConfiguration.computeIfAbsent(configuration(result), c -> new ArrayList<>())
+            .add(result);
+      }
     }
-    results.addAll(run(out.resolve("jmh-nhwc.json"), iterations, forks,
-        ConvBenchmark.class.getSimpleName() + ".forward", Map.of("shape", mainShapes, "kernel",
-            List.of("specialized", "tuned"), "layout", List.of("nhwc")), false, WARMUP));
-    results.addAll(run(out.resolve("jmh-threads.json"), iterations, forks,
-        ParallelBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
-    results.addAll(run(out.resolve("jmh-network.json"), iterations, forks,
-        NetworkBenchmark.class.getSimpleName(), Map.of(), false, NETWORK_WARMUP));
-    results.addAll(run(out.resolve("jmh-peak.json"), iterations, forks,
-        PeakFmaBenchmark.class.getSimpleName(), Map.of(), false, WARMUP));
 
     Map<BenchShape, Map<String, Double>> micros = new EnumMap<>(BenchShape.class);
     Map<BenchShape, double[]> threads = new EnumMap<>(BenchShape.class);
     Map<BenchShape, Double> bytesPerOp = new EnumMap<>(BenchShape.class);
     Map<String, double[]> networks = new LinkedHashMap<>();
     double peak = 0;
-    for (RunResult result : results) {
+    for (List<RunResult> perRound : byConfiguration.values()) {
+      RunResult result = perRound.get(0);
       String benchmark = result.getParams().getBenchmark();
-      double score = medianOfForks(result);
+      double score = Medians.of(perRound.stream()
+          .mapToDouble(r -> r.getPrimaryResult().getScore()).toArray());
       if (benchmark.endsWith("fma256") || benchmark.endsWith("fma512")) {
         // ops/us, 2 x lanes flop per FMA; the preferred width is the faster one (a width the CPU
         // lacks is not intrinsified)
@@ -116,7 +129,7 @@ public final class QuickProfile {
     }
     Map<BenchShape, Double> torch = peers(options.get("--torch"));
     Map<BenchShape, Double> ort = peers(options.get("--ort"));
-    Report report = new Report(micros, peak, torch, ort, threads, bytesPerOp, networks, forks);
+    Report report = new Report(micros, peak, torch, ort, threads, bytesPerOp, networks, rounds);
     Files.writeString(out.resolve("results.md"), report.table());
     Files.writeString(out.resolve("results.svg"), report.chart());
     System.out.println(report.table());
@@ -140,21 +153,20 @@ public final class QuickProfile {
    */
   private static final int FULL_WARMUP = 25;
 
-  /**
-   * One configuration's score: the median over its forks of each fork's mean (the upper median
-   * for an even count, the slower of the middle two for times), so that one disturbed fork out of
-   * three does not move it.
-   */
-  static double medianOfForks(RunResult result) {
-    return Medians.of(result.getBenchmarkResults().stream()
-        .mapToDouble(fork -> fork.getPrimaryResult().getScore()).toArray());
+  /** A configuration's name: its benchmark method and parameter values. */
+  private static String configuration(RunResult result) {
+    StringBuilder name = new StringBuilder(result.getParams().getBenchmark());
+    for (String key : new TreeSet<>(result.getParams().getParamsKeys())) {
+      name.append(' ').append(key).append('=').append(result.getParams().getParam(key));
+    }
+    return name.toString();
   }
 
-  private static Collection<RunResult> run(Path json, int iterations, int forks, String include,
+  private static Collection<RunResult> run(Path json, int iterations, String include,
       Map<String, List<String>> params, boolean allocation, int warmup) throws RunnerException {
     OptionsBuilder jmh = new OptionsBuilder();
     jmh.include(include)
-        .forks(forks)
+        .forks(1)
         .warmupIterations(warmup).warmupTime(TimeValue.seconds(1))
         .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
         .result(json.toString())
@@ -211,15 +223,15 @@ public final class QuickProfile {
     private final Map<BenchShape, Double> bytesPerOp;
     /** Whole networks: microseconds on {@code [1]} and {@code [2]} threads. */
     private final Map<String, double[]> networks;
-    /** Forks per configuration; each figure is the median of the forks' means. */
-    private final int forks;
+    /** Rounds of the profile; each figure is a configuration's median over them. */
+    private final int rounds;
 
     Report(Map<BenchShape, Map<String, Double>> micros, double peak,
         Map<BenchShape, Double> torch, Map<BenchShape, Double> ort,
         Map<BenchShape, double[]> threads, Map<BenchShape, Double> bytesPerOp,
-        Map<String, double[]> networks, int forks) {
+        Map<String, double[]> networks, int rounds) {
       this.networks = networks;
-      this.forks = forks;
+      this.rounds = rounds;
       this.bytesPerOp = bytesPerOp;
       this.micros = micros;
       this.peak = peak;
@@ -274,9 +286,9 @@ public final class QuickProfile {
       t.append(String.format(Locale.ROOT, "Single thread, GFLOP/s = 2 x MACs / time; FMA peak"
           + " measured in the same run: %.1f GFLOP/s. Noisy shared machine: compare ratios.%n",
           peak));
-      t.append(forks == 1 ? String.format("Each figure: one fork's mean.%n%n")
-          : String.format(Locale.ROOT, "Each figure: the median of %d forks' means (Unroll.FULL:"
-              + " one fork).%n%n", forks));
+      t.append(rounds == 1 ? String.format("Each figure: one fork's mean.%n%n")
+          : String.format(Locale.ROOT, "Each figure: the median of %d rounds, one fork each"
+              + " (Unroll.FULL: the first round).%n%n", rounds));
       t.append("| shape | MFLOP | specialized | tuned generic | textbook | spec/tuned | spec/textbook"
           + " | specialized NHWC | tuned NHWC | PyTorch | ONNX Runtime | specialized B/op |\n"
           + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 class MediansTest {
 
   @Test
-  void oneDisturbedForkOutOfThreeDoesNotMoveTheMedian() {
-    double[] forkMeans = {524.0, 812.0, 541.0};
-    assertEquals(541.0, Medians.of(forkMeans));
-    assertArrayEquals(new double[] {524.0, 812.0, 541.0}, forkMeans, "left as it was");
+  void oneDisturbedRoundOutOfThreeDoesNotMoveTheMedian() {
+    double[] roundMeans = {524.0, 812.0, 541.0};
+    assertEquals(541.0, Medians.of(roundMeans));
+    assertArrayEquals(new double[] {524.0, 812.0, 541.0}, roundMeans, "left as it was");
   }
 
   @Test
