@@ -32,8 +32,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>{@code --rounds N} runs the whole profile N times in turn (one fork per configuration and
  * round; the Unroll.FULL variants in the first round only) and reports each configuration's median
  * over the rounds. On a shared machine a burst of host load lasts minutes: it moves a single-fork
- * row by up to a third, and it would take all forks of one configuration run back to back, where
- * rounds a quarter of an hour apart keep the others.
+ * row by up to a third and would take every fork of a configuration whose forks ran back to back,
+ * while rounds a quarter of an hour apart leave the others clear.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.convgen.bench.QuickProfile [--out DIR]
